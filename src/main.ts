@@ -1,0 +1,6 @@
+import { mount } from 'svelte';
+import App from './lib/App.svelte';
+
+const app = mount(App, { target: document.getElementById('app')! });
+
+export default app;
