@@ -1,0 +1,51 @@
+/**
+ * tfjs backends in Node: wasm (SIMD, threads off) from the package's own dist folder,
+ * falling back to cpu. Used by the CLI, training, benchmarks and tests.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** A tfjs backend gradlens can run on in Node. */
+export type NodeBackend = 'wasm' | 'cpu';
+
+let wasmPathsSet = false;
+
+/** The dist/ folder of @tensorflow/tfjs-backend-wasm, as a file path ending in a separator. */
+export function wasmDistDir(): string {
+  const require = createRequire(import.meta.url);
+  // The package's "main" lives in dist/, next to the .wasm binaries.
+  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/');
+}
+
+/**
+ * Activate a backend (default wasm) and return the one that is active; wasm falls back
+ * to cpu when it cannot initialise. Safe to call repeatedly.
+ */
+export async function useNodeBackend(preferred: NodeBackend = 'wasm'): Promise<NodeBackend> {
+  if (preferred === 'wasm') {
+    try {
+      if (!wasmPathsSet) {
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        // Emscripten in Node wants plain paths; a file URL prefix also works for fetch-less loading.
+        setWasmPaths(wasmDistDir());
+        wasmPathsSet = true;
+      }
+      if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('wasm did not initialise');
+      await tf.ready();
+      return 'wasm';
+    } catch {
+      // fall through to cpu
+    }
+  }
+  if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+  await tf.ready();
+  return 'cpu';
+}
+
+/** The wasm dist folder as a file:// URL (for tools that want URLs). */
+export function wasmDistUrl(): string {
+  return pathToFileURL(wasmDistDir()).href;
+}

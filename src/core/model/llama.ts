@@ -1,0 +1,82 @@
+/**
+ * The Llama decoder (the same function as Hugging Face's LlamaForCausalLM for the
+ * same weights) and the response-masked language-model loss.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from './config';
+import { headDim } from './config';
+import { causalMask, selfAttention, type AttentionContext } from './attention';
+import { defaultMatMulMode, linear, matMul, type FactorCapture, type MatMulMode } from './linear';
+import { getParam, type Params } from './params';
+import { ropeTables } from './rope';
+
+/** Options of the forward pass: matMul flavour (defaults to the fastest for the backend) and factor capture for statistics. */
+export interface ForwardOptions {
+  mode?: MatMulMode;
+  capture?: FactorCapture;
+}
+
+/** HF LlamaRMSNorm: weight · x / √(mean(x²) + eps) over the last axis; x [N, d], weight [d]. */
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
+  const variance = tf.mean(tf.square(x), -1, true); // [N, 1]
+  return tf.mul(weight, tf.mul(x, tf.rsqrt(tf.add(variance, eps)))) as tf.Tensor2D;
+}
+
+/**
+ * Logits of a causal Llama: ids [B, T] int32 → [B, T, V]. Differentiable w.r.t. every
+ * parameter (plain tensors or tf.Variables). Call inside tf.tidy (or dispose the result).
+ */
+export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+  const [b, t] = ids.shape;
+  const mode = options.mode ?? defaultMatMulMode();
+  const eps = config.rms_norm_eps;
+  const { cos, sin } = ropeTables(t, headDim(config), config.rope_theta);
+  const ctx: AttentionContext = { cos, sin, mask: causalMask(t), mode, capture: options.capture };
+  const lin = (x: tf.Tensor2D, name: string) => linear(x, getParam(params, name) as tf.Tensor2D, mode, name, options.capture);
+
+  const embed = getParam(params, 'model.embed_tokens.weight'); // [V, d]
+  // One-hot product instead of gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+  const oneHot = tf.oneHot(tf.reshape(tf.cast(ids, 'int32'), [b * t]), config.vocab_size); // [B*T, V]
+  let x = matMul(tf.cast(oneHot, 'float32'), embed, mode) as tf.Tensor2D; // [B*T, d]
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const p = `model.layers.${i}`;
+    const h = rmsNorm(x, getParam(params, `${p}.input_layernorm.weight`), eps); // [B*T, d]
+    x = tf.add(x, selfAttention(config, params, i, h, b, t, ctx)) as tf.Tensor2D;
+    const h2 = rmsNorm(x, getParam(params, `${p}.post_attention_layernorm.weight`), eps); // [B*T, d]
+    const gate = lin(h2, `${p}.mlp.gate_proj.weight`); // [B*T, ff]
+    const up = lin(h2, `${p}.mlp.up_proj.weight`); // [B*T, ff]
+    const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D; // SiLU(gate) · up
+    x = tf.add(x, lin(act, `${p}.mlp.down_proj.weight`)) as tf.Tensor2D; // [B*T, d]
+  }
+  const hf = rmsNorm(x, getParam(params, 'model.norm.weight'), eps); // [B*T, d]
+  const headName = config.tie_word_embeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  const logits = lin(hf, headName); // [B*T, V]
+  return tf.reshape(logits, [b, t, config.vocab_size]);
+}
+
+/**
+ * Mean cross-entropy over counted labels, with HF's shift: logits[:, t] predicts
+ * ids[:, t+1], which counts when labelMask[:, t+1] = 1 (response tokens; 0 for prompt
+ * and padding). logits [B, T, V], ids and labelMask [B, T]. Returns 0 when no label
+ * counts (HF would return NaN; 0 keeps a training step harmless).
+ */
+export function maskedLoss(logits: tf.Tensor3D, ids: tf.Tensor2D, labelMask: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, t, v] = logits.shape;
+    if (t < 2) return tf.scalar(0);
+    const pred = tf.slice(logits, [0, 0, 0], [b, t - 1, v]); // [B, T-1, V]
+    const targets = tf.slice(ids, [0, 1], [b, t - 1]); // [B, T-1]
+    const mask = tf.cast(tf.slice(labelMask, [0, 1], [b, t - 1]), 'float32'); // [B, T-1]
+    const logp = tf.logSoftmax(pred, -1); // [B, T-1, V]
+    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(targets, 'int32'), v)), -1); // [B, T-1]
+    const count = tf.sum(mask);
+    return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), tf.maximum(count, 1)) as tf.Scalar;
+  });
+}
+
+/** labelMask [1, T] for one sample: 1 from `responseStart` on, 0 before. */
+export function responseMask(length: number, responseStart: number): tf.Tensor2D {
+  const m = new Float32Array(length);
+  for (let i = Math.max(0, responseStart); i < length; i++) m[i] = 1;
+  return tf.tensor2d(m, [1, length]);
+}
