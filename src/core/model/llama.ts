@@ -68,9 +68,9 @@ export function maskedLoss(logits: tf.Tensor3D, ids: tf.Tensor2D, labelMask: tf.
     const targets = tf.slice(ids, [0, 1], [b, t - 1]); // [B, T-1]
     const mask = tf.cast(tf.slice(labelMask, [0, 1], [b, t - 1]), 'float32'); // [B, T-1]
     const logp = tf.logSoftmax(pred, -1); // [B, T-1, V]
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(targets, 'int32'), v)), -1); // [B, T-1]
+    const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(tf.cast(targets, 'int32'), v)), -1)); // [B, T-1]
     const count = tf.sum(mask);
-    return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), tf.maximum(count, 1)) as tf.Scalar;
+    return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(count, 1)) as tf.Scalar;
   });
 }
 

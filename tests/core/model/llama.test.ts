@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
+import { forwardLogits, maskedLoss, responseMask } from '../../../src/core/model/llama';
+import type { MatMulMode } from '../../../src/core/model/linear';
+import { initParams } from '../../../src/core/model/params';
+import { loadReferenceCases, TINY_CONFIG } from './tinyModel';
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+describe('forwardLogits against the numpy reference of HF LlamaForCausalLM', () => {
+  const modes: MatMulMode[] = ['native', 'transposed'];
+  for (const mode of modes) {
+    it(`matches the reference logits and loss within 1e-4 (${mode} matMul)`, () => {
+      for (const c of loadReferenceCases()) {
+        const ids = tf.tensor2d(c.ids, undefined, 'int32');
+        const mask = tf.tensor2d(c.labelMask);
+        const [logits, loss] = tf.tidy(() => {
+          const l = forwardLogits(c.config, c.params, ids, { mode });
+          return [l.arraySync(), maskedLoss(l, ids, mask).dataSync()[0]] as const;
+        });
+        let worst = 0;
+        logits.forEach((row, b) => row.forEach((v, t) => v.forEach((x, k) => {
+          worst = Math.max(worst, Math.abs(x - c.logits[b][t][k]));
+        })));
+        expect(worst, `${c.name}: max |Δlogit|`).toBeLessThan(1e-4);
+        expect(Math.abs(loss - c.loss), `${c.name}: |Δloss|`).toBeLessThan(1e-4);
+        tf.dispose([ids, mask, ...c.params.values()]);
+      }
+    });
+  }
+
+  it('gives each row of a batch the logits it has alone (rows do not interact)', () => {
+    const c = loadReferenceCases()[0];
+    const both = tf.tidy(() => forwardLogits(c.config, c.params, tf.tensor2d(c.ids, undefined, 'int32')).arraySync());
+    const second = tf.tidy(() => forwardLogits(c.config, c.params, tf.tensor2d([c.ids[1]], undefined, 'int32')).arraySync());
+    second[0].forEach((v, t) => v.forEach((x, k) => expect(Math.abs(x - both[1][t][k])).toBeLessThan(1e-5)));
+  });
+
+  it('is causal: changing a later token leaves earlier logits unchanged (within 1e-6)', () => {
+    const params = initParams(TINY_CONFIG, 3);
+    const a = tf.tidy(() => forwardLogits(TINY_CONFIG, params, tf.tensor2d([[1, 2, 3, 4, 5, 6]], undefined, 'int32')).arraySync());
+    const b = tf.tidy(() => forwardLogits(TINY_CONFIG, params, tf.tensor2d([[1, 2, 3, 9, 9, 9]], undefined, 'int32')).arraySync());
+    for (let t = 0; t < 3; t++) a[0][t].forEach((x, k) => expect(Math.abs(x - b[0][t][k])).toBeLessThan(1e-6));
+    expect(a[0][3].some((x, k) => Math.abs(x - b[0][3][k]) > 1e-6)).toBe(true);
+  });
+});
+
+describe('maskedLoss', () => {
+  let params: ReturnType<typeof initParams>;
+  beforeAll(() => {
+    params = initParams(TINY_CONFIG, 7);
+  });
+  const lossOf = (ids: number[], responseStart: number) =>
+    tf.tidy(() => {
+      const t = tf.tensor2d([ids], undefined, 'int32');
+      return maskedLoss(forwardLogits(TINY_CONFIG, params, t), t, responseMask(ids.length, responseStart)).dataSync()[0];
+    });
+
+  it('ignores the labels of prompt tokens: changing the label of a prompt token leaves the loss unchanged', () => {
+    // Logits are held fixed, so only the labels change: with the response starting at token 3,
+    // tokens 0–2 are prompt labels (ignored) and tokens 3–5 are response labels (counted).
+    const ids = [3, 1, 4, 1, 5, 9];
+    const logits = tf.tidy(() => forwardLogits(TINY_CONFIG, params, tf.tensor2d([ids], undefined, 'int32')));
+    const mask = responseMask(6, 3);
+    const withLabels = (labels: number[]) => tf.tidy(() => maskedLoss(logits, tf.tensor2d([labels], undefined, 'int32'), mask).dataSync()[0]);
+    const base = withLabels(ids);
+    expect(withLabels([0, 7, 8, 1, 5, 9])).toBe(base);
+    expect(withLabels([3, 1, 4, 2, 5, 9])).not.toBe(base);
+    expect(withLabels([3, 1, 4, 1, 5, 10])).not.toBe(base);
+    tf.dispose([logits, mask]);
+  });
+
+  it('equals the mean cross-entropy of the response labels computed by hand (within 1e-5)', () => {
+    const ids = [3, 1, 4, 1, 5, 9];
+    const logits = tf.tidy(() => forwardLogits(TINY_CONFIG, params, tf.tensor2d([ids], undefined, 'int32')).arraySync()[0]);
+    let sum = 0;
+    for (let t = 2; t < 5; t++) {
+      const row = logits[t];
+      const mx = Math.max(...row);
+      const lse = mx + Math.log(row.reduce((s, x) => s + Math.exp(x - mx), 0));
+      sum += lse - row[ids[t + 1]];
+    }
+    expect(Math.abs(lossOf(ids, 3) - sum / 3)).toBeLessThan(1e-5);
+  });
+
+  it('returns 0 when no label counts', () => {
+    expect(lossOf([3, 1, 4], 3)).toBe(0);
+  });
+});
