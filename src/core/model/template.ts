@@ -1,0 +1,77 @@
+/**
+ * How a training record becomes token ids, following the reference study's script
+ * (MingLiiii/Layer_Gradient, code_gradient/get_gradient_values.py).
+ *
+ * - base: `instruction` (+ "\n" + `input` when present) + "\n" + `output`, preceded by BOS
+ *   (the study's Llama tokenizers add BOS on encode).
+ * - chat: `<|bos|><|user|>` prompt `<|end|><|assistant|>` output. The study builds the
+ *   prompt with `apply_chat_template(..., add_generation_prompt=True)` and appends the
+ *   output; our template is the same shape with our own markers and no system turn
+ *   (on a byte-level model a system prompt would add ~30 tokens to every sample).
+ *
+ * Response start, as the study finds it: it tokenizes the text before the last
+ * occurrence of the output (`text[:text.rfind(output)]`) separately and masks that many
+ * leading positions (labels = -100). With a byte-level tokenizer that prefix's ids are
+ * exactly the first ids of the whole text, so `responseStart` = number of prompt ids.
+ */
+import type { ByteTokenizer } from './tokenizer';
+
+/** Which template a model expects: the study's plain base-model text, or our chat template. */
+export type TemplateKind = 'base' | 'chat';
+
+/** An Alpaca-style record (the study's data files use this form). */
+export interface TextRecord {
+  instruction: string;
+  input?: string;
+  output: string;
+}
+
+/** Options of encodeSample. */
+export interface EncodeOptions {
+  template: TemplateKind;
+  /** Keep at most this many ids (the study's `max_length`, default 1024). */
+  maxLength?: number;
+  /**
+   * Append an end marker to the response (`<|end|>` in chat, `<|eos|>` in base), counted
+   * as a response token. Off by default, as in the study; training turns it on so the
+   * instruct model learns to stop.
+   */
+  closeResponse?: boolean;
+}
+
+/** The study's default maximum length in tokens. */
+export const DEFAULT_MAX_LENGTH = 1024;
+
+/** The prompt text of a record: instruction, plus "\n" + input when input is non-empty. */
+export function promptText(record: TextRecord): string {
+  return record.input ? `${record.instruction}\n${record.input}` : record.instruction;
+}
+
+/** The ids before the response: what a model is given when asked to answer `record`. */
+export function encodePrompt(tok: ByteTokenizer, record: TextRecord, template: TemplateKind): number[] {
+  const prompt = promptText(record);
+  if (template === 'base') return [tok.id('<|bos|>'), ...tok.encode(`${prompt}\n`)];
+  return [tok.id('<|bos|>'), tok.id('<|user|>'), ...tok.encode(prompt), tok.id('<|end|>'), tok.id('<|assistant|>')];
+}
+
+/**
+ * Token ids of a record and the index of its first response token.
+ * Example (base, no input): {instruction: "Q", output: "A"} → ids [BOS, 81, 10, 65], responseStart 2.
+ * Truncation keeps the first `maxLength` ids (HF's right truncation). When the prompt
+ * alone fills `maxLength`, no response token is left and `responseStart` equals
+ * `ids.length`: no label counts (the study's HF loss is NaN then; gradlens's maskedLoss
+ * gives 0), so callers should skip or flag such samples.
+ */
+export function encodeSample(
+  tok: ByteTokenizer,
+  record: TextRecord,
+  options: EncodeOptions,
+): { ids: number[]; responseStart: number } {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`maxLength must be a positive integer, got ${maxLength}`);
+  const prompt = encodePrompt(tok, record, options.template);
+  const response = tok.encode(record.output);
+  if (options.closeResponse) response.push(tok.id(options.template === 'chat' ? '<|end|>' : '<|eos|>'));
+  const ids = prompt.concat(response).slice(0, maxLength);
+  return { ids, responseStart: Math.min(prompt.length, ids.length) };
+}
