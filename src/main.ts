@@ -1,6 +1,16 @@
 import { mount } from 'svelte';
+import './lib/app.css';
 import App from './lib/App.svelte';
+import { demoFiles } from './lib/loading/demo.ts';
+import { workerParseService } from './lib/loading/parseClient.ts';
+import { AppState } from './lib/state/AppState.svelte.ts';
+import { idbRunStore, memoryRunStore } from './lib/state/persist.ts';
 
-const app = mount(App, { target: document.getElementById('app')! });
+const app = new AppState({
+  parser: workerParseService(),
+  store: typeof indexedDB === 'undefined' ? memoryRunStore() : idbRunStore(),
+  demo: demoFiles,
+});
 
-export default app;
+mount(App, { target: document.getElementById('app')!, props: { app } });
+void app.start(location.search);

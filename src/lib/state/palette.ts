@@ -1,0 +1,26 @@
+/**
+ * Run colors: a fixed qualitative palette (Tableau 10), so the same runs get the same
+ * colors on every machine. Module colors (Q red, K green, …) belong to the views.
+ */
+export const RUN_PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
+
+/**
+ * The first palette color no run uses yet; once all are taken, cycles by `used.length`.
+ * Example: `nextRunColor(['#4e79a7'])` → `'#f28e2b'`.
+ */
+export function nextRunColor(used: readonly string[]): string {
+  const taken = new Set(used.map((c) => c.toLowerCase()));
+  const free = RUN_PALETTE.find((c) => !taken.has(c));
+  return free ?? RUN_PALETTE[used.length % RUN_PALETTE.length];
+}

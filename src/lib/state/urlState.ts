@@ -1,0 +1,85 @@
+/**
+ * The view as a URL query: every ViewSettings field that differs from the default,
+ * the visible runs (by source ref, in order), and the `src` URLs to load. Runs are
+ * named by ref (file path, URL, demo path), never by id, so a copied link works on
+ * another machine.
+ */
+import { DEFAULT_VIEW, type BandKind, type ViewKind, type ViewSettings, type YScaleKind } from './types.ts';
+
+/** What a URL says about the view; `reference` and `runs` are source refs. */
+export interface UrlState {
+  settings: ViewSettings;
+  /** Source ref of the overlay's reference run, or null. */
+  reference: string | null;
+  /** Refs of the visible runs in display order; null when the URL does not say. */
+  runs: string[] | null;
+  /** URLs to load (`?src=`), in order. */
+  src: string[];
+}
+
+const VIEWS: readonly ViewKind[] = ['curves', 'overlay', 'heatmap'];
+const Y_SCALES: readonly YScaleKind[] = ['linear', 'log', 'symlog'];
+const BANDS: readonly BandKind[] = ['none', 'iqr', 'p5-p95'];
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function parseSplits(value: string | null): [number, number] | null {
+  if (!value) return null;
+  const parts = value.split(',').map((p) => Number(p));
+  if (parts.length !== 2 || !parts.every((n) => Number.isInteger(n) && n > 0) || parts[0] >= parts[1]) return null;
+  return [parts[0], parts[1]];
+}
+
+/**
+ * Reads a URL query (`location.search`, with or without `?`). Unknown or invalid
+ * values fall back to the defaults, so a hand-edited link never breaks the page.
+ * Example: `readUrlState('?view=overlay&y=log&run=a.jsonl')` → overlay, log y, runs `['a.jsonl']`.
+ */
+export function readUrlState(search: string): UrlState {
+  const q = new URLSearchParams(search);
+  const d = DEFAULT_VIEW;
+  const settings: ViewSettings = {
+    ...d,
+    view: oneOf(q.get('view'), VIEWS, d.view),
+    stat: q.get('stat') || d.stat,
+    yScale: oneOf(q.get('y'), Y_SCALES, d.yScale),
+    sharedY: q.has('sharedY') ? q.get('sharedY') !== '0' : d.sharedY,
+    bands: oneOf(q.get('bands'), BANDS, d.bands),
+    splits: parseSplits(q.get('splits')),
+    reference: null,
+    strip: oneOf(q.get('strip'), ['difference', 'ratio'] as const, d.strip),
+    heatmapRows: oneOf(q.get('rows'), ['modules', 'runs'] as const, d.heatmapRows),
+  };
+  return {
+    settings,
+    reference: q.get('ref'),
+    runs: q.has('run') ? q.getAll('run').filter((r) => r !== '') : null,
+    src: q.getAll('src').filter((s) => s !== ''),
+  };
+}
+
+/**
+ * Writes the query for a view: only non-default settings, then `ref`, `run`s and `src`s.
+ * Returns `''` for the default view with nothing to name, else a string starting with `?`.
+ * Example: default settings, runs `['a.jsonl']` → `'?run=a.jsonl'`.
+ */
+export function writeUrlState(state: UrlState): string {
+  const s = state.settings;
+  const d = DEFAULT_VIEW;
+  const q = new URLSearchParams();
+  if (s.view !== d.view) q.set('view', s.view);
+  if (s.stat !== d.stat) q.set('stat', s.stat);
+  if (s.yScale !== d.yScale) q.set('y', s.yScale);
+  if (s.sharedY !== d.sharedY) q.set('sharedY', s.sharedY ? '1' : '0');
+  if (s.bands !== d.bands) q.set('bands', s.bands);
+  if (s.splits) q.set('splits', `${s.splits[0]},${s.splits[1]}`);
+  if (s.strip !== d.strip) q.set('strip', s.strip);
+  if (s.heatmapRows !== d.heatmapRows) q.set('rows', s.heatmapRows);
+  if (state.reference) q.set('ref', state.reference);
+  for (const r of state.runs ?? []) q.append('run', r);
+  for (const u of state.src) q.append('src', u);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
