@@ -1,0 +1,140 @@
+/**
+ * Per-sample gradient statistics, the study's protocol (MingLiiii/Layer_Gradient,
+ * code_gradient/get_gradient_values.py): batch of one, mean cross-entropy over the
+ * response tokens only, gradients of every 2-D parameter that is square or whose name
+ * contains `self_attn`, and per matrix the mean/max/min entry, Frobenius norm and
+ * singular-value sum/max/min, plus the effective rank.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { matrixStats } from '../linalg/matrixStats';
+import type { LlamaConfig } from './config';
+import type { FactorCapture } from './linear';
+import { forwardLogits, maskedLoss, responseMask } from './llama';
+import { paramShapes, type Params } from './params';
+
+/** The statistic fields written per matrix, in file order. */
+export const MATRIX_STAT_FIELDS = ['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
+
+/** One matrix's statistics as written in a Layer_Gradient record. */
+export type MatrixStatRecord = Record<(typeof MATRIX_STAT_FIELDS)[number], number>;
+
+/**
+ * The matrices whose gradients the study takes, in parameter order. Its script sets
+ * `requires_grad` on `len(shape) > 1 and (shape[0] == shape[1] or 'self_attn' in name)`
+ * (get_gradient_values.py, checked against the public repository): q/k/v/o always;
+ * gate/up/down, embeddings and lm_head only when square.
+ */
+export function selectedMatrices(config: LlamaConfig): string[] {
+  const out: string[] = [];
+  for (const [name, shape] of paramShapes(config)) {
+    if (shape.length > 1 && (shape[0] === shape[1] || name.includes('self_attn'))) out.push(name);
+  }
+  return out;
+}
+
+/** A tokenized sample: ids and the index of the first response token. */
+export interface EncodedSample {
+  ids: number[];
+  responseStart: number;
+}
+
+/** The text of a sample, copied into its record. */
+export interface SampleTextFields {
+  instruction: string;
+  input: string;
+  output: string;
+}
+
+/** Options of sampleStats. */
+export interface SampleStatsOptions {
+  /** Add `input_ids` and `response_start` to the record. */
+  withTokens?: boolean;
+}
+
+function nanStats(): MatrixStatRecord {
+  return Object.fromEntries(MATRIX_STAT_FIELDS.map((f) => [f, Number.NaN])) as MatrixStatRecord;
+}
+
+/**
+ * Loss and gradients of the selected matrices for one sample. Returns the loss and, per
+ * matrix, the gradient G [out, in] (row-major) and, for linear layers, the factors
+ * Δ [T, out] and X [T, in] with G = Δᵀ X. No tensors stay allocated.
+ */
+export function sampleGradients(
+  config: LlamaConfig,
+  params: Params,
+  sample: EncodedSample,
+): { loss: number; grads: Map<string, { g: Float32Array; rows: number; cols: number; delta?: Float32Array; x?: Float32Array }> } {
+  const names = selectedMatrices(config);
+  const shapes = paramShapes(config);
+  const t = sample.ids.length;
+  // The embedding is used through a one-hot product (and twice when tied), so its gradient
+  // is not a single Δᵀ X: it goes down the general path.
+  const factorNames = new Set(names.filter((n) => n !== 'model.embed_tokens.weight'));
+  const factors = new Map<string, { dy: tf.Tensor2D; x: tf.Tensor2D }>();
+  const capture: FactorCapture = {
+    names: factorNames,
+    sink: (name, dy, x) => {
+      const old = factors.get(name);
+      if (old) tf.dispose([old.dy, old.x]);
+      factors.set(name, { dy, x });
+    },
+  };
+  try {
+    const { loss, gradData } = tf.tidy(() => {
+      const ids = tf.tensor2d([sample.ids], [1, t], 'int32');
+      const mask = responseMask(t, sample.responseStart);
+      const f = (...ws: tf.Tensor[]) => {
+        const p = new Map(params);
+        names.forEach((n, i) => p.set(n, ws[i]));
+        return maskedLoss(forwardLogits(config, p, ids, { capture }), ids, mask);
+      };
+      const { value, grads } = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
+      return { loss: value.dataSync()[0], gradData: grads.map((g) => g.dataSync() as Float32Array) };
+    });
+    const grads = new Map<string, { g: Float32Array; rows: number; cols: number; delta?: Float32Array; x?: Float32Array }>();
+    names.forEach((n, i) => {
+      const [rows, cols] = shapes.get(n)!;
+      const fac = factors.get(n);
+      grads.set(n, { g: gradData[i], rows, cols, delta: fac?.dy.dataSync() as Float32Array | undefined, x: fac?.x.dataSync() as Float32Array | undefined });
+    });
+    return { loss, grads };
+  } finally {
+    for (const { dy, x } of factors.values()) tf.dispose([dy, x]);
+  }
+}
+
+/**
+ * One Layer_Gradient record for one sample: `instruction`, `input`, `output`, `loss`, then
+ * one entry per selected matrix (HF name) with the 8 statistic fields; with `withTokens`,
+ * `input_ids` and `response_start`. When no response token is left (the prompt fills
+ * the maximum length), loss and every statistic are NaN, as the study's HF loss is.
+ */
+export function sampleStats(
+  config: LlamaConfig,
+  params: Params,
+  sample: EncodedSample,
+  text: SampleTextFields,
+  options: SampleStatsOptions = {},
+): Record<string, unknown> {
+  const record: Record<string, unknown> = { instruction: text.instruction, input: text.input, output: text.output };
+  const labels = sample.ids.length - Math.max(sample.responseStart, 1);
+  if (labels <= 0) {
+    record.loss = Number.NaN;
+    for (const n of selectedMatrices(config)) record[n] = nanStats();
+  } else {
+    const { loss, grads } = sampleGradients(config, params, sample);
+    record.loss = loss;
+    for (const [name, { g, rows, cols, delta, x }] of grads) {
+      const s = matrixStats(g, rows, cols, delta && x ? { delta, x, tokens: sample.ids.length } : undefined);
+      const entry = {} as MatrixStatRecord;
+      for (const f of MATRIX_STAT_FIELDS) entry[f] = s[f];
+      record[name] = entry;
+    }
+  }
+  if (options.withTokens) {
+    record.input_ids = sample.ids.slice();
+    record.response_start = sample.responseStart;
+  }
+  return record;
+}
