@@ -1,0 +1,167 @@
+/**
+ * Browser figures for `npm run bench`, against the built app in headless Chromium:
+ *
+ * - first chart: from choosing a generated 17 MB file (500 samples × 32 layers) in the
+ *   labelled file input to its first curve in the DOM, measured in the page
+ *   (performance.now at the input's change event → first `[data-testid=curve]` of the
+ *   run). Baseline: the core's `parseRun` on the same bytes in Node, this run.
+ * - hover: with 12 runs of 42 layers × 7 modules on screen, the time from a pointer
+ *   entering a layer to the crosshair being in the DOM and laid out (goal < 16 ms),
+ *   and to the next frame. Baseline: a requestAnimationFrame round trip on an empty page.
+ *
+ *   npx tsx scripts/bench/browser.ts     (builds dist/ first when it is missing)
+ */
+import { parseRun } from '../../src/core/format/runParser.ts';
+import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
+import { launchBrowser, startPreview } from '../../tests/e2e/harness.ts';
+import type { Page } from 'playwright-core';
+
+const LABEL = 'Load gradient statistics';
+const MODULES_7 = [
+  'self_attn.q_proj',
+  'self_attn.k_proj',
+  'self_attn.v_proj',
+  'self_attn.o_proj',
+  'mlp.gate_proj',
+  'mlp.up_proj',
+  'mlp.down_proj',
+];
+
+function statsFile(samples: number, layers: number, seed: number, modules?: string[]): Buffer {
+  const lines = [...syntheticStatsLines({ samples, layers, modules, setting: 'detailed', correctness: 'correct', seed })];
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+function percentile(xs: number[], p: number): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
+}
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function timeFirstChart(page: Page, url: string, name: string, bytes: Buffer): Promise<number> {
+  await page.goto(`${url}?run=${encodeURIComponent(name)}`);
+  await page.locator('[data-testid="app"][data-ready="true"]').waitFor();
+  await page.evaluate(
+    ({ label, ref }) => {
+      const input = document.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+      (window as unknown as { __firstChart: Promise<number> }).__firstChart = new Promise((resolve) => {
+        input.addEventListener(
+          'change',
+          () => {
+            const t0 = performance.now();
+            const tick = () => {
+              const id = document.querySelector<HTMLElement>(`[data-testid="run-item"][data-ref="${CSS.escape(ref)}"]`)?.dataset.run;
+              if (id && document.querySelector(`[data-testid="curve"][data-run="${CSS.escape(id)}"]`)) resolve(performance.now() - t0);
+              else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+          },
+          { once: true, capture: true },
+        );
+      });
+    },
+    { label: LABEL, ref: name },
+  );
+  await page.getByLabel(LABEL, { exact: true }).setInputFiles({ name, mimeType: 'application/x-ndjson', buffer: bytes });
+  return page.evaluate(() => (window as unknown as { __firstChart: Promise<number> }).__firstChart);
+}
+
+/** One hover: pointer enters a layer; time until the crosshair is in the DOM and laid out, and until the next frame. */
+async function timeHovers(page: Page, count: number): Promise<{ update: number[]; frame: number[] }> {
+  return page.evaluate(async (n) => {
+    const update: number[] = [];
+    const frame: number[] = [];
+    const hits = Array.from(document.querySelectorAll<SVGElement>('[data-testid="layer-hit"]'));
+    for (let i = 0; i < n; i++) {
+      const hit = hits[(i * 7) % hits.length];
+      hit.dispatchEvent(new PointerEvent('pointerleave'));
+      await new Promise((r) => setTimeout(r, 0));
+      const changed = new Promise<number>((resolve) => {
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          document.querySelector('[data-testid="crosshair"]')?.getBoundingClientRect();
+          resolve(performance.now());
+        });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+      });
+      const t0 = performance.now();
+      hit.dispatchEvent(new PointerEvent('pointerenter'));
+      const t1 = await changed;
+      const t2 = await new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+      if (!document.querySelector('[data-testid="crosshair"]')) throw new Error('no crosshair after hover');
+      update.push(t1 - t0);
+      frame.push(t2 - t0);
+    }
+    return { update, frame };
+  }, count);
+}
+
+async function rafBaseline(page: Page, count: number): Promise<number[]> {
+  await page.goto('about:blank');
+  return page.evaluate(async (n) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      const t0 = performance.now();
+      await new Promise((r) => requestAnimationFrame(r));
+      out.push(performance.now() - t0);
+    }
+    return out;
+  }, count);
+}
+
+/** Runs the browser benchmarks and prints their figures. */
+export async function benchBrowser(): Promise<void> {
+  const preview = await startPreview();
+  const browser = await launchBrowser();
+  try {
+    console.log('\n## Browser (headless Chromium, built app)');
+    const big = statsFile(500, 32, 17);
+    const name = 'bench_500x32.jsonl';
+    const t = performance.now();
+    parseRun(name, new Uint8Array(big.buffer, big.byteOffset, big.byteLength));
+    const nodeMs = performance.now() - t;
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const firstChart = await timeFirstChart(page, preview.url, name, big);
+    const mb = big.byteLength / 1e6;
+    console.log(`first chart, ${mb.toFixed(1)} MB file: ${ms(firstChart)} (${(mb / (firstChart / 1000)).toFixed(1)} MB/s)`);
+    console.log(`  baseline, core parseRun in Node on the same bytes: ${ms(nodeMs)}; ratio ${(firstChart / nodeMs).toFixed(2)}×`);
+    await context.close();
+
+    const hoverContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const hoverPage = await hoverContext.newPage();
+    const names = Array.from({ length: 12 }, (_, i) => `hover_${String(i + 1).padStart(2, '0')}.jsonl`);
+    await hoverPage.goto(`${preview.url}?${names.map((n) => `run=${n}`).join('&')}`);
+    await hoverPage.locator('[data-testid="app"][data-ready="true"]').waitFor();
+    await hoverPage
+      .getByLabel(LABEL, { exact: true })
+      .setInputFiles(names.map((n, i) => ({ name: n, mimeType: 'application/x-ndjson', buffer: statsFile(20, 42, 100 + i, MODULES_7) })));
+    await hoverPage.waitForFunction(() => document.querySelectorAll('[data-testid="curve"]').length >= 12 * 7, null, { timeout: 120_000 });
+    const curves = await hoverPage.locator('[data-testid="curve"]').count();
+    await timeHovers(hoverPage, 5); // warm-up
+    const hover = await timeHovers(hoverPage, 60);
+    const baseline = await rafBaseline(hoverPage, 60);
+    const b = median(baseline);
+    console.log(`hover, 12 runs × 42 layers × 7 modules (${curves} curves):`);
+    console.log(`  crosshair in the DOM and laid out: median ${ms(median(hover.update))}, p95 ${ms(percentile(hover.update, 0.95))} (goal < 16 ms)`);
+    console.log(`  to the next frame: median ${ms(median(hover.frame))}, p95 ${ms(percentile(hover.frame, 0.95))}`);
+    console.log(`  baseline, empty-page rAF round trip: median ${ms(b)}; ratio ${(median(hover.frame) / b).toFixed(2)}×`);
+    await hoverContext.close();
+  } finally {
+    await browser.close();
+    await preview.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchBrowser().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
