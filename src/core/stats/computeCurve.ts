@@ -1,0 +1,144 @@
+/**
+ * Per-layer curves of a run (DESIGN.md §3 "curve"): the mean over samples, after
+ * dropping every sample whose row for that module and statistic holds a NaN, plus the
+ * bands (percentiles, std) drawn around it, and one layer's per-sample values.
+ */
+import type { ModuleKey, Run, StatName } from '../format/run.ts';
+import { meanOf, quantileSorted, stdOf } from './quantile.ts';
+import { statValues } from './statValues.ts';
+
+/** A module's curve over layers: columnar, one entry per layer. */
+export interface Curve {
+  layerCount: number;
+  /** The study's curve: mean over kept samples. */
+  mean: Float64Array;
+  /** Percentiles over kept samples, numpy's linear method (see quantile.ts); median = p50. */
+  median: Float64Array;
+  p5: Float64Array;
+  p25: Float64Array;
+  p75: Float64Array;
+  p95: Float64Array;
+  /** Population standard deviation over kept samples (ddof = 0, numpy's default). */
+  std: Float64Array;
+  /** Samples whose whole row was NaN-free and so entered the curve. */
+  kept: number;
+  /** Samples dropped for a NaN anywhere in their row. */
+  dropped: number;
+}
+
+/**
+ * Indices of the samples kept by the study's rule `x[~np.isnan(x).any(axis=1)]`: rows
+ * (length `layerCount`, sample-major `values`) with no NaN. ±Infinity is not NaN, so a
+ * row holding it is kept. Example: rows [[1, 2], [NaN, 3], [Infinity, 0]] → [0, 2].
+ * Zero samples → empty; `layerCount` 0 → every sample kept (an empty row holds no NaN).
+ */
+export function keptSampleIndices(values: ArrayLike<number>, sampleCount: number, layerCount: number): Int32Array {
+  const kept = new Int32Array(sampleCount);
+  let n = 0;
+  for (let s = 0; s < sampleCount; s++) {
+    let ok = true;
+    for (let l = 0, i = s * layerCount; l < layerCount; l++, i++) {
+      if (Number.isNaN(values[i])) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) kept[n++] = s;
+  }
+  return kept.slice(0, n);
+}
+
+/**
+ * The curve of a sample-major [sampleCount × layerCount] matrix (the arithmetic of
+ * {@link computeCurve}, for values not held in a Run). Does not modify `values`.
+ * With no kept sample (empty or every row has a NaN) every per-layer array is NaN,
+ * as numpy's mean of an empty axis. Infinity in a kept row makes that layer's mean ±Infinity
+ * (NaN if both signs appear) and its std NaN; percentiles follow {@link quantileSorted}.
+ * Example: rows [[1, 10], [3, NaN], [5, 30]] → kept 2, dropped 1, mean [3, 20], std [2, 10].
+ */
+export function curveFromValues(values: ArrayLike<number>, sampleCount: number, layerCount: number): Curve {
+  const kept = keptSampleIndices(values, sampleCount, layerCount);
+  const k = kept.length;
+  const make = () => new Float64Array(layerCount);
+  const curve: Curve = {
+    layerCount,
+    mean: make(),
+    median: make(),
+    p5: make(),
+    p25: make(),
+    p75: make(),
+    p95: make(),
+    std: make(),
+    kept: k,
+    dropped: sampleCount - k,
+  };
+  const column = new Float64Array(k);
+  for (let l = 0; l < layerCount; l++) {
+    for (let j = 0; j < k; j++) column[j] = values[kept[j] * layerCount + l];
+    curve.mean[l] = meanOf(column);
+    curve.std[l] = stdOf(column);
+    column.sort(); // typed-array sort is numeric; no NaN left to place
+    curve.p5[l] = quantileSorted(column, 0.05);
+    curve.p25[l] = quantileSorted(column, 0.25);
+    curve.median[l] = quantileSorted(column, 0.5);
+    curve.p75[l] = quantileSorted(column, 0.75);
+    curve.p95[l] = quantileSorted(column, 0.95);
+  }
+  return curve;
+}
+
+/**
+ * The curve of `stat` for `module` in `run`: per layer, the mean (and bands) over the
+ * samples whose row for this module and statistic holds no NaN — the drop is per module
+ * and per statistic, as in the reference code. Throws for an unknown module or statistic
+ * (see statValues). A run with no samples gives all-NaN arrays and kept = dropped = 0.
+ */
+export function computeCurve(run: Run, module: ModuleKey, stat: StatName): Curve {
+  return curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount);
+}
+
+/** One layer's values for the kept samples, with their sample indices, in sample order. */
+export interface LayerSamples {
+  layer: number;
+  /** Sample index (0-based, file order) of each value. */
+  samples: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * The per-sample values at one layer over the samples the curve keeps (same NaN rule
+ * as {@link computeCurve}), for drill-down histograms and sample lists. Throws a
+ * RangeError when `layer` is not an integer in [0, layerCount).
+ * Example: rows [[1, 10], [3, NaN], [5, 30]], layer 1 → samples [0, 2], values [10, 30].
+ */
+export function layerSamples(run: Run, module: ModuleKey, stat: StatName, layer: number): LayerSamples {
+  const L = run.layerCount;
+  if (!Number.isInteger(layer) || layer < 0 || layer >= L) {
+    throw new RangeError(`layer ${layer} is outside 0..${L - 1}`);
+  }
+  const values = statValues(run, module, stat);
+  const samples = keptSampleIndices(values, run.sampleCount, L);
+  const out = new Float64Array(samples.length);
+  for (let j = 0; j < samples.length; j++) out[j] = values[samples[j] * L + layer];
+  return { layer, samples, values: out };
+}
+
+/**
+ * The `count` samples with the highest and the lowest value in `layer` (highest first
+ * in `highest`, lowest first in `lowest`; ties by lower sample index). Fewer when fewer
+ * samples are kept; empty input → both empty.
+ * Example: samples [0, 2, 5], values [10, 30, 20], count 2 → highest [2, 5], lowest [0, 5].
+ */
+export function extremeSamples(layer: LayerSamples, count: number): { highest: number[]; lowest: number[] } {
+  const order = Array.from(layer.samples.keys());
+  const byValue = (a: number, b: number) => layer.values[a] - layer.values[b] || layer.samples[a] - layer.samples[b];
+  const asc = order.slice().sort(byValue);
+  const desc = order
+    .slice()
+    .sort((a, b) => layer.values[b] - layer.values[a] || layer.samples[a] - layer.samples[b]);
+  const n = Math.max(0, Math.min(count, order.length));
+  return {
+    highest: desc.slice(0, n).map((j) => layer.samples[j]),
+    lowest: asc.slice(0, n).map((j) => layer.samples[j]),
+  };
+}

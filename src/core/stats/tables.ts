@@ -1,0 +1,124 @@
+/**
+ * The summary tables the study reports, as plain data: MAD per run and module, and
+ * relative difference per run pair and module. Render with toCsv / toLatex (table.ts).
+ */
+import type { Run, StatName } from '../format/run.ts';
+import { computeCurve } from './computeCurve.ts';
+import { computeMad, defaultSplits, validateSplits } from './mad.ts';
+import { countIdenticalResponses, type PairAttribute, type RunPair } from './pairRuns.ts';
+import { relativeDifference } from './relativeDifference.ts';
+import type { Table, TableColumn } from './table.ts';
+
+/** One row of {@link madTable}. */
+export type MadRow = {
+  run: string;
+  file: string;
+  module: string;
+  layers: number;
+  /** Split points used, "a,b". */
+  splits: string;
+  kept: number;
+  dropped: number;
+  all: number;
+  early: number;
+  middle: number;
+  late: number;
+};
+
+const MAD_COLUMNS: readonly TableColumn[] = [
+  { key: 'run', label: 'Run', kind: 'text' },
+  { key: 'file', label: 'File', kind: 'text' },
+  { key: 'module', label: 'Module', kind: 'text' },
+  { key: 'layers', label: 'Layers', kind: 'integer' },
+  { key: 'splits', label: 'Splits', kind: 'text' },
+  { key: 'kept', label: 'Kept', kind: 'integer' },
+  { key: 'dropped', label: 'Dropped', kind: 'integer' },
+  { key: 'all', label: 'MAD all', kind: 'number' },
+  { key: 'early', label: 'Early', kind: 'number' },
+  { key: 'middle', label: 'Middle', kind: 'number' },
+  { key: 'late', label: 'Late', kind: 'number' },
+];
+
+/**
+ * MAD of `stat`'s curve for every run × module (modules in each run's display order).
+ * `splits` (checked against every run's layer count; RangeError if invalid for one)
+ * replaces the default splits of each run's layer count. No runs → no rows. A module
+ * with no kept sample gets NaN MADs and kept 0. Throws for a statistic a run lacks.
+ */
+export function madTable(runs: readonly Run[], stat: StatName, splits?: readonly number[]): Table<MadRow> {
+  const rows: MadRow[] = [];
+  for (const run of runs) {
+    const used = splits ? validateSplits(splits, run.layerCount) : defaultSplits(run.layerCount);
+    for (const module of run.modules) {
+      const curve = computeCurve(run, module, stat);
+      const mad = computeMad(curve.mean, splits ? used : undefined);
+      rows.push({
+        run: run.name,
+        file: run.file,
+        module,
+        layers: run.layerCount,
+        splits: used.join(','),
+        kept: curve.kept,
+        dropped: curve.dropped,
+        ...mad,
+      });
+    }
+  }
+  return { columns: MAD_COLUMNS, rows };
+}
+
+/** One row of {@link relativeDifferenceTable}. */
+export type RelativeDifferenceRow = {
+  reference: string;
+  other: string;
+  differsIn: PairAttribute;
+  module: string;
+  layers: number;
+  value: number;
+  topLayers: readonly number[];
+  /** Samples with identical responses; only for correctness pairs, else null. */
+  identical: number | null;
+};
+
+const RD_COLUMNS: readonly TableColumn[] = [
+  { key: 'reference', label: 'Reference', kind: 'text' },
+  { key: 'other', label: 'Other', kind: 'text' },
+  { key: 'differsIn', label: 'Differs in', kind: 'text' },
+  { key: 'module', label: 'Module', kind: 'text' },
+  { key: 'layers', label: 'Layers', kind: 'integer' },
+  { key: 'value', label: 'Relative difference', kind: 'number' },
+  { key: 'topLayers', label: 'Top layers', kind: 'layers' },
+  { key: 'identical', label: 'Identical responses', kind: 'integer' },
+];
+
+/**
+ * Relative difference of `stat`'s curve of `other` against `reference`, for every pair
+ * × module both runs have (in the reference's module order). Throws a RangeError when
+ * a pair's layer counts differ. No pairs → no rows.
+ */
+export function relativeDifferenceTable(pairs: readonly RunPair[], stat: StatName): Table<RelativeDifferenceRow> {
+  const rows: RelativeDifferenceRow[] = [];
+  for (const { reference, other, differsIn } of pairs) {
+    if (reference.layerCount !== other.layerCount) {
+      throw new RangeError(
+        `${reference.name} has ${reference.layerCount} layers and ${other.name} has ${other.layerCount}: curves cannot be compared`,
+      );
+    }
+    const identical = differsIn === 'correctness' ? countIdenticalResponses(reference, other) : null;
+    for (const module of reference.modules) {
+      if (!other.modules.includes(module)) continue;
+      const rd = relativeDifference(computeCurve(reference, module, stat).mean, computeCurve(other, module, stat).mean);
+      rows.push({
+        reference: reference.name,
+        other: other.name,
+        differsIn,
+        module,
+        layers: reference.layerCount,
+        value: rd.value,
+        topLayers: rd.topLayers,
+        identical,
+      });
+    }
+  }
+  return { columns: RD_COLUMNS, rows };
+}
