@@ -1,0 +1,38 @@
+/**
+ * Panel layout of a small-multiples figure: how many columns fit the width, and where
+ * each panel sits. Pure arithmetic so the views and tests agree on positions.
+ */
+
+/** Position and size of one panel, in pixels from the figure's top-left corner. */
+export interface PanelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Boxes for `count` panels laid out row by row in `width` pixels, each at least
+ * `minWidth` wide, starting `top` pixels down. Example: count 3, width 1000, minWidth 320
+ * → three panels of 333 px in one row.
+ */
+export function gridLayout(count: number, width: number, minWidth: number, height: number, top = 0): PanelBox[] {
+  const cols = Math.max(1, Math.min(count, Math.floor(width / minWidth)));
+  const w = Math.floor(width / cols);
+  return Array.from({ length: count }, (_, i) => ({
+    x: (i % cols) * w,
+    y: top + Math.floor(i / cols) * height,
+    width: w,
+    height,
+  }));
+}
+
+/** Total height of a grid of boxes (bottom edge of the lowest). */
+export function gridHeight(boxes: readonly PanelBox[], top = 0): number {
+  return boxes.reduce((h, b) => Math.max(h, b.y + b.height), top);
+}
+
+/** X pixel of a layer's center inside a plot `innerWidth` wide: layer i owns [i, i+1) of L bands. */
+export function layerX(layer: number, layerCount: number, innerWidth: number): number {
+  return ((layer + 0.5) / Math.max(1, layerCount)) * innerWidth;
+}

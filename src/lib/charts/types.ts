@@ -1,0 +1,36 @@
+/** Ready-to-draw data the chart components receive: columnar arrays indexed by layer. */
+
+/** One line of a panel, with an optional band (e.g. p25–p75) drawn as an area beneath it. */
+export interface LineSeries {
+  /** Unique within the panel; keys the keyed each block. */
+  key: string;
+  /** Run id, written to the path's `data-run`. */
+  run: string;
+  /** Module key, written to the path's `data-module`. */
+  module: string;
+  /** Name in the tooltip, e.g. "None CoT · Q". */
+  label: string;
+  color: string;
+  /** Value per layer; NaN = no value (gap in the line). */
+  values: ArrayLike<number>;
+  /** Lower and upper band edges per layer, when a band is shown. */
+  lo?: ArrayLike<number>;
+  hi?: ArrayLike<number>;
+  dashed?: boolean;
+}
+
+/** A legend entry. */
+export interface LegendItem {
+  label: string;
+  color: string;
+}
+
+/** Inner margins of a panel, in pixels. */
+export interface Margin {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+export const PANEL_MARGIN: Margin = { top: 34, right: 10, bottom: 30, left: 56 };
