@@ -1,0 +1,151 @@
+/**
+ * Singular values of per-sample gradient matrices, exact up to the float64 rounding
+ * of the route taken (DESIGN.md §3). Routes, cheapest first:
+ * - G = Δᵀ X with T < min(dOut, dIn) tokens: rank ≤ T, so the nonzero singular values
+ *   are the square roots of the eigenvalues of the T×T matrix Lᵀ(Δ Δᵀ)L with
+ *   X Xᵀ = L Lᵀ (or the same with Δ and X swapped). When both Gram matrices are
+ *   singular (repeated tokens, inputs after a norm layer, zero upstream rows) Cholesky
+ *   is refused and the singular values of the T×T core R_Δ R_Xᵀ of two Householder QRs
+ *   are taken by one-sided Jacobi, accurate to ~1e-13 (FINDINGS).
+ * - Otherwise: eigenvalues of the smaller Gram matrix G Gᵀ or Gᵀ G.
+ *
+ * Gram routes square the condition number: their absolute error on σ² is about
+ * n·ε·σ_max², so singular values below √(n·ε)·σ_max (≈ 2e-7·σ_max for n = 256) are
+ * not resolved. They are reported as 0 rather than as noise, which also makes S_min
+ * exactly 0 for rank-deficient matrices where numpy prints noise of 1e-13…1e-10.
+ */
+import { cholesky } from './cholesky';
+import { allFinite, type DenseMatrix, gramOfColumns, gramOfRows, toFloat64 } from './gram';
+import { householderR } from './householderR';
+import { jacobiSingularValues } from './jacobiSingularValues';
+import { symmetricEigenvalues } from './symmetricEigenvalues';
+
+/**
+ * Singular values (descending, length min(rows, cols)) of a dense row-major matrix.
+ * Any NaN or ±Infinity entry makes every value NaN; an empty shape gives an empty
+ * array; values below the Gram route's resolution are 0 (see the module comment).
+ * `g` is not modified. Example: singularValues([3, 0, 4, 5], 2, 2) → [√45, √5].
+ */
+export function singularValues(g: DenseMatrix, rows: number, cols: number): Float64Array {
+  checkLength('g', g, rows, cols);
+  const k = Math.min(rows, cols);
+  if (k === 0) return new Float64Array(0);
+  if (!allFinite(g)) return new Float64Array(k).fill(NaN);
+  const g64 = toFloat64(g);
+  const gram = rows <= cols ? gramOfRows(g64, rows, cols) : gramOfColumns(g64, rows, cols);
+  return sqrtOfEigenvalues(symmetricEigenvalues(gram, k), k);
+}
+
+/**
+ * Singular values of G = Δᵀ X (descending, length min(dOut, dIn)) without forming a
+ * d×d eigenproblem when T is small. `delta` is the upstream gradient [T, dOut], `x`
+ * the layer input [T, dIn], both row-major. T = 0 gives zeros; any NaN or ±Infinity
+ * in either factor gives all NaN. Inputs are not modified.
+ */
+export function singularValuesOfProduct(
+  deltaIn: DenseMatrix,
+  xIn: DenseMatrix,
+  tokens: number,
+  dOut: number,
+  dIn: number,
+): Float64Array {
+  checkLength('delta', deltaIn, tokens, dOut);
+  checkLength('x', xIn, tokens, dIn);
+  const k = Math.min(dOut, dIn);
+  if (k === 0) return new Float64Array(0);
+  if (!allFinite(deltaIn) || !allFinite(xIn)) return new Float64Array(k).fill(NaN);
+  const delta = toFloat64(deltaIn);
+  const x = toFloat64(xIn);
+  if (tokens === 0) return new Float64Array(k);
+  if (tokens >= k) return singularValues(productTransposeLeft(delta, x, tokens, dOut, dIn), dOut, dIn);
+
+  const kx = gramOfRows(x, tokens, dIn); // [T, T], X Xᵀ
+  const kd = gramOfRows(delta, tokens, dOut); // [T, T], Δ Δᵀ
+  // σ(Δᵀ X)² = λ(Lᵀ Kd L) for Kx = L Lᵀ; the roles of Δ and X are interchangeable.
+  for (const [factor, other] of [
+    [kx, kd],
+    [kd, kx],
+  ]) {
+    const l = cholesky(factor, tokens);
+    if (l) return sqrtOfEigenvalues(symmetricEigenvalues(congruence(l, other, tokens), tokens), k);
+  }
+  const rd = householderR(delta, tokens, dOut); // Δᵀ = Q_Δ R_Δ
+  const rx = householderR(x, tokens, dIn); // Xᵀ = Q_X R_X
+  const core = new Float64Array(tokens * tokens); // R_Δ R_Xᵀ, [T, T]
+  for (let i = 0; i < tokens; i++) {
+    for (let j = 0; j < tokens; j++) {
+      let acc = 0;
+      for (let c = Math.max(i, j); c < tokens; c++) acc += rd[i * tokens + c] * rx[j * tokens + c];
+      core[i * tokens + j] = acc;
+    }
+  }
+  const sigma = new Float64Array(k);
+  sigma.set(jacobiSingularValues(core, tokens, tokens));
+  return sigma;
+}
+
+/** G = Δᵀ X, [dOut, dIn], accumulated in float64 as a sum of T outer products. */
+function productTransposeLeft(delta: Float64Array, x: Float64Array, tokens: number, dOut: number, dIn: number): Float64Array {
+  const g = new Float64Array(dOut * dIn);
+  for (let t = 0; t < tokens; t++) {
+    const xt = t * dIn;
+    for (let o = 0; o < dOut; o++) {
+      const d = delta[t * dOut + o];
+      if (d === 0) continue;
+      const go = o * dIn;
+      for (let i = 0; i < dIn; i++) g[go + i] += d * x[xt + i];
+    }
+  }
+  return g;
+}
+
+/**
+ * Lower triangle of Lᵀ K L for lower-triangular L and symmetric K given by its lower
+ * triangle, all n×n; exploits the zeros of L in both products.
+ */
+function congruence(l: Float64Array, kLower: Float64Array, n: number): Float64Array {
+  const k = Float64Array.from(kLower);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) k[j * n + i] = k[i * n + j];
+  const w = new Float64Array(n * n); // K L
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let c = 0; c < n; c++) {
+      const kic = k[ri + c];
+      if (kic === 0) continue;
+      const rc = c * n;
+      for (let j = 0; j <= c; j++) w[ri + j] += kic * l[rc + j];
+    }
+  }
+  const m = new Float64Array(n * n); // Lᵀ (K L), lower triangle
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let c = i; c < n; c++) {
+      const lci = l[c * n + i];
+      if (lci === 0) continue;
+      const rc = c * n;
+      for (let j = 0; j <= i; j++) m[ri + j] += lci * w[rc + j];
+    }
+  }
+  return m;
+}
+
+/**
+ * √λ for eigenvalues λ (descending) of an n×n Gram-type matrix, padded with zeros to
+ * `length`. Values at or below n·ε·λ_max (rounding noise, including negative ones)
+ * become 0. NaN eigenvalues (non-finite input) give all NaN.
+ */
+function sqrtOfEigenvalues(lambda: Float64Array, length: number): Float64Array {
+  const out = new Float64Array(length);
+  const n = lambda.length;
+  if (n === 0) return out;
+  if (Number.isNaN(lambda[0])) return out.fill(NaN);
+  const tol = n * Number.EPSILON * lambda[0];
+  for (let i = 0; i < n && i < length; i++) out[i] = lambda[i] > tol ? Math.sqrt(lambda[i]) : 0;
+  return out;
+}
+
+function checkLength(name: string, a: DenseMatrix, rows: number, cols: number): void {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || a.length !== rows * cols) {
+    throw new RangeError(`${name}: expected ${rows}×${cols} = ${rows * cols} entries, got ${a.length}`);
+  }
+}
