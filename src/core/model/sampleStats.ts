@@ -126,7 +126,10 @@ export function sampleStats(
     const { loss, grads } = sampleGradients(config, params, sample);
     record.loss = loss;
     for (const [name, { g, rows, cols, delta, x }] of grads) {
-      const s = matrixStats(g, rows, cols, delta && x ? { delta, x, tokens: sample.ids.length } : undefined);
+      const tokens = sample.ids.length;
+      // The T×T route pays only when T < min(rows, cols); otherwise the d×d Gram of G is cheaper.
+      const useFactors = delta !== undefined && x !== undefined && tokens < Math.min(rows, cols);
+      const s = matrixStats(g, rows, cols, useFactors ? { delta, x, tokens } : undefined);
       const entry = {} as MatrixStatRecord;
       for (const f of MATRIX_STAT_FIELDS) entry[f] = s[f];
       record[name] = entry;
