@@ -105,7 +105,7 @@ export class AppState {
 
     const demo = (await this.#deps.demo().catch(() => [])).filter((f) => !have.has(f.ref));
     const named = url.runs ? demo.filter((f) => url.runs!.includes(f.ref)) : [];
-    const firstOpen = this.entries.length === 0 && url.src.length === 0 && !url.runs?.length;
+    const firstOpen = this.entries.length === 0 && url.src.length === 0 && url.runs === null;
     const demoRemoved = firstOpen ? await this.#deps.store.getFlag(DEMO_REMOVED_FLAG).catch(() => false) : true;
     const demoToLoad = named.length ? named : firstOpen && !demoRemoved ? demo : [];
     loads.push(...demoToLoad.map((f) => this.loadUrl(f.url, f.ref, 'demo')));

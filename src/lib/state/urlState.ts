@@ -78,6 +78,8 @@ export function writeUrlState(state: UrlState): string {
   if (s.strip !== d.strip) q.set('strip', s.strip);
   if (s.heatmapRows !== d.heatmapRows) q.set('rows', s.heatmapRows);
   if (state.reference) q.set('ref', state.reference);
+  // An empty list is written as `run=` so that "no run shown" survives the round trip.
+  if (state.runs?.length === 0) q.set('run', '');
   for (const r of state.runs ?? []) q.append('run', r);
   for (const u of state.src) q.append('src', u);
   const text = q.toString();

@@ -61,6 +61,11 @@ describe('URL state', () => {
     expect(readUrlState(written).settings.reference).toBeNull();
   });
 
+  it('round-trips an empty run list as "no run visible"', () => {
+    expect(writeUrlState(state({ runs: [] }))).toBe('?run=');
+    expect(readUrlState(writeUrlState(state({ runs: [] }))).runs).toEqual([]);
+  });
+
   it('reads an empty run list as "no run visible", not as "not said"', () => {
     expect(readUrlState('?run=').runs).toEqual([]);
     expect(readUrlState('?view=overlay').runs).toBeNull();

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../../src/core/format/run.ts';
+import type { ParseService } from '../../../src/lib/loading/parseClient.ts';
+import { AppState, DEMO_REMOVED_FLAG } from '../../../src/lib/state/AppState.svelte.ts';
+import { memoryRunStore, type RunStore } from '../../../src/lib/state/persist.ts';
+import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
+import { statsFile, statsLine } from './statsLines.ts';
+
+const DEMO = [
+  'cot_demo_wrong_answer_shuffle/tiny/grads_arith_no_cot.jsonl',
+  'cot_demo/tiny/grads_arith_with_cot_gpt4o.jsonl',
+  'cot_demo/tiny/grads_arith_no_cot.jsonl',
+  'cot_demo/tiny/grads_arith_with_cot.jsonl',
+];
+
+/** The real handler, in-process; URLs are served from `served`. */
+function handlerParser(served: Record<string, string>): ParseService {
+  return {
+    parse(request, onProgress) {
+      const source = request.source;
+      if (source.kind === 'url') {
+        const text = served[source.url];
+        if (text === undefined) return Promise.resolve({ ok: false, cancelled: false, message: 'HTTP 404', line: null });
+        return parseRequest({ ...request, source: { kind: 'blob', blob: new Blob([text]) } }, onProgress);
+      }
+      return parseRequest(request, onProgress);
+    },
+    cancel: cancelRequest,
+  };
+}
+
+function makeApp(store: RunStore = memoryRunStore(), served: Record<string, string> = {}) {
+  const demoServed = Object.fromEntries(DEMO.map((ref) => [`demo:${ref}`, statsFile(3, 4)]));
+  return new AppState({
+    parser: handlerParser({ ...demoServed, ...served }),
+    store,
+    demo: async () => DEMO.map((ref) => ({ ref, url: `demo:${ref}` })),
+  });
+}
+
+const file = (path: string, text: string) => ({ file: new File([text], path.split('/').pop()!), path });
+const refs = (app: AppState) => app.entries.map((e) => e.source.ref);
+
+describe('AppState', () => {
+  it('opens on the demo when nothing is saved or asked for, laid out as the study does', async () => {
+    const app = makeApp();
+    await app.start('');
+    expect(refs(app)).toEqual([
+      'cot_demo/tiny/grads_arith_no_cot.jsonl',
+      'cot_demo/tiny/grads_arith_with_cot.jsonl',
+      'cot_demo/tiny/grads_arith_with_cot_gpt4o.jsonl',
+      'cot_demo_wrong_answer_shuffle/tiny/grads_arith_no_cot.jsonl',
+    ]);
+    expect(app.entries.every((e) => e.source.kind === 'demo')).toBe(true);
+    expect(new Set(app.entries.map((e) => e.color)).size).toBe(4);
+    expect(new Set(app.entries.map((e) => e.label)).size).toBe(4);
+    expect(app.ready).toBe(true);
+    expect(app.jobs).toEqual([]);
+  });
+
+  it('loads ?src URLs instead of the demo, and keeps them in the URL', async () => {
+    const url = 'https://data.test/cot_500/llama3_8b/grads_gsm8k_train_no_cot.jsonl';
+    const app = makeApp(memoryRunStore(), { [url]: statsFile(2, 3) });
+    await app.start(`?src=${encodeURIComponent(url)}&view=overlay`);
+    expect(refs(app)).toEqual([url]);
+    expect(app.settings.view).toBe('overlay');
+    expect(new URLSearchParams(app.urlSearch).getAll('src')).toEqual([url]);
+  });
+
+  it('keeps runs and the user’s choices across a restart, and does not bring back a removed demo', async () => {
+    const store = memoryRunStore();
+    const first = makeApp(store);
+    await first.start('');
+    await first.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
+    const mine = first.entries.find((e) => e.source.ref === 'mine.jsonl')!;
+    first.rename(mine.run.id, 'My run');
+    first.recolor(mine.run.id, '#123456');
+    for (const e of first.entries.filter((x) => x.source.kind === 'demo')) first.remove(e.run.id);
+    first.setHidden(mine.run.id, true);
+    await first.flushed();
+    expect(first.pendingWrites).toBe(0);
+    expect(await store.getFlag(DEMO_REMOVED_FLAG)).toBe(true);
+
+    const second = makeApp(store);
+    await second.start('');
+    expect(second.entries.map((e) => [e.label, e.color, e.hidden, e.run.sampleCount])).toEqual([['My run', '#123456', true, 2]]);
+    expect(second.entries[0].run.values).toBeInstanceOf(Map);
+  });
+
+  it('brings the demo back when the user asks for it', async () => {
+    const store = memoryRunStore();
+    await store.setFlag(DEMO_REMOVED_FLAG, true);
+    const app = makeApp(store);
+    await app.start('');
+    expect(app.entries).toEqual([]);
+    await app.loadDemo();
+    expect(app.entries).toHaveLength(DEMO.length);
+  });
+
+  it('lists skipped lines per file with their line numbers, and a failing file leaves loaded runs alone', async () => {
+    const app = makeApp();
+    await app.start('?run=');
+    const before = app.entries;
+    await app.loadFiles([
+      file('bad-lines.jsonl', [statsLine(0, 2), '{oops', statsLine(1, 2), 'NaN garbage'].join('\n')),
+      file('empty.jsonl', '\n\n'),
+    ]);
+    expect(app.entries.slice(0, before.length)).toEqual(before);
+    expect(refs(app)).toContain('bad-lines.jsonl');
+    expect(refs(app)).not.toContain('empty.jsonl');
+    const bad = app.problems.find((p) => p.file === 'bad-lines.jsonl')!;
+    expect(bad.skipped.map((s) => s.line)).toEqual([2, 4]);
+    expect(bad.fatal).toBeNull();
+    expect(app.problems.find((p) => p.file === 'empty.jsonl')!.fatal).not.toBeNull();
+    expect(app.problemCount).toBe(3);
+  });
+
+  it('replaces a file loaded again, keeping its label and color', async () => {
+    const app = makeApp();
+    await app.start('?run=');
+    await app.loadFiles([file('a.jsonl', statsFile(1, 2))]);
+    app.rename(app.entries[0].run.id, 'Kept');
+    await app.loadFiles([file('a.jsonl', statsFile(3, 2))]);
+    expect(app.entries.map((e) => [e.label, e.run.sampleCount])).toEqual([['Kept', 3]]);
+  });
+
+  it('writes the visible runs and the reference into the URL by ref, and reads them back', async () => {
+    const store = memoryRunStore();
+    const app = makeApp(store);
+    await app.start('');
+    const [a, b] = app.entries;
+    app.setHidden(b.run.id, true);
+    app.settings.reference = a.run.id;
+    app.settings.yScale = 'log';
+    const search = app.urlSearch;
+    const q = new URLSearchParams(search);
+    expect(q.get('y')).toBe('log');
+    expect(q.get('ref')).toBe(a.source.ref);
+    expect(q.getAll('run')).not.toContain(b.source.ref);
+    expect(search).not.toContain(a.run.id);
+
+    const other = makeApp(memoryRunStore());
+    await other.start(search);
+    expect(other.entries.filter((e) => !e.hidden).map((e) => e.source.ref)).toEqual(q.getAll('run'));
+    expect(other.entries.find((e) => e.run.id === other.settings.reference)?.source.ref).toBe(a.source.ref);
+    expect(other.settings.yScale).toBe('log');
+  });
+
+  it('takes live runs through addRun and updateRun', async () => {
+    const app = makeApp();
+    await app.start('?run=');
+    const parsed = await parseRequest({ jobId: 'j', source: { kind: 'blob', blob: new Blob([statsFile(1, 2)]) }, file: 'live', runId: 'live-1' });
+    if (!parsed.ok) throw new Error(parsed.message);
+    const id = app.addRun(parsed.run, { kind: 'compute', ref: 'live' });
+    expect(id).toBe('live-1');
+    const grown: Run = { ...parsed.run, sampleCount: 2 };
+    app.updateRun(id, grown);
+    expect(app.entries.find((e) => e.run.id === id)!.run.sampleCount).toBe(2);
+  });
+
+  it('forgets a cancelled file: no run, no problem, no job', async () => {
+    const app = makeApp();
+    await app.start('?run=');
+    const big = statsFile(400, 8);
+    const loading = app.loadFiles([file('big.jsonl', big)]);
+    expect(app.jobs.map((j) => j.file)).toEqual(['big.jsonl']);
+    for (const job of app.jobs) app.cancel(job.id);
+    await loading;
+    expect(refs(app)).not.toContain('big.jsonl');
+    expect(app.problems).toEqual([]);
+    expect(app.jobs).toEqual([]);
+  });
+});

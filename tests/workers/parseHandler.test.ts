@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  cancelRequest,
+  parseHandler,
+  parseRequest,
+  PROGRESS_INTERVAL_MS,
+  runBuffers,
+  type ParseProgress,
+  type ParseRequest,
+} from '../../src/workers/parseHandler.ts';
+import { statsFile, statsLine } from '../lib/state/statsLines.ts';
+
+const encoder = new TextEncoder();
+
+function request(source: ParseRequest['source'], file = 'cot_500/llama3_8b/grads_gsm8k_train_no_cot.jsonl', jobId = 'job-1'): ParseRequest {
+  return { jobId, source, file, runId: 'run-1' };
+}
+
+/** A fetch that serves `chunks` one by one, pulled lazily, and notes when it is cancelled. */
+function stubFetch(chunks: Uint8Array[], init: ResponseInit = {}) {
+  const state = { pulled: 0, cancelled: false };
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (state.pulled < chunks.length) controller.enqueue(chunks[state.pulled++]);
+      else controller.close();
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  vi.stubGlobal('fetch', vi.fn(async () => new Response(body, init)));
+  return state;
+}
+
+function chunked(text: string, size: number): Uint8Array[] {
+  const bytes = encoder.encode(text);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.slice(i, i + size));
+  return out;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('parse worker handler', () => {
+  it('reads a Blob into a run named by its path', async () => {
+    const result = await parseRequest(request({ kind: 'blob', blob: new Blob([statsFile(3, 4)]) }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.run.id).toBe('run-1');
+    expect(result.run.sampleCount).toBe(3);
+    expect(result.run.layerCount).toBe(4);
+    expect(result.run.meta.setting).toBe('none');
+    expect(result.run.skipped).toEqual([]);
+  });
+
+  it('streams a URL chunk by chunk, lines split across chunks', async () => {
+    const text = statsFile(5, 3);
+    stubFetch(chunked(text, 97), { headers: { 'content-length': String(encoder.encode(text).length) } });
+    const progress: ParseProgress[] = [];
+    const result = await parseRequest(request({ kind: 'url', url: 'https://example.test/a.jsonl' }), (p) => progress.push(p));
+    expect(result.ok && result.run.sampleCount).toBe(5);
+    const last = progress.at(-1)!;
+    expect(last).toEqual({ bytes: encoder.encode(text).length, totalBytes: encoder.encode(text).length, samples: 5, skipped: 0 });
+  });
+
+  it('reports progress at most every 100 ms, and always once at the end', async () => {
+    const text = statsFile(20, 2);
+    stubFetch(chunked(text, 64));
+    let clock = 0;
+    const times: number[] = [];
+    const result = await parseRequest(
+      request({ kind: 'url', url: 'https://example.test/a.jsonl' }),
+      () => times.push(clock),
+      () => (clock += 30),
+    );
+    expect(result.ok).toBe(true);
+    const intervals = times.slice(1, -1).map((t, i) => t - times[i]);
+    for (const dt of intervals) expect(dt).toBeGreaterThanOrEqual(PROGRESS_INTERVAL_MS);
+    expect(times.length).toBeGreaterThan(2);
+    expect(times.length).toBeLessThan(chunked(text, 64).length / 2);
+  });
+
+  it('reports skipped lines with their line numbers and keeps the rest', async () => {
+    const text = [statsLine(0, 2), '{"instruction": "broken', statsLine(1, 2)].join('\n');
+    const result = await parseRequest(request({ kind: 'blob', blob: new Blob([text]) }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.run.sampleCount).toBe(2);
+    expect(result.run.skipped.map((s) => s.line)).toEqual([2]);
+  });
+
+  it('answers a file with no usable record with a reason, not a throw', async () => {
+    const result = await parseRequest(request({ kind: 'blob', blob: new Blob(['not json at all\n']) }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.cancelled).toBe(false);
+    expect(result.message.length).toBeGreaterThan(0);
+  });
+
+  it('answers an HTTP error with its status', async () => {
+    stubFetch([], { status: 404, statusText: 'Not Found' });
+    const result = await parseRequest(request({ kind: 'url', url: 'https://example.test/missing.jsonl' }));
+    expect(result).toEqual({ ok: false, cancelled: false, message: 'HTTP 404 Not Found', line: null });
+  });
+
+  it('stops a cancelled job, cancels its stream and keeps nothing', async () => {
+    const stream = stubFetch(chunked(statsFile(50, 2), 50));
+    const result = await parseRequest(request({ kind: 'url', url: 'https://example.test/a.jsonl' }, 'a.jsonl', 'job-c'), () =>
+      cancelRequest('job-c'),
+    );
+    expect(result).toEqual({ ok: false, cancelled: true, message: 'Cancelled', line: null });
+    expect(stream.cancelled).toBe(true);
+    expect(stream.pulled).toBeLessThan(10);
+  });
+
+  it('ignores a cancel for a job that is not running, so a later job with that id runs', async () => {
+    cancelRequest('job-later');
+    const result = await parseRequest(request({ kind: 'blob', blob: new Blob([statsFile(1, 1)]) }, 'x.jsonl', 'job-later'));
+    expect(result.ok).toBe(true);
+  });
+
+  it('lists each typed-array buffer of a run once, for transfer', async () => {
+    const result = await parseHandler.parse(request({ kind: 'blob', blob: new Blob([statsFile(2, 3)]) }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const buffers = runBuffers(result.run);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    expect(buffers).toContain(result.run.loss.buffer);
+    for (const byStat of result.run.values.values()) for (const a of byStat.values()) expect(buffers).toContain(a.buffer);
+  });
+});
