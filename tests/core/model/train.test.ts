@@ -6,6 +6,7 @@ import { disposeParams, initParams, type Params } from '../../../src/core/model/
 import { DEFAULT_HYPER, evalLoss, initAdam, learningRate, trainStep, type Batch } from '../../../src/core/model/train';
 import { countedLabels, documentRow, mulberry32, packDocuments, packedBatch, padRows, responseRow, sampledBatch, stepSeed, toBatches } from '../../../src/core/model/trainData';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../../src/core/model/tokenizer';
+import { finalNumber, greedyDecode, sameNumber } from '../../../src/core/model/trainEval';
 
 const tok = new ByteTokenizer(DEFAULT_SPECIAL_TOKENS);
 const config = parseConfig({
@@ -181,5 +182,48 @@ describe('training batches', () => {
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(Math.abs(xs.reduce((a, b) => a + b) / 1000 - 0.5)).toBeLessThan(0.05);
     expect(mulberry32(42)()).toBe(xs[0]);
+  });
+});
+
+describe('greedyDecode', () => {
+  it('gives each prompt in a batch the continuation it gets alone', () => {
+    const params = initParams(config, 9);
+    const prompts = [[256, 72, 105], [256, 1, 2, 3, 4, 5, 6], [256]];
+    const together = greedyDecode(config, params, prompts, { stopIds: [], maxNewTokens: 5, batchSize: 3 });
+    const alone = prompts.map((p) => greedyDecode(config, params, [p], { stopIds: [], maxNewTokens: 5 })[0]);
+    expect(together).toEqual(alone);
+    expect(together.every((c) => c.length === 5)).toBe(true);
+    disposeParams(params);
+  });
+
+  it('stops a row at a stop id without returning it, and handles no prompts', () => {
+    const params = initParams(config, 9);
+    const free = greedyDecode(config, params, [[256, 65]], { stopIds: [], maxNewTokens: 3 })[0];
+    const stopped = greedyDecode(config, params, [[256, 65]], { stopIds: [free[1]], maxNewTokens: 3 })[0];
+    expect(stopped).toEqual(free.slice(0, free.indexOf(free[1])));
+    expect(greedyDecode(config, params, [], { stopIds: [], maxNewTokens: 3 })).toEqual([]);
+    disposeParams(params);
+  });
+});
+
+describe('finalNumber and sameNumber', () => {
+  it.each([
+    ['The answer is 42.', '42'],
+    ['3 + 4 = 7\nAnswer: 1,250', '1250'],
+    ['-5 degrees', '-5'],
+    ['costs 2.50 dollars', '2.50'],
+    ['no digits here', null],
+    ['', null],
+  ])('extracts the last number of %j', (text, want) => {
+    expect(finalNumber(text)).toBe(want);
+  });
+
+  it.each([
+    ['7', '7.0', true],
+    ['7', '8', false],
+    [null, '7', false],
+    ['-3', '-3', true],
+  ] as const)('compares %s and %s as numbers', (a, b, same) => {
+    expect(sameNumber(a, b)).toBe(same);
   });
 });
