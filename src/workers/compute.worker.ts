@@ -1,0 +1,13 @@
+// The compute worker: exposes computeHandler through comlink, with the wasm binaries
+// Vite emitted. setWasmPaths wants all three names in a map even with threads off.
+import * as Comlink from 'comlink';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import { createComputeHandler } from './computeHandler';
+
+Comlink.expose(
+  createComputeHandler({
+    wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
+  }),
+);

@@ -1,0 +1,126 @@
+/**
+ * The compute worker's logic, as a plain object tested directly in Node: load a model
+ * (URL folder, URL per file, or uploaded files), pick the backend, stream one
+ * Layer_Gradient line per sample and progress to a callback, stop on cancel.
+ * Jobs run one at a time; a newer start cancels the running job (latest request wins).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { toJsonlLine } from '../core/format/jsonl';
+import { configureWasm, pickBackend, type BackendName, type BackendTrial } from '../core/model/backend';
+import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
+import { disposeParams } from '../core/model/params';
+import { loadModel, type LoadedModel, type ReadModelFile } from '../core/model/modelFolder';
+
+/** Where the model's files come from: a folder URL, one URL per file name (Vite `?url` imports), or uploaded bytes. */
+export type ModelSource =
+  | { kind: 'url'; base: string }
+  | { kind: 'urls'; urls: Record<string, string> }
+  | { kind: 'files'; key: string; files: Record<string, Uint8Array> };
+
+/** One compute request. */
+export interface ComputeJob {
+  jobId: string;
+  model: ModelSource;
+  records: ComputeInput[];
+  maxLength?: number;
+  withTokens?: boolean;
+  /** 'auto' (default) measures once and keeps the fastest. */
+  backend?: BackendName | 'auto';
+}
+
+/** What a job reports, tagged by `type`, each carrying its job's id. */
+export type ComputeEvent =
+  | { type: 'backend'; jobId: string; active: string; trials: BackendTrial[] }
+  | { type: 'model'; jobId: string; name: string; layers: number; template: string }
+  | { type: 'record'; jobId: string; index: number; line: string }
+  | { type: 'progress'; jobId: string; progress: ComputeProgress }
+  | { type: 'done'; jobId: string; count: number; cancelled: boolean }
+  | { type: 'error'; jobId: string; message: string };
+
+/** The worker's API (exposed through comlink). */
+export interface ComputeHandler {
+  /** Run a job to its end, reporting through `onEvent`; resolves when done, cancelled or failed (never rejects). */
+  start(job: ComputeJob, onEvent: (e: ComputeEvent) => void): Promise<void>;
+  /** Stop a job before its next sample. Unknown ids are ignored. */
+  cancel(jobId: string): void;
+  /** Release the cached model. */
+  dispose(): void;
+}
+
+/** Options of the handler: where wasm binaries live, and the fetch to use for URL sources. */
+export interface ComputeHandlerOptions {
+  wasmPaths?: string | Record<string, string>;
+  fetchFn?: typeof fetch;
+}
+
+function sourceKey(s: ModelSource): string {
+  if (s.kind === 'url') return `url:${s.base}`;
+  if (s.kind === 'urls') return `urls:${JSON.stringify(s.urls)}`;
+  return `files:${s.key}`;
+}
+
+function fileReader(s: ModelSource, fetchFn: typeof fetch): ReadModelFile {
+  if (s.kind === 'files') return async (name) => s.files[name] ?? null;
+  return async (name) => {
+    const url = s.kind === 'url' ? new URL(name, s.base.endsWith('/') ? s.base : `${s.base}/`).href : s.urls[name];
+    if (!url) return null;
+    const res = await fetchFn(url);
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${name}: HTTP ${res.status} from ${url}`);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+}
+
+/** A fresh handler with its own model cache. */
+export function createComputeHandler(options: ComputeHandlerOptions = {}): ComputeHandler {
+  const fetchFn = options.fetchFn ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  if (options.wasmPaths) configureWasm(options.wasmPaths);
+  let cached: { key: string; backend: string; model: LoadedModel } | undefined;
+  const running = new Map<string, AbortController>();
+
+  const release = () => {
+    if (cached) disposeParams(cached.model.params);
+    cached = undefined;
+  };
+
+  return {
+    async start(job, onEvent) {
+      for (const c of running.values()) c.abort();
+      const controller = new AbortController();
+      running.set(job.jobId, controller);
+      let count = 0;
+      try {
+        const choice = await pickBackend(job.backend && job.backend !== 'auto' ? { override: job.backend } : {});
+        onEvent({ type: 'backend', jobId: job.jobId, active: choice.active, trials: choice.trials });
+        const key = sourceKey(job.model);
+        if (!cached || cached.key !== key || cached.backend !== tf.getBackend()) {
+          release();
+          cached = { key, backend: tf.getBackend(), model: await loadModel(fileReader(job.model, fetchFn)) };
+        }
+        const model = cached.model;
+        onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
+        for await (const record of computeRecords(model, job.records, {
+          maxLength: job.maxLength,
+          withTokens: job.withTokens,
+          signal: controller.signal,
+          onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
+        })) {
+          onEvent({ type: 'record', jobId: job.jobId, index: count, line: toJsonlLine(record) });
+          count++;
+        }
+        onEvent({ type: 'done', jobId: job.jobId, count, cancelled: controller.signal.aborted });
+      } catch (e) {
+        onEvent({ type: 'error', jobId: job.jobId, message: e instanceof Error ? e.message : String(e) });
+      } finally {
+        running.delete(job.jobId);
+      }
+    },
+    cancel(jobId) {
+      running.get(jobId)?.abort();
+    },
+    dispose() {
+      for (const c of running.values()) c.abort();
+      release();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend, wasmDistDir } from '../../scripts/lib/nodeBackend';
+import { parseRun } from '../../src/core/format/runParser';
+import { parseConfig } from '../../src/core/model/config';
+import { saveModel } from '../../src/core/model/modelFolder';
+import { disposeParams, initParams } from '../../src/core/model/params';
+import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
+import { createComputeHandler, type ComputeEvent, type ComputeHandler, type ComputeJob } from '../../src/workers/computeHandler';
+
+const config = parseConfig({
+  model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24,
+  num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1,
+});
+const records = [
+  { instruction: 'What is 2 + 3?', input: '', output: '5' },
+  { instruction: 'What is 4 + 4?', input: '', output: '8' },
+  { instruction: 'What is 1 + 1?', input: '', output: '2' },
+];
+let files: Record<string, Uint8Array>;
+let handler: ComputeHandler;
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+  const params = initParams(config, 2);
+  files = Object.fromEntries(saveModel({ name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' }));
+  disposeParams(params);
+  handler = createComputeHandler({ wasmPaths: wasmDistDir() });
+});
+afterAll(() => handler.dispose());
+
+async function run(job: ComputeJob, onEvent?: (e: ComputeEvent, all: ComputeEvent[]) => void): Promise<ComputeEvent[]> {
+  const events: ComputeEvent[] = [];
+  await handler.start(job, (e) => {
+    events.push(e);
+    onEvent?.(e, events);
+  });
+  return events;
+}
+
+describe('computeHandler', () => {
+  it('streams one Layer_Gradient line per sample that the run reader accepts, then done', async () => {
+    const events = await run({ jobId: 'a', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', withTokens: true });
+    expect(events[0]).toMatchObject({ type: 'backend', jobId: 'a', active: 'wasm' });
+    expect(events[1]).toMatchObject({ type: 'model', name: 'tiny', layers: 2, template: 'base' });
+    const lines = events.flatMap((e) => (e.type === 'record' ? [e.line] : []));
+    expect(lines).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'progress')).toHaveLength(3);
+    expect(events.at(-1)).toEqual({ type: 'done', jobId: 'a', count: 3, cancelled: false });
+    const runData = parseRun('grads.jsonl', new TextEncoder().encode(lines.join('\n') + '\n'));
+    expect(runData.sampleCount).toBe(3);
+    expect(runData.layerCount).toBe(2);
+    expect(runData.modules.slice(0, 4)).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+  });
+
+  it('loads a model folder from a URL base through fetch, treating 404 as a missing file', async () => {
+    const fetchFn = (async (url: string | URL | Request) => {
+      const name = String(url).split('/').pop()!;
+      const body = files[name];
+      return body ? new Response(body) : new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    const h = createComputeHandler({ fetchFn });
+    const events: ComputeEvent[] = [];
+    await h.start({ jobId: 'u', model: { kind: 'url', base: 'https://example.test/models/tiny' }, records: records.slice(0, 1), backend: 'wasm' }, (e) => events.push(e));
+    expect(events.at(-1)).toEqual({ type: 'done', jobId: 'u', count: 1, cancelled: false });
+    h.dispose();
+  });
+
+  it('stops after cancel, before the next sample', async () => {
+    const events = await run({ jobId: 'c', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm' }, (e) => {
+      if (e.type === 'record') handler.cancel('c');
+    });
+    expect(events.filter((e) => e.type === 'record')).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ type: 'done', jobId: 'c', count: 1, cancelled: true });
+  });
+
+  it('reports a broken model folder as an error event instead of throwing', async () => {
+    const events = await run({ jobId: 'e', model: { kind: 'files', key: 'broken', files: { 'config.json': files['config.json'] } }, records, backend: 'wasm' });
+    expect(events.at(-1)).toMatchObject({ type: 'error', jobId: 'e', message: expect.stringMatching(/model\.safetensors/) });
+  });
+});
