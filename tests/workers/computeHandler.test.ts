@@ -56,7 +56,7 @@ describe('computeHandler', () => {
     const fetchFn = (async (url: string | URL | Request) => {
       const name = String(url).split('/').pop()!;
       const body = files[name];
-      return body ? new Response(body) : new Response('not found', { status: 404 });
+      return body ? new Response(body.slice().buffer as ArrayBuffer) : new Response('not found', { status: 404 });
     }) as typeof fetch;
     const h = createComputeHandler({ fetchFn });
     const events: ComputeEvent[] = [];

@@ -35,7 +35,7 @@ describe('initParams', () => {
     const a = initParams(TINY_CONFIG, 5);
     const b = initParams(TINY_CONFIG, 5);
     const c = initParams(TINY_CONFIG, 6);
-    const w = a.get('model.embed_tokens.weight')!.dataSync();
+    const w = Array.from(a.get('model.embed_tokens.weight')!.dataSync());
     const mean = w.reduce((s, x) => s + x, 0) / w.length;
     const std = Math.sqrt(w.reduce((s, x) => s + (x - mean) ** 2, 0) / w.length);
     expect(std).toBeGreaterThan(0.015); // 128 draws: std within ±25% of 0.02
