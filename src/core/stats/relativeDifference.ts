@@ -4,7 +4,8 @@
  *
  * Matches the study's `relative_difference(list1, list2)` in
  * MingLiiii/Layer_Gradient code_vis/exp_utils.py: `arr1[arr1 == 0] = 1e-10`, then
- * `rd = |arr1 - arr2| / |arr1|` (so the replaced value is used in the numerator too),
+ * `rd = |arr1 - arr2| / |arr1|` (so the replaced value is used in the numerator too:
+ * a zero reference against a zero gives ratio 1, not 0),
  * `np.mean(rd)`, and `np.argsort(rd)[-5:][::-1]` for the top layers. Two deliberate
  * differences in the top layers: ties go to the lower layer index (numpy's reversed
  * ascending argsort lists tied layers higher index first, and its default sort is not
