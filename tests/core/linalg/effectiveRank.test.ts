@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveRank } from '../../../src/core/linalg/effectiveRank';
+
+describe('effectiveRank', () => {
+  const cases: { name: string; sigma: number[]; expected: number }[] = [
+    { name: 'is 1 for a single nonzero value', sigma: [5], expected: 1 },
+    { name: 'is 1 for one nonzero value among zeros (0·ln 0 = 0)', sigma: [2, 0, 0], expected: 1 },
+    { name: 'is n for n equal values', sigma: [3, 3, 3, 3], expected: 4 },
+    { name: 'ignores zeros between equal values', sigma: [1, 1, 0], expected: 2 },
+    { name: 'is scale-invariant', sigma: [3e-9, 1e-9], expected: Math.exp(-(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25))) },
+    { name: 'is 0 for an empty spectrum', sigma: [], expected: 0 },
+    { name: 'is 0 for an all-zero spectrum (zero matrix)', sigma: [0, 0], expected: 0 },
+    { name: 'is NaN when a value is NaN', sigma: [1, NaN], expected: NaN },
+    { name: 'is NaN when a value is Infinity', sigma: [1, Infinity], expected: NaN },
+    { name: 'is NaN when a value is -Infinity', sigma: [1, -Infinity], expected: NaN },
+    { name: 'is NaN when a value is negative', sigma: [1, -0.5], expected: NaN },
+  ];
+  for (const c of cases) {
+    it(`${c.name} (within 1e-14)`, () => {
+      const input = Float64Array.from(c.sigma);
+      const got = effectiveRank(input);
+      if (Number.isNaN(c.expected)) expect(got).toBeNaN();
+      else expect(Math.abs(got - c.expected)).toBeLessThan(1e-14);
+      expect(Array.from(input), 'input unchanged').toEqual(c.sigma);
+    });
+  }
+
+  it('accepts plain arrays as well as typed arrays', () => {
+    expect(effectiveRank([1, 1])).toBeCloseTo(2, 14);
+  });
+});
