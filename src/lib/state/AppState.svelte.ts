@@ -281,16 +281,17 @@ export class AppState {
   }
 }
 
-const KEY = Symbol('gradlens.app');
+/** The context key AppState is shared under (exported for component tests). */
+export const APP_STATE_KEY = Symbol('gradlens.app');
 
 /** Makes `app` available to every component below the caller. */
 export function setAppState(app: AppState): AppState {
-  return setContext(KEY, app);
+  return setContext(APP_STATE_KEY, app);
 }
 
 /** The AppState set by an ancestor (App.svelte); throws outside one. */
 export function getAppState(): AppState {
-  const app = getContext<AppState | undefined>(KEY);
+  const app = getContext<AppState | undefined>(APP_STATE_KEY);
   if (!app) throw new Error('getAppState() called outside <App>');
   return app;
 }

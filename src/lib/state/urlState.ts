@@ -82,6 +82,7 @@ export function writeUrlState(state: UrlState): string {
   if (state.runs?.length === 0) q.set('run', '');
   for (const r of state.runs ?? []) q.append('run', r);
   for (const u of state.src) q.append('src', u);
-  const text = q.toString();
+  // '/' is legal in a query; leaving it unescaped keeps release paths readable in the address bar.
+  const text = q.toString().replace(/%2F/gi, '/');
   return text ? `?${text}` : '';
 }

@@ -1,0 +1,71 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { File as NodeFile } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import RunList from '../../../src/lib/runs/RunList.svelte';
+import { APP_STATE_KEY, AppState } from '../../../src/lib/state/AppState.svelte.ts';
+import { memoryRunStore } from '../../../src/lib/state/persist.ts';
+import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
+import { statsFile } from '../state/statsLines.ts';
+
+const PATHS = [
+  'cot_500/llama3_8b/grads_gsm8k_train_with_cot_gpt4o.jsonl',
+  'cot_500/llama3_8b/grads_gsm8k_train_no_cot.jsonl',
+  'cot_500_wrong_answer_shuffle/qwen2_1.5b_it_new/grads_math_no_cot.jsonl',
+];
+
+async function setup() {
+  const app = new AppState({ parser: { parse: parseRequest, cancel: cancelRequest }, store: memoryRunStore(), demo: async () => [] });
+  await app.start('?run=');
+  await app.loadFiles(PATHS.map((path, i) => ({ // jsdom's File has no stream(); Node's has, as browsers do.
+      file: new NodeFile([statsFile(2 + i, 3)], path.split('/').pop()!) as unknown as File, path })));
+  render(RunList, { context: new Map([[APP_STATE_KEY, app]]) });
+  return app;
+}
+
+const items = () => screen.getAllByTestId('run-item');
+
+describe('RunList', () => {
+  it('shows each run’s facts from its path, its samples, in None → Detailed order', async () => {
+    await setup();
+    expect(items().map((li) => li.dataset.ref)).toEqual([PATHS[1], PATHS[0], PATHS[2]]);
+    const qwen = items()[2];
+    const facts = Array.from(qwen.querySelectorAll('[data-fact]')).map((f) => f.textContent);
+    expect(facts).toEqual(['qwen2_1.5b', 'instruct', 'math', 'None CoT', 'irrelevant']);
+    expect(qwen.textContent).toContain('4 samples');
+  });
+
+  it('renames, recolors, hides and removes a run through its controls', async () => {
+    const app = await setup();
+    const first = within(items()[0]);
+    const id = items()[0].dataset.run!;
+    const name = first.getByRole('textbox');
+    await fireEvent.change(name, { target: { value: 'Fast' } });
+    expect(app.entries.find((e) => e.run.id === id)!.label).toBe('Fast');
+    await fireEvent.input(first.getByLabelText(/^Color of/), { target: { value: '#ff0000' } });
+    expect(app.entries.find((e) => e.run.id === id)!.color).toBe('#ff0000');
+    await fireEvent.click(within(items()[0]).getByRole('checkbox'));
+    expect(app.entries.find((e) => e.run.id === id)!.hidden).toBe(true);
+    expect(app.visibleEntries.map((e) => e.run.id)).not.toContain(id);
+    await fireEvent.click(within(items()[0]).getByRole('button', { name: /^Remove/ }));
+    expect(app.entries.map((e) => e.run.id)).not.toContain(id);
+    expect(items()).toHaveLength(2);
+  });
+
+  it('keeps the old name when a rename is left blank', async () => {
+    const app = await setup();
+    const before = app.entries[0].label;
+    await fireEvent.change(within(items()[0]).getByRole('textbox'), { target: { value: '   ' } });
+    expect(app.entries[0].label).toBe(before);
+  });
+
+  it('filters by text and groups by an attribute', async () => {
+    await setup();
+    await fireEvent.input(screen.getByLabelText('Filter runs'), { target: { value: 'llama' } });
+    expect(items().map((li) => li.dataset.ref)).toEqual([PATHS[1], PATHS[0]]);
+    await fireEvent.input(screen.getByLabelText('Filter runs'), { target: { value: '' } });
+    await fireEvent.change(screen.getByLabelText('Group runs by'), { target: { value: 'setting' } });
+    const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent?.replace(/\s+/g, ' ').trim());
+    expect(headings).toEqual(['None CoT (2)', 'Detailed CoT (1)']);
+  });
+});
