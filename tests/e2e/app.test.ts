@@ -4,14 +4,15 @@
  * text, exports, persistence across reloads, and the Problems panel. Screenshots of
  * each view go to test-output/e2e/.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRun } from '../../src/core/format/runParser.ts';
 import { computeCurve } from '../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../src/core/stats/mad.ts';
 import { statsLine } from '../lib/state/statsLines.ts';
-import { launchBrowser, newTestPage, screenshot, startPreview, waitForApp, waitForSaved, type Preview, type TestPage } from './harness.ts';
+import { launchBrowser, newTestPage, ROOT, screenshot, startPreview, waitForApp, waitForSaved, type Preview, type TestPage } from './harness.ts';
 
 const LABEL = 'Load gradient statistics';
 const LAYERS = 6;
@@ -185,5 +186,30 @@ describe('gradlens in the browser', () => {
     expect(await problem.getAttribute('data-line')).toBe('3');
     expect(await problem.textContent()).toContain('Line 3');
     await screenshot(page, 'problems');
+  });
+
+  it('loads files dropped anywhere on the page', async () => {
+    const { page } = await freshPage('?run=');
+    await page.evaluate(
+      ({ name, text }) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], name));
+        const target = document.querySelector('main') ?? document.body;
+        for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      { name: FAST.name, text: FAST.text },
+    );
+    await page.locator(`[data-testid="run-item"][data-ref="${FAST.name}"]`).waitFor();
+    await waitForApp(page);
+    expect(await page.locator('[data-testid="run-item"]').count()).toBe(1);
+  });
+
+  it('loads ?src URLs (and not the demo), and keeps them in the URL', async () => {
+    const asset = readdirSync(resolve(ROOT, 'dist/assets')).find((f) => f.endsWith('.jsonl'));
+    expect(asset).toBeDefined();
+    const src = `${preview.url}assets/${asset}`;
+    const { page } = await freshPage(`?src=${encodeURIComponent(src)}`);
+    expect(await page.locator('[data-testid="run-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')))).toEqual([src]);
+    expect(new URL(page.url()).searchParams.getAll('src')).toEqual([src]);
   });
 });

@@ -94,7 +94,11 @@ export async function launchBrowser(): Promise<Browser> {
   try {
     const packaged = (await import('@sparticuz/chromium')).default;
     const executablePath = await packaged.executablePath();
-    return await chromium.launch({ executablePath, args: packaged.args, headless: true });
+    // `--single-process` (meant for AWS Lambda) makes every context share one storage
+    // partition, so IndexedDB would leak from test to test; measured here: without it,
+    // contexts are isolated and workers still run.
+    const args = packaged.args.filter((a) => a !== '--single-process');
+    return await chromium.launch({ executablePath, args, headless: true });
   } catch (error) {
     if (!existsSync(DEBIAN_CHROMIUM)) throw error;
     return chromium.launch({
