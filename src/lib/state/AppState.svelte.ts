@@ -65,6 +65,8 @@ export class AppState {
   /** Writes to storage not finished yet (0 = everything on screen survives a reload). */
   pendingWrites = $state(0);
   storageError = $state<string | null>(null);
+  /** Runs a shared link shows that are not loaded here (dropped files elsewhere); loading one clears it. */
+  missingRefs = $state.raw<string[]>([]);
 
   /** Visible runs in display order: what the views draw. */
   visibleEntries = $derived(this.entries.filter((e) => !e.hidden));
@@ -114,6 +116,8 @@ export class AppState {
     if (url.runs) {
       const shown = new Set(url.runs);
       this.#setEntries(this.entries.map((e) => ({ ...e, hidden: !shown.has(e.source.ref) })));
+      const loaded = new Set(this.entries.map((e) => e.source.ref));
+      this.missingRefs = url.runs.filter((r) => !loaded.has(r));
     }
     this.settings.reference = this.entries.find((e) => e.source.ref === url.reference)?.run.id ?? null;
     this.ready = true;
@@ -121,6 +125,7 @@ export class AppState {
 
   /** Adds a run (or replaces the one with the same id, or the same file/URL); returns its id. */
   addRun(run: Run, source: RunEntry['source']): string {
+    if (this.missingRefs.includes(source.ref)) this.missingRefs = this.missingRefs.filter((r) => r !== source.ref);
     const same = this.entries.findIndex(
       (e) => e.run.id === run.id || (source.kind !== 'compute' && e.source.kind === source.kind && e.source.ref === source.ref),
     );

@@ -170,4 +170,14 @@ describe('AppState', () => {
     expect(app.problems).toEqual([]);
     expect(app.jobs).toEqual([]);
   });
+
+  it('names the runs a link shows that are not loaded here, until their files are dropped', async () => {
+    const app = makeApp();
+    await app.start('?run=theirs.jsonl&run=cot_demo/tiny/grads_arith_no_cot.jsonl');
+    expect(refs(app)).toEqual(['cot_demo/tiny/grads_arith_no_cot.jsonl']);
+    expect(app.missingRefs).toEqual(['theirs.jsonl']);
+    await app.loadFiles([file('theirs.jsonl', statsFile(1, 2))]);
+    expect(app.missingRefs).toEqual([]);
+    expect(app.visibleEntries.map((e) => e.source.ref)).toContain('theirs.jsonl');
+  });
 });
