@@ -1,0 +1,194 @@
+/**
+ * `gradlens compute` and `gradlens experiment`: live gradient statistics in Node, with
+ * the same core the browser worker runs.
+ *
+ *   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
+ *     [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
+ *   gradlens experiment --model NAME --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { toJsonlLine } from '../../src/core/format/jsonl';
+import { computeRecords, type ComputeInput, type ComputeProgress } from '../../src/core/model/computeRecords';
+import { COT_SETTINGS, experimentPlan, modelStemOf, type CotSetting } from '../../src/core/model/experimentPlan';
+import type { LoadedModel } from '../../src/core/model/modelFolder';
+import { disposeParams } from '../../src/core/model/params';
+import { loadModelDir } from '../lib/modelDir';
+import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
+import { UsageError } from './args';
+import { loadRecords, printExperimentTables } from './computeData';
+
+/** Where shipped models live: data/models/<NAME> at the repository root. */
+export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/models');
+
+const USAGE = `usage:
+  gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
+                   [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
+  gradlens experiment --model NAME --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR`;
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function settingOf(value: string | undefined): CotSetting {
+  const s = value ?? 'detailed';
+  if (!(COT_SETTINGS as readonly string[]).includes(s)) throw new UsageError(`--setting must be none, simplified or detailed, got ${s}`);
+  return s as CotSetting;
+}
+
+function backendOf(value: string | undefined): NodeBackend {
+  const b = value ?? 'wasm';
+  if (b !== 'wasm' && b !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${b}`);
+  return b;
+}
+
+/** A model folder path, or the name of a shipped model under data/models. */
+export async function resolveModel(spec: string): Promise<LoadedModel> {
+  if (existsSync(join(spec, 'config.json'))) return loadModelDir(spec);
+  const shipped = join(MODELS_DIR, spec);
+  if (/^[\w.-]+$/.test(spec) && existsSync(join(shipped, 'config.json'))) return loadModelDir(shipped, spec);
+  throw new UsageError(`--model ${spec}: neither a model folder (with config.json) nor a shipped model under data/models`);
+}
+
+/** A one-line progress bar for stderr. */
+export function progressBar(p: ComputeProgress, width = 28): string {
+  const filled = p.total ? Math.round((width * p.done) / p.total) : width;
+  const eta = p.secondsLeft >= 60 ? `${Math.floor(p.secondsLeft / 60)}m${String(Math.round(p.secondsLeft % 60)).padStart(2, '0')}s` : `${Math.round(p.secondsLeft)}s`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}  ${p.samplesPerSecond.toFixed(2)} samples/s  ${eta} left`;
+}
+
+/** Compute records into `out` (truncated first), drawing progress on stderr; returns the number written. */
+async function computeToFile(
+  model: LoadedModel,
+  records: ComputeInput[],
+  out: string,
+  options: { maxLength?: number; withTokens?: boolean; label?: string },
+): Promise<number> {
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  await writeFile(out, '');
+  const tty = process.stderr.isTTY;
+  let written = 0;
+  let pending: string[] = [];
+  const draw = (p: ComputeProgress) => {
+    const line = `${options.label ? `${options.label} ` : ''}${progressBar(p)}`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K`);
+    else if (p.done === p.total || p.done % 10 === 0) process.stderr.write(`${line}\n`);
+  };
+  for await (const record of computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw })) {
+    pending.push(toJsonlLine(record));
+    written++;
+    if (pending.length >= 8) {
+      await appendFile(out, `${pending.join('\n')}\n`);
+      pending = [];
+    }
+  }
+  if (pending.length) await appendFile(out, `${pending.join('\n')}\n`);
+  if (tty && records.length) process.stderr.write('\n');
+  return written;
+}
+
+async function runCompute(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      setting: { type: 'string' },
+      irrelevant: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      'max-length': { type: 'string' },
+      'with-tokens': { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.model || !values.data || !values.out) throw new UsageError('--model, --data and --out are required');
+  const limit = positiveInt(values.limit, '--limit');
+  const maxLength = positiveInt(values['max-length'], '--max-length');
+  const setting = settingOf(values.setting);
+  const backend = await useNodeBackend(backendOf(values.backend));
+  const records = await loadRecords(values.data, { setting, irrelevant: values.irrelevant, limit, seed: positiveInt(values.seed, '--seed') ?? 1 });
+  const model = await resolveModel(values.model);
+  try {
+    process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${backend}: ${records.length} samples → ${values.out}\n`);
+    const n = await computeToFile(model, records, values.out, { maxLength, withTokens: values['with-tokens'] });
+    process.stderr.write(`wrote ${n} records to ${values.out}\n`);
+    return 0;
+  } finally {
+    disposeParams(model.params);
+  }
+}
+
+async function runExperiment(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      n: { type: 'string', short: 'n' },
+      'max-length': { type: 'string' },
+      backend: { type: 'string' },
+      'out-dir': { type: 'string' },
+      seed: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.model || !values.data || !values['out-dir']) throw new UsageError('--model, --data and --out-dir are required');
+  if (!values.data.startsWith('builtin:')) throw new UsageError('experiment needs a built-in dataset (--data builtin:NAME): it pairs None/Simplified/Detailed responses of the same problems');
+  const n = positiveInt(values.n, '-n') ?? 20;
+  const maxLength = positiveInt(values['max-length'], '--max-length');
+  const seed = positiveInt(values.seed, '--seed') ?? 1;
+  const backend = await useNodeBackend(backendOf(values.backend));
+  const model = await resolveModel(values.model);
+  const outDir = values['out-dir'];
+  try {
+    const plan = experimentPlan({ dataset: values.data.slice('builtin:'.length), ...modelStemOf(model.name, model.template), n });
+    process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${n} problems × ${plan.length} runs → ${outDir}\n`);
+    const paths: string[] = [];
+    for (const step of plan) {
+      const records = await loadRecords(values.data, { setting: step.setting, irrelevant: step.irrelevant, limit: n, seed });
+      const out = join(outDir, step.path);
+      await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(22) });
+      paths.push(out);
+    }
+    await printExperimentTables(paths, (s) => process.stdout.write(s));
+    return 0;
+  } finally {
+    disposeParams(model.params);
+  }
+}
+
+/**
+ * Entry point for `gradlens compute …` (and `gradlens experiment …` when argv starts with
+ * `experiment`); argv may start with the subcommand name. Returns the exit code:
+ * 0 done, 2 usage error, 1 any other failure (message on stderr).
+ */
+export async function run(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const sub = first === 'compute' || first === 'experiment' ? first : 'compute';
+  const args = first === 'compute' || first === 'experiment' ? rest : argv;
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return sub === 'experiment' ? await runExperiment(args) : await runCompute(args);
+  } catch (e) {
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`gradlens ${sub}: ${e instanceof Error ? e.message : String(e)}\n${usage ? `${USAGE}\n` : ''}`);
+    return usage ? 2 : 1;
+  }
+}
+
+/** Entry point for `gradlens experiment …`. */
+export function runExperimentCli(argv: string[]): Promise<number> {
+  return run(['experiment', ...argv]);
+}

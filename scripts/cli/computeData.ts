@@ -1,0 +1,108 @@
+/**
+ * Data side of `gradlens compute` / `experiment`: the records to compute (a dataset
+ * file or a built-in generator) and the summary tables printed after an experiment.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseDataset, type DatasetRecord } from '../../src/core/format/dataset';
+import type { Run } from '../../src/core/format/run';
+import { describeRun } from '../../src/core/format/runPath';
+import type { CotSetting } from '../../src/core/model/experimentPlan';
+import { pairRuns } from '../../src/core/stats/pairRuns';
+import { madTable, relativeDifferenceTable } from '../../src/core/stats/tables';
+import { alignTable, formatNumber, loadRun, UsageError } from './args';
+
+/** Which records to take from a dataset. */
+export interface RecordSelection {
+  setting: CotSetting;
+  irrelevant: boolean;
+  limit?: number;
+  seed: number;
+}
+
+/** Deterministic shuffle (mulberry32). */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * The study's `wrong_answer_shuffle` for a plain dataset file: each instruction paired
+ * with another record's output (a seeded derangement: never its own index; a record
+ * whose output text equals its own may remain when outputs repeat). Fewer than 2 records: unchanged.
+ */
+export function shuffleResponses(records: readonly DatasetRecord[], seed: number): DatasetRecord[] {
+  if (records.length < 2) return records.slice();
+  const order = shuffled(records.map((_, i) => i), seed);
+  // Rotating a random cycle by one position is a derangement.
+  const target = new Array<number>(records.length);
+  order.forEach((idx, k) => (target[idx] = order[(k + 1) % order.length]));
+  return records.map((r, i) => ({ ...r, output: records[target[i]].output }));
+}
+
+/**
+ * Records for `spec`: `builtin:NAME` (a built-in generator: N problems with the chosen
+ * setting's responses, irrelevant ones when asked) or a dataset file (JSON array or
+ * JSONL; `--irrelevant` shuffles its responses, `--setting` only labels). `limit` keeps
+ * the first N. Throws a UsageError naming the problem.
+ */
+export async function loadRecords(spec: string, sel: RecordSelection): Promise<DatasetRecord[]> {
+  if (spec.startsWith('builtin:')) return builtinRecords(spec.slice('builtin:'.length), sel);
+  let text: string;
+  try {
+    text = await readFile(spec, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--data ${spec}: ${(e as Error).message}`);
+  }
+  const { records, skipped } = parseDataset(spec, text);
+  for (const s of skipped) process.stderr.write(`${spec}:${s.line}: skipped: ${s.reason}\n`);
+  if (records.length === 0) throw new UsageError(`--data ${spec}: no usable record`);
+  const chosen = sel.irrelevant ? shuffleResponses(records, sel.seed) : records;
+  return sel.limit ? chosen.slice(0, sel.limit) : chosen;
+}
+
+/** Built-in datasets (src/core/data); see builtinRecords' body for the generator calls. */
+async function builtinRecords(name: string, sel: RecordSelection): Promise<DatasetRecord[]> {
+  throw new UsageError(`built-in dataset ${name}: the generators have not landed yet`);
+}
+
+/** Read the experiment's runs back and print the MAD and relative-difference tables of S_sum. */
+export async function printExperimentTables(paths: readonly string[], write: (s: string) => void): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (const p of paths) {
+    const run = await loadRun(p, (line) => process.stderr.write(`${line}\n`));
+    // File names repeat across the correct and irrelevant folders: label by the path's metadata.
+    runs.push({ ...run, name: describeRun(run.meta, run.name) });
+  }
+  const stat = 'S_sum';
+  const mad = madTable(runs, stat);
+  write(`\nMAD of ${stat} (nuclear norm) curves, per run and module\n`);
+  write(
+    alignTable(
+      ['run', 'module', 'all', 'early', 'middle', 'late'],
+      mad.rows.map((r) => [r.run, r.module, formatNumber(r.all), formatNumber(r.early), formatNumber(r.middle), formatNumber(r.late)]),
+      [false, false, true, true, true, true],
+    ),
+  );
+  const rd = relativeDifferenceTable(pairRuns(runs), stat);
+  write(`\nRelative difference of ${stat} curves (other vs reference)\n`);
+  write(
+    alignTable(
+      ['reference', 'other', 'differs in', 'module', 'rel. diff.', 'top layers'],
+      rd.rows.map((r) => [r.reference, r.other, r.differsIn, r.module, formatNumber(r.value), r.topLayers.join(' ')]),
+      [false, false, false, false, true, false],
+    ),
+  );
+  return runs;
+}

@@ -1,0 +1,27 @@
+/**
+ * The page's side of the compute worker: one module worker, started on first use and
+ * wrapped with comlink; events come back through a proxied callback.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { ComputeEvent, ComputeHandler, ComputeJob } from '../../workers/computeHandler.ts';
+import ComputeWorker from '../../workers/compute.worker.ts?worker';
+
+/** What the panel needs from a compute service (the worker in the app, the handler itself in tests). */
+export interface ComputeService {
+  start(job: ComputeJob, onEvent: (e: ComputeEvent) => void): Promise<void>;
+  cancel(jobId: string): void;
+}
+
+/** A ComputeService backed by a Web Worker, started on first use. */
+export function workerComputeService(): ComputeService {
+  let remote: Remote<ComputeHandler> | null = null;
+  const get = () => (remote ??= wrap<ComputeHandler>(new ComputeWorker()));
+  return {
+    start(job, onEvent) {
+      return get().start(job, proxy(onEvent)) as Promise<void>;
+    },
+    cancel(jobId) {
+      void get().cancel(jobId);
+    },
+  };
+}

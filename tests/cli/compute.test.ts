@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { progressBar, run } from '../../scripts/cli/compute';
+import { shuffleResponses } from '../../scripts/cli/computeData';
+import { saveModelDir } from '../../scripts/lib/modelDir';
+import { useNodeBackend } from '../../scripts/lib/nodeBackend';
+import { parseRun } from '../../src/core/format/runParser';
+import { parseConfig } from '../../src/core/model/config';
+import { disposeParams, initParams } from '../../src/core/model/params';
+import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
+
+let dir: string;
+let modelDir: string;
+let dataFile: string;
+const records = [
+  { instruction: 'What is 2 + 3?', input: '', output: 'The answer is 5.' },
+  { instruction: 'What is 4 + 4?', input: '', output: 'Four plus four is 8. The answer is 8.' },
+  { instruction: 'Add.', input: '1 and 6', output: '7' },
+];
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+  dir = mkdtempSync(join(tmpdir(), 'gradlens-compute-'));
+  modelDir = join(dir, 'tiny');
+  const config = parseConfig({
+    model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24,
+    num_hidden_layers: 3, num_attention_heads: 2, num_key_value_heads: 1,
+  });
+  const params = initParams(config, 3);
+  await saveModelDir(modelDir, { name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' });
+  disposeParams(params);
+  dataFile = join(dir, 'data.jsonl');
+  writeFileSync(dataFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gradlens compute', () => {
+  it('writes one record per sample that reads back through the run reader with q/k/v/o for every layer', async () => {
+    const out = join(dir, 'out', 'grads.jsonl');
+    expect(await run(['--model', modelDir, '--data', dataFile, '--out', out, '--with-tokens', '--max-length', '40'])).toBe(0);
+    const bytes = readFileSync(out);
+    const r = parseRun(out, new Uint8Array(bytes));
+    expect(r.sampleCount).toBe(3);
+    expect(r.layerCount).toBe(3);
+    expect(r.modules).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+    expect(r.stats).toEqual(expect.arrayContaining(['S_sum', 'S_max', 'S_min', 'frobenius_norm', 'effective_rank']));
+    expect(r.skipped).toEqual([]);
+    const first = JSON.parse(bytes.toString('utf8').split('\n')[0]) as Record<string, unknown>;
+    expect((first.input_ids as number[]).length).toBeLessThanOrEqual(40);
+    expect(first.response_start).toBeTypeOf('number');
+  });
+
+  it('accepts the subcommand name first and --limit', async () => {
+    const out = join(dir, 'limited.jsonl');
+    expect(await run(['compute', '--model', modelDir, '--data', dataFile, '--limit', '2', '--backend', 'cpu', '--out', out])).toBe(0);
+    expect(parseRun(out, new Uint8Array(readFileSync(out))).sampleCount).toBe(2);
+    await useNodeBackend('wasm');
+  });
+
+  it('exits with 2 and a reason on bad usage', async () => {
+    expect(await run(['--model', modelDir, '--data', dataFile])).toBe(2);
+    expect(await run(['--model', modelDir, '--data', dataFile, '--out', join(dir, 'x.jsonl'), '--limit', '0'])).toBe(2);
+    expect(await run(['--model', join(dir, 'nowhere'), '--data', dataFile, '--out', join(dir, 'x.jsonl')])).toBe(2);
+  });
+});
+
+describe('shuffleResponses', () => {
+  it('gives every record another record\'s response, deterministically', () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({ instruction: `q${i}`, input: '', output: `a${i}` }));
+    const s = shuffleResponses(many, 7);
+    s.forEach((r, i) => expect(r.output).not.toBe(`a${i}`));
+    expect(s.map((r) => r.output).sort()).toEqual(many.map((r) => r.output).sort());
+    expect(shuffleResponses(many, 7)).toEqual(s);
+  });
+});
+
+describe('progressBar', () => {
+  it('shows done/total, rate and time left', () => {
+    expect(progressBar({ done: 5, total: 10, samplesPerSecond: 2.5, secondsLeft: 2 }, 10)).toBe('[#####.....] 5/10  2.50 samples/s  2s left');
+    expect(progressBar({ done: 1, total: 100, samplesPerSecond: 1, secondsLeft: 99 }, 4)).toContain('1m39s left');
+  });
+});
