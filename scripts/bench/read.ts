@@ -1,0 +1,140 @@
+/**
+ * Read benchmark: a 500-sample 32-layer synthetic file (~17 MB, the release files'
+ * size) and one 10× larger are generated into `.bench/`, then each is read and
+ * summarized (S_sum curve per module after dropping NaN rows, and its MAD) in a fresh
+ * child process, so time and peak RSS of one file do not mix with another's. When
+ * python3 with numpy is present, the study's way (scripts/bench/study_read.py) is timed
+ * on the same files. Goals: ≥ 5× faster than Python, < 300 MB peak on the large file.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
+import type { Run } from '../../src/core/format/run.ts';
+import { readRunFile } from '../lib/readRunFile.ts';
+
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = resolve(dirname(HERE), '../..');
+const BENCH_DIR = join(ROOT, '.bench');
+const FILES = [
+  { name: 'grads_synthetic_500x32_no_cot.jsonl', samples: 500 },
+  { name: 'grads_synthetic_5000x32_no_cot.jsonl', samples: 5000 },
+];
+const GOAL_SPEEDUP = 5;
+const GOAL_PEAK_MB = 300;
+
+interface Measure {
+  seconds: number;
+  peakMB: number;
+  samples: number;
+  checksum: number;
+}
+
+/** Generates a file once (seeded, so reruns reuse it). */
+async function ensureFile(path: string, samples: number): Promise<void> {
+  if (existsSync(path)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const out = createWriteStream(path);
+  for (const line of syntheticStatsLines({ samples, layers: 32, setting: 'none', correctness: 'correct', seed: 7, nanRate: 0.02 })) {
+    if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+}
+
+/** The summary the study computes: per module, mean S_sum per layer over NaN-free rows, then MAD; summed into one checksum. */
+function summarize(run: Run): number {
+  const L = run.layerCount;
+  let checksum = 0;
+  for (const module of run.modules) {
+    const col = run.values.get(module)?.get('S_sum');
+    if (!col) continue;
+    const curve = new Float64Array(L);
+    let kept = 0;
+    for (let s = 0; s < run.sampleCount; s++) {
+      let ok = true;
+      for (let l = 0; l < L; l++) if (Number.isNaN(col[s * L + l])) ok = false;
+      if (!ok) continue;
+      kept++;
+      for (let l = 0; l < L; l++) curve[l] += col[s * L + l];
+    }
+    let mad = 0;
+    for (let l = 0; l < L; l++) curve[l] /= kept;
+    for (let l = 0; l + 1 < L; l++) mad += Math.abs(curve[l + 1] - curve[l]);
+    checksum += curve.reduce((a, b) => a + b, 0) + mad / (L - 1);
+  }
+  return checksum;
+}
+
+/** Child-process side: read + summarize one file, print one JSON line. */
+async function measureHere(path: string): Promise<void> {
+  const start = performance.now();
+  const run = await readRunFile(path);
+  const checksum = summarize(run);
+  const seconds = (performance.now() - start) / 1000;
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ seconds, peakMB, samples: run.sampleCount, checksum }) + '\n');
+}
+
+function runChild(command: string, args: string[]): Measure | null {
+  const child = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) {
+    process.stderr.write(`bench read: ${command} failed: ${child.stderr || child.error?.message}\n`);
+    return null;
+  }
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  const parsed = JSON.parse(last) as Partial<Measure>;
+  return { seconds: parsed.seconds ?? NaN, peakMB: parsed.peakMB ?? NaN, samples: parsed.samples ?? 0, checksum: parsed.checksum ?? NaN };
+}
+
+function hasNumpy(): boolean {
+  const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  return probe.status === 0;
+}
+
+function best(runs: (Measure | null)[]): Measure | null {
+  const ok = runs.filter((r): r is Measure => r !== null);
+  return ok.length ? ok.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null;
+}
+
+/** Generates the files (first time), times the reader and, when available, Python, and prints a table. */
+export async function benchRead(): Promise<void> {
+  const python = hasNumpy();
+  const rows: string[][] = [['file', 'MB', 'gradlens s', 'MB/s', 'peak RSS MB', 'python s', 'speed-up', 'goal']];
+  for (const file of FILES) {
+    const path = join(BENCH_DIR, file.name);
+    await ensureFile(path, file.samples);
+    const mb = statSync(path).size / 1e6;
+    const tries = file.samples <= 500 ? 3 : 1;
+    const ours = best(Array.from({ length: tries }, () => runChild(process.execPath, ['--import', 'tsx', HERE, '--measure', path])));
+    const theirs = python ? best(Array.from({ length: tries }, () => runChild('python3', [join(ROOT, 'scripts/bench/study_read.py'), path]))) : null;
+    const speedup = ours && theirs ? theirs.seconds / ours.seconds : NaN;
+    const goals = [
+      Number.isFinite(speedup) ? (speedup >= GOAL_SPEEDUP ? `≥${GOAL_SPEEDUP}× ok` : `≥${GOAL_SPEEDUP}× MISSED`) : '',
+      ours ? (ours.peakMB < GOAL_PEAK_MB ? `<${GOAL_PEAK_MB} MB ok` : `<${GOAL_PEAK_MB} MB MISSED`) : '',
+    ].filter(Boolean);
+    if (ours && theirs && Math.abs(ours.checksum - theirs.checksum) > 1e-6 * Math.abs(theirs.checksum)) {
+      goals.push(`checksums differ: ${ours.checksum} vs ${theirs.checksum}`);
+    }
+    rows.push([
+      file.name,
+      mb.toFixed(1),
+      ours ? ours.seconds.toFixed(3) : 'failed',
+      ours ? (mb / ours.seconds).toFixed(0) : '',
+      ours ? ours.peakMB.toFixed(0) : '',
+      theirs ? theirs.seconds.toFixed(3) : python ? 'failed' : 'no numpy',
+      Number.isFinite(speedup) ? speedup.toFixed(1) + '×' : '',
+      goals.join(', '),
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log('Read + summarize (best of 3 for the small file; each in its own process; python timed inside its script, startup excluded)');
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+}
+
+const argv = process.argv;
+if (argv[1] && resolve(argv[1]) === HERE) {
+  const at = argv.indexOf('--measure');
+  if (at !== -1) await measureHere(argv[at + 1]);
+  else await benchRead();
+}

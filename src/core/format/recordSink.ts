@@ -1,0 +1,130 @@
+/**
+ * Turns parsed Layer_Gradient records into columns and sample texts: matrices with a
+ * layer index become stat values, `S_list` yields S_sum / S_max / S_min /
+ * effective_rank, text fields and loss are kept per sample, and every other top-level
+ * field lands in the sample's null-prototype `extra`.
+ */
+import { BASE_STATS } from './run.ts';
+import type { SampleText } from './run.ts';
+import { parseParamName } from './paramName.ts';
+import { RunColumns } from './runColumns.ts';
+import { summarizeSingularValues } from './singularValues.ts';
+
+/** Layer indices at or above this are not read as layers (a guard against corrupt or hostile names exhausting memory). */
+export const MAX_LAYERS = 1024;
+
+const KEY_CACHE_LIMIT = 65536;
+const TEXT_FIELDS = new Set(['instruction', 'input', 'output']);
+const BASE = new Set<string>(BASE_STATS);
+const FROM_S_LIST = ['S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
+
+interface MatrixKey {
+  layer: number;
+  moduleId: number;
+}
+
+type Fields = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Fields {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Collects records into a RunColumns store and a list of sample texts. */
+export class RecordSink {
+  readonly columns = new RunColumns();
+  readonly samples: SampleText[] = [];
+  private readonly keys = new Map<string, MatrixKey | null>();
+  private readonly pendingKeys: MatrixKey[] = [];
+  private readonly pendingFields: Fields[] = [];
+  private readonly fieldNames: string[] = [];
+  private readonly fieldIds: number[] = [];
+
+  private matrixKey(key: string): MatrixKey | null {
+    const cached = this.keys.get(key);
+    if (cached !== undefined) return cached;
+    const parsed = parseParamName(key);
+    const info = parsed !== null && parsed.layer < MAX_LAYERS ? { layer: parsed.layer, moduleId: this.columns.moduleId(parsed.module) } : null;
+    if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(key, info);
+    return info;
+  }
+
+  /**
+   * Adds one parsed record; returns null when it was kept, else why it was skipped
+   * ('not an object', 'no gradient matrix'). Never throws on any JSON value.
+   */
+  add(record: unknown): string | null {
+    if (!isPlainObject(record)) return 'not an object';
+    const keys = this.pendingKeys;
+    const fields = this.pendingFields;
+    keys.length = 0;
+    fields.length = 0;
+    let maxLayer = -1;
+    let instruction = '';
+    let input = '';
+    let output = '';
+    let loss = NaN;
+    let extra: Fields | undefined;
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (TEXT_FIELDS.has(key) && typeof value === 'string') {
+        if (key === 'instruction') instruction = value;
+        else if (key === 'input') input = value;
+        else output = value;
+        continue;
+      }
+      if (key === 'loss' && (typeof value === 'number' || value === null)) {
+        loss = typeof value === 'number' ? value : NaN;
+        continue;
+      }
+      if (isPlainObject(value)) {
+        const info = this.matrixKey(key);
+        if (info !== null) {
+          keys.push(info);
+          fields.push(value);
+          if (info.layer > maxLayer) maxLayer = info.layer;
+          continue;
+        }
+      }
+      extra ??= Object.create(null) as Fields;
+      extra[key] = value;
+    }
+    if (keys.length === 0) return 'no gradient matrix';
+    const columns = this.columns;
+    columns.beginSample(maxLayer);
+    columns.setLoss(loss);
+    for (let i = 0; i < keys.length; i++) this.addMatrix(keys[i], fields[i]);
+    const sample: SampleText = { instruction, input, output };
+    if (extra !== undefined) sample.extra = extra;
+    this.samples.push(sample);
+    fields.length = 0;
+    return null;
+  }
+
+  private addMatrix(key: MatrixKey, fields: Fields): void {
+    const columns = this.columns;
+    let sList: unknown[] | undefined;
+    const names = this.fieldNames;
+    const ids = this.fieldIds;
+    let k = 0;
+    for (const field of Object.keys(fields)) {
+      const value = fields[field];
+      if (typeof value === 'number') {
+        // Matrices of a file share one field order: reuse the ids found for the last one.
+        if (names[k] !== field) {
+          names[k] = field;
+          ids[k] = columns.statId(field);
+        }
+        columns.set(key.moduleId, ids[k++], key.layer, value);
+      } else if (field === 'S_list' && Array.isArray(value)) {
+        sList = value;
+      } else if (value === null || BASE.has(field)) {
+        columns.set(key.moduleId, columns.statId(field), key.layer, NaN);
+      }
+    }
+    if (sList === undefined) return;
+    const derived = summarizeSingularValues(sList);
+    for (const stat of FROM_S_LIST) {
+      if (!Object.hasOwn(fields, stat)) columns.set(key.moduleId, columns.statId(stat), key.layer, derived[stat]);
+    }
+  }
+}
