@@ -77,11 +77,18 @@ export function symlogConstant(arrays: Iterable<ArrayLike<number>>): number {
   return quantileSorted(mags, 0.1) ?? 1;
 }
 
-/** A d3 y scale of the given kind over `domain` onto `range` (pixels, bottom first); linear domains are niced. */
-export function makeYScale(kind: YScaleKind, domain: [number, number], range: [number, number], constant = 1): YScale {
+/** A d3 y scale of the given kind over `domain` onto `range` (pixels, bottom first); linear domains are niced unless `nice` is false. */
+export function makeYScale(
+  kind: YScaleKind,
+  domain: [number, number],
+  range: [number, number],
+  constant = 1,
+  nice = true,
+): YScale {
   if (kind === 'log') return scaleLog().domain(domain).range(range);
   if (kind === 'symlog') return scaleSymlog().constant(constant).domain(domain).range(range);
-  return scaleLinear().domain(domain).range(range).nice();
+  const s = scaleLinear().domain(domain).range(range);
+  return nice ? s.nice() : s;
 }
 
 /**

@@ -34,3 +34,12 @@ export interface Margin {
 }
 
 export const PANEL_MARGIN: Margin = { top: 34, right: 10, bottom: 30, left: 56 };
+
+/** A heatmap row: label and one value per layer. */
+export interface HeatmapRow {
+  key: string;
+  label: string;
+  run: string;
+  module: string;
+  values: ArrayLike<number>;
+}

@@ -1,0 +1,82 @@
+/**
+ * The relative-difference table for the pairs the core finds among the visible runs
+ * (pairRuns), one core relativeDifferenceTable per pair so that a pair the core cannot
+ * compare (layer counts differ, statistic missing) is reported, not fatal.
+ */
+import type { Run, StatName } from '../../core/format/run.ts';
+import { pairRuns, type PairAttribute } from '../../core/stats/pairRuns.ts';
+import { listStats } from '../../core/stats/statValues.ts';
+import type { Table } from '../../core/stats/table.ts';
+import { relativeDifferenceTable, type RelativeDifferenceRow } from '../../core/stats/tables.ts';
+import type { RunEntry } from '../state/types.ts';
+
+/** A row with the ids and labels of its two runs. */
+export interface RdDisplayRow {
+  referenceId: string;
+  otherId: string;
+  referenceLabel: string;
+  otherLabel: string;
+  row: RelativeDifferenceRow;
+}
+
+/** One pair's summary line: what differs, and for correct/irrelevant pairs the identical-response count. */
+export interface RdPairSummary {
+  referenceLabel: string;
+  otherLabel: string;
+  differsIn: PairAttribute;
+  identical: number | null;
+  samples: number;
+  /** Why the pair has no rows, if it has none. */
+  problem?: string;
+}
+
+export interface RdTableData {
+  rows: RdDisplayRow[];
+  pairs: RdPairSummary[];
+  /** Export table; run columns hold the entries' labels. */
+  table: Table<RelativeDifferenceRow>;
+}
+
+/** Rows and pair summaries of `stat` for every pair pairRuns finds among `entries`. */
+export function rdTableData(entries: readonly RunEntry[], stat: StatName): RdTableData {
+  const byRun = new Map<Run, RunEntry>(entries.map((e) => [e.run, e]));
+  const rows: RdDisplayRow[] = [];
+  const pairs: RdPairSummary[] = [];
+  let columns: Table<RelativeDifferenceRow>['columns'] = relativeDifferenceTable([], stat).columns;
+  for (const pair of pairRuns(entries.map((e) => e.run))) {
+    const ref = byRun.get(pair.reference) as RunEntry;
+    const other = byRun.get(pair.other) as RunEntry;
+    const summary: RdPairSummary = {
+      referenceLabel: ref.label,
+      otherLabel: other.label,
+      differsIn: pair.differsIn,
+      identical: null,
+      samples: Math.min(ref.run.sampleCount, other.run.sampleCount),
+    };
+    pairs.push(summary);
+    if (!listStats(ref.run).includes(stat) || !listStats(other.run).includes(stat)) {
+      summary.problem = `no ${stat} in one of the runs`;
+      continue;
+    }
+    try {
+      const t = relativeDifferenceTable([pair], stat);
+      columns = t.columns;
+      for (const row of t.rows) {
+        summary.identical = row.identical;
+        rows.push({ referenceId: ref.run.id, otherId: other.run.id, referenceLabel: ref.label, otherLabel: other.label, row });
+      }
+    } catch (e) {
+      summary.problem = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return {
+    rows,
+    pairs,
+    table: { columns, rows: rows.map((r) => ({ ...r.row, reference: r.referenceLabel, other: r.otherLabel })) },
+  };
+}
+
+/** People's words for what a pair differs in. */
+export function differsInText(attr: PairAttribute): string {
+  return attr === 'correctness' ? 'correct vs irrelevant' : attr === 'setting' ? 'CoT setting' : 'base vs instruct';
+}

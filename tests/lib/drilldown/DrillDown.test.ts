@@ -1,0 +1,50 @@
+// @vitest-environment jsdom
+import { fireEvent, render } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { extremeSamples, layerSamples } from '../../../src/core/stats/computeCurve.ts';
+import DrillDown from '../../../src/lib/drilldown/DrillDown.svelte';
+import { makeEntry, makeRun } from '../makeRun.ts';
+
+const run = makeRun({
+  id: 'r',
+  samples: 8,
+  layers: 5,
+  value: (s, l, m) => 1 + ((s * 7 + l * 3) % 11) + m,
+  loss: (s) => 0.25 * (s + 1),
+  text: (s) => ({ instruction: `<b>bold</b> question ${s} <img src=x onerror=alert(1)>`, input: '', output: `<i>answer</i> ${s}` }),
+});
+
+describe('DrillDown', () => {
+  it('lists the core’s highest and lowest samples at the layer as buttons', () => {
+    const { getAllByTestId } = render(DrillDown, { entries: [makeEntry(run)], stat: 'S_sum', kind: 'linear', layer: 3 });
+    const { highest, lowest } = extremeSamples(layerSamples(run, 'self_attn.q_proj', 'S_sum', 3), 5);
+    const shown = getAllByTestId('sample-item').map((b) => Number(b.getAttribute('data-sample')));
+    expect(shown).toEqual([...highest, ...lowest]);
+    expect(getAllByTestId('histogram').length).toBe(1);
+  });
+
+  it('shows a sample’s text literally, never as HTML, with its loss and its own curve', async () => {
+    const { getAllByTestId, findByTestId, container } = render(DrillDown, {
+      entries: [makeEntry(run)],
+      stat: 'S_sum',
+      kind: 'linear',
+      layer: 3,
+    });
+    const item = getAllByTestId('sample-item')[0];
+    const sample = Number(item.getAttribute('data-sample'));
+    await fireEvent.click(item);
+    const instruction = await findByTestId('sample-instruction');
+    expect(instruction.textContent).toBe(`<b>bold</b> question ${sample} <img src=x onerror=alert(1)>`);
+    expect(instruction.querySelectorAll('b, img').length).toBe(0);
+    expect((await findByTestId('sample-output')).textContent).toBe(`<i>answer</i> ${sample}`);
+    expect((await findByTestId('sample-loss')).textContent).toBe(String(0.25 * (sample + 1)));
+    expect(container.querySelectorAll('path[data-testid="sample-curve"]').length).toBe(2);
+  });
+
+  it('switches the distribution to another module', async () => {
+    const { getByRole, getAllByTestId } = render(DrillDown, { entries: [makeEntry(run)], stat: 'S_sum', kind: 'linear', layer: 0 });
+    await fireEvent.click(getByRole('button', { name: 'V' }));
+    const { highest } = extremeSamples(layerSamples(run, 'self_attn.v_proj', 'S_sum', 0), 5);
+    expect(Number(getAllByTestId('sample-item')[0].getAttribute('data-sample'))).toBe(highest[0]);
+  });
+});
