@@ -111,7 +111,7 @@ export class AppState {
     const demoRemoved = firstOpen ? await this.#deps.store.getFlag(DEMO_REMOVED_FLAG).catch(() => false) : true;
     const demoToLoad = named.length ? named : firstOpen && !demoRemoved ? demo : [];
     loads.push(...demoToLoad.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
-    await Promise.all(loads);
+    await this.#batch(loads);
 
     if (url.runs) {
       const shown = new Set(url.runs);
@@ -204,9 +204,7 @@ export class AppState {
 
   /** Reads files (from a picker or a drop) in the worker, all at once. */
   loadFiles(files: readonly PathedFile[]): Promise<void> {
-    return Promise.all(files.map((f) => this.#load({ kind: 'blob', blob: f.file }, f.path, { kind: 'file', ref: f.path }, f.file.size))).then(
-      () => undefined,
-    );
+    return this.#batch(files.map((f) => this.#load({ kind: 'blob', blob: f.file }, f.path, { kind: 'file', ref: f.path }, f.file.size)));
   }
 
   /** Fetches and reads a URL in the worker; `ref` names the run in links (the URL itself, or a demo path). */
@@ -219,7 +217,7 @@ export class AppState {
     this.#write(() => this.#deps.store.setFlag(DEMO_REMOVED_FLAG, false));
     const have = new Set(this.entries.map((e) => e.source.ref));
     const files = (await this.#deps.demo()).filter((f) => !have.has(f.ref));
-    await Promise.all(files.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
+    await this.#batch(files.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
   }
 
   /** Stops reading a file; nothing of it is kept. */
@@ -255,6 +253,25 @@ export class AppState {
     } finally {
       this.jobs = this.jobs.filter((j) => j.id !== jobId);
     }
+  }
+
+  /**
+   * Waits for loads started together, then gives the runs they added palette colors in
+   * list order: files finish in any order, and the same files should get the same colors.
+   */
+  async #batch(loads: Promise<unknown>[]): Promise<void> {
+    const before = new Set(this.entries.map((e) => e.run.id));
+    await Promise.all(loads);
+    const added = this.entries.filter((e) => !before.has(e.run.id));
+    if (added.length < 2) return;
+    const used = this.entries.filter((e) => before.has(e.run.id)).map((e) => e.color);
+    const colors = new Map<string, string>();
+    for (const e of added) {
+      const color = nextRunColor(used);
+      used.push(color);
+      colors.set(e.run.id, color);
+    }
+    this.#setEntries(this.entries.map((e) => (colors.has(e.run.id) ? { ...e, color: colors.get(e.run.id)! } : e)));
   }
 
   #setProblem(problem: FileProblem): void {

@@ -39,8 +39,11 @@ describe('RunList', () => {
     const app = await setup();
     const first = within(items()[0]);
     const id = items()[0].dataset.run!;
+    await fireEvent.click(first.getByRole('button', { name: /^Rename/ }));
     const name = first.getByRole('textbox');
     await fireEvent.change(name, { target: { value: 'Fast' } });
+    await fireEvent.blur(name);
+    expect(within(items()[0]).getByRole('button', { name: /^Rename/ }).textContent).toBe('Fast');
     expect(app.entries.find((e) => e.run.id === id)!.label).toBe('Fast');
     await fireEvent.input(first.getByLabelText(/^Color of/), { target: { value: '#ff0000' } });
     expect(app.entries.find((e) => e.run.id === id)!.color).toBe('#ff0000');
@@ -55,6 +58,7 @@ describe('RunList', () => {
   it('keeps the old name when a rename is left blank', async () => {
     const app = await setup();
     const before = app.entries[0].label;
+    await fireEvent.click(within(items()[0]).getByRole('button', { name: /^Rename/ }));
     await fireEvent.change(within(items()[0]).getByRole('textbox'), { target: { value: '   ' } });
     expect(app.entries[0].label).toBe(before);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/format/run.ts';
 import type { ParseService } from '../../../src/lib/loading/parseClient.ts';
 import { AppState, DEMO_REMOVED_FLAG } from '../../../src/lib/state/AppState.svelte.ts';
+import { RUN_PALETTE } from '../../../src/lib/state/palette.ts';
 import { memoryRunStore, type RunStore } from '../../../src/lib/state/persist.ts';
 import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
 import { statsFile, statsLine } from './statsLines.ts';
@@ -52,7 +53,7 @@ describe('AppState', () => {
       'cot_demo_wrong_answer_shuffle/tiny/grads_arith_no_cot.jsonl',
     ]);
     expect(app.entries.every((e) => e.source.kind === 'demo')).toBe(true);
-    expect(new Set(app.entries.map((e) => e.color)).size).toBe(4);
+    expect(app.entries.map((e) => e.color)).toEqual(RUN_PALETTE.slice(0, 4));
     expect(new Set(app.entries.map((e) => e.label)).size).toBe(4);
     expect(app.ready).toBe(true);
     expect(app.jobs).toEqual([]);
