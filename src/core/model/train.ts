@@ -91,7 +91,10 @@ export interface StepResult {
  */
 export function trainStep(config: LlamaConfig, params: Params, adam: AdamState, batch: Batch, lr: number, h: TrainHyper): StepResult {
   const names = [...params.keys()];
-  const out = tf.tidy(() => {
+  let lossValue = NaN;
+  let normValue = NaN;
+  // [p, m, v] per parameter, in `names` order; empty when the step is skipped.
+  const next: tf.Tensor[] = tf.tidy(() => {
     const ids = tf.tensor2d(batch.ids, undefined, 'int32'); // [B, T]
     const mask = tf.tensor2d(batch.mask, undefined, 'float32'); // [B, T]
     const lossOf = (...ts: tf.Tensor[]): tf.Scalar => {
@@ -99,38 +102,34 @@ export function trainStep(config: LlamaConfig, params: Params, adam: AdamState, 
       return maskedLoss(forwardLogits(config, p, ids), ids, mask);
     };
     const { value, grads } = tf.valueAndGrads(lossOf)(names.map((n) => params.get(n)!));
-    const sq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
-    const norm = tf.sqrt(sq);
-    const normValue = norm.dataSync()[0];
-    const lossValue = value.dataSync()[0];
-    if (!Number.isFinite(normValue) || !Number.isFinite(lossValue)) return { loss: lossValue, gradNorm: normValue, next: null };
+    normValue = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0];
+    lossValue = value.dataSync()[0];
+    if (!Number.isFinite(normValue) || !Number.isFinite(lossValue)) return [];
     const scale = h.clipNorm > 0 && normValue > h.clipNorm ? h.clipNorm / normValue : 1;
     const t = adam.step + 1;
     const c1 = 1 - h.beta1 ** t;
     const c2 = 1 - h.beta2 ** t;
-    const next = names.map((name, i) => {
+    return names.flatMap((name, i) => {
       const p = params.get(name)!;
       const g = scale === 1 ? grads[i] : tf.mul(grads[i], scale);
       const m = tf.add(tf.mul(adam.m.get(name)!, h.beta1), tf.mul(g, 1 - h.beta1));
       const v = tf.add(tf.mul(adam.v.get(name)!, h.beta2), tf.mul(tf.square(g), 1 - h.beta2));
       const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), h.eps));
       const decayed = p.rank > 1 && h.weightDecay > 0 ? tf.mul(p, 1 - lr * h.weightDecay) : p;
-      return [tf.keep(tf.sub(decayed, tf.mul(update, lr))), tf.keep(m), tf.keep(v)] as const;
+      return [tf.sub(decayed, tf.mul(update, lr)), m, v];
     });
-    return { loss: lossValue, gradNorm: normValue, next };
   });
-  if (!out.next) return { params, adam, loss: out.loss, gradNorm: out.gradNorm };
+  if (next.length === 0) return { params, adam, loss: lossValue, gradNorm: normValue };
   const newParams: Params = new Map();
   const m: Params = new Map();
   const v: Params = new Map();
   names.forEach((name, i) => {
-    const [p, mi, vi] = out.next![i];
-    newParams.set(name, p);
-    m.set(name, mi);
-    v.set(name, vi);
+    newParams.set(name, next[3 * i]);
+    m.set(name, next[3 * i + 1]);
+    v.set(name, next[3 * i + 2]);
   });
   tf.dispose([...params.values(), ...adam.m.values(), ...adam.v.values()]);
-  return { params: newParams, adam: { step: adam.step + 1, m, v }, loss: out.loss, gradNorm: out.gradNorm };
+  return { params: newParams, adam: { step: adam.step + 1, m, v }, loss: lossValue, gradNorm: normValue };
 }
 
 /**
