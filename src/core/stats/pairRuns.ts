@@ -3,6 +3,7 @@
  * exactly one of correctness / setting / variant and agree on everything else.
  */
 import type { Run, RunMeta } from '../format/run.ts';
+import { SETTING_ORDER } from '../format/runPath.ts';
 
 /** The attribute a pair differs in. */
 export type PairAttribute = 'correctness' | 'setting' | 'variant';
@@ -17,12 +18,10 @@ export interface RunPair {
 const PAIR_ATTRIBUTES: readonly PairAttribute[] = ['correctness', 'setting', 'variant'];
 const SHARED_ATTRIBUTES: readonly (keyof RunMeta)[] = ['task', 'model', 'dataset', ...PAIR_ATTRIBUTES];
 
-/** The study's settings from fast to slow thinking; unknown settings sort after, by name. */
-const SETTING_RANK: readonly string[] = ['none', 'simplified', 'detailed'];
-
+/** Rank in the study's order from fast to slow thinking; unknown settings after. */
 function settingRank(s: string): number {
-  const i = SETTING_RANK.indexOf(s);
-  return i < 0 ? SETTING_RANK.length : i;
+  const i = SETTING_ORDER.indexOf(s);
+  return i < 0 ? SETTING_ORDER.length : i;
 }
 
 /**

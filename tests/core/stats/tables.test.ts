@@ -89,7 +89,7 @@ describe('relativeDifferenceTable', () => {
   });
 
   it('leaves the identical count empty for pairs other than correctness', () => {
-    const detailed = makeRun({ ...{ name: 'detailed' }, meta: { ...meta, setting: 'detailed', correctness: 'correct' }, values: { [Q]: { S_sum: [[1, 1, 1]] } } });
+    const detailed = makeRun({ name: 'detailed', meta: { ...meta, setting: 'detailed', correctness: 'correct' }, values: { [Q]: { S_sum: [[1, 1, 1]] } } });
     const rows = relativeDifferenceTable(pairRuns([correct, detailed]), 'S_sum').rows;
     expect(rows.map((r) => [r.differsIn, r.module, r.identical])).toEqual([['setting', Q, null]]);
   });
