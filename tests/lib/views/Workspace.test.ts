@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+import { fireEvent, render } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import Workspace from '../../../src/lib/views/Workspace.svelte';
+import { DEFAULT_VIEW, type ViewSettings } from '../../../src/lib/state/types.ts';
+import { makeEntry, makeRun } from '../makeRun.ts';
+
+function setup(settings: Partial<ViewSettings> = {}) {
+  const entries = [
+    makeEntry(makeRun({ id: 'a', meta: { setting: 'none', correctness: 'correct' } }), 'None CoT'),
+    makeEntry(makeRun({ id: 'b', meta: { setting: 'detailed', correctness: 'correct' }, value: (s, l, m) => 5 + l + m + s }), 'Detailed CoT'),
+  ];
+  return render(Workspace, { entries, settings: { ...DEFAULT_VIEW, ...settings } });
+}
+
+describe('Workspace', () => {
+  it('offers every statistic, derived ones included', () => {
+    const { getByLabelText } = setup();
+    const options = [...(getByLabelText('Statistic') as HTMLSelectElement).options].map((o) => o.value);
+    expect(options).toEqual(['S_sum', 'S_max', 'S_min', 'S_ratio', 'S_sum_regularized']);
+  });
+
+  it('switches the view and statistic from the toolbar', async () => {
+    const { getByLabelText, container } = setup();
+    expect(container.querySelectorAll('path[data-testid="curve"]').length).toBe(8);
+    await fireEvent.change(getByLabelText('View'), { target: { value: 'overlay' } });
+    // Overlay: one panel per module, each with both runs; a ratio strip beneath each.
+    expect(container.querySelectorAll('path[data-testid="curve"]').length).toBe(8);
+    expect(container.querySelectorAll('path[data-testid="strip-line"]').length).toBe(4);
+    await fireEvent.change(getByLabelText('View'), { target: { value: 'heatmap' } });
+    expect(container.querySelectorAll('[data-testid="heatmap"]').length).toBe(2);
+    expect(container.querySelectorAll('rect[data-testid="heatmap-cell"]').length).toBe(2 * 4 * 4);
+  });
+
+  it('warns that S_min is numerical noise when it is selected', async () => {
+    const { getByLabelText, queryByTestId, findByTestId } = setup();
+    expect(queryByTestId('smin-note')).toBeNull();
+    await fireEvent.change(getByLabelText('Statistic'), { target: { value: 'S_min' } });
+    expect((await findByTestId('smin-note')).textContent).toContain('numerical noise');
+  });
+
+  it('opens the drill-down for a clicked layer and shows a picked sample', async () => {
+    const { container, findAllByTestId, findByTestId } = setup();
+    await fireEvent.click(container.querySelector('rect[data-testid="layer-hit"][data-layer="2"]') as Element);
+    expect((await findByTestId('drilldown')).textContent).toContain('Layer 2');
+    const items = await findAllByTestId('sample-item');
+    await fireEvent.click(items[0]);
+    expect((await findByTestId('sample-instruction')).textContent).toMatch(/^instruction \d$/);
+  });
+
+  it('shows the MAD and relative-difference tables, with figure export buttons first', () => {
+    const { container, getAllByRole } = setup();
+    const captions = [...container.querySelectorAll('caption')].map((c) => c.textContent ?? '');
+    expect(captions.some((c) => c.includes('MAD'))).toBe(true);
+    expect(captions.some((c) => c.includes('Relative difference'))).toBe(true);
+    const names = getAllByRole('button', { name: /^Export/ }).map((b) => b.getAttribute('aria-label'));
+    expect(names.slice(0, 3)).toEqual(['Export SVG', 'Export PNG', 'Export CSV']);
+    expect(names).toContain('Export LaTeX: Relative difference table');
+  });
+});
