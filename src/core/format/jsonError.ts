@@ -12,7 +12,7 @@ export interface JsonErrorLocation {
   atEnd: boolean;
 }
 
-const MAX_DEPTH = 4096;
+const MAX_DEPTH = 512;
 
 class Fail {
   constructor(

@@ -22,17 +22,19 @@ export interface SingularValueStats {
 export function effectiveRank(sigma: ArrayLike<number>): number {
   const n = sigma.length;
   if (n === 0) return NaN;
-  let total = 0;
+  let max = 0;
   for (let i = 0; i < n; i++) {
     const s = sigma[i];
     if (!(s >= 0) || s === Infinity) return NaN;
-    total += s;
+    if (s > max) max = s;
   }
-  if (total === 0) return 0;
-  if (!Number.isFinite(total)) return NaN;
+  if (max === 0) return 0;
+  // Scaled by the largest value so that a sum of huge values cannot overflow.
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sigma[i] / max;
   let entropy = 0;
   for (let i = 0; i < n; i++) {
-    const p = sigma[i] / total;
+    const p = sigma[i] / max / total;
     if (p > 0) entropy -= p * Math.log(p);
   }
   return Math.exp(entropy);

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../../src/core/format/run.ts';
+import { parseRun } from '../../../src/core/format/runParser.ts';
+import { MAX_LAYERS } from '../../../src/core/format/recordSink.ts';
+
+const TOL = 1e-12;
+const enc = (text: string) => new TextEncoder().encode(text);
+const read = (lines: string[]) => parseRun('t.jsonl', enc(lines.join('\n')));
+const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
+const column = (run: Run, module: string, stat: string) => Array.from(run.values.get(module)?.get(stat) ?? []);
+
+describe('RecordSink with the follow-up study form (S_list)', () => {
+  const run = parseRun('followup.jsonl', fixture('followup_small.jsonl'));
+  // Hand-computed: [3, 1] → p = (0.75, 0.25), H = 0.75·ln(4/3) + 0.25·ln 4 = 0.5623351446, exp(H) = 1.7547654
+  const erank31 = Math.exp(0.75 * Math.log(4 / 3) + 0.25 * Math.log(4));
+
+  it('derives S_sum, S_max, S_min and effective_rank from S_list', () => {
+    expect(run.stats).toEqual(['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank']);
+    const q = (stat: string) => column(run, 'self_attn.q_proj', stat);
+    expect(q('S_sum')).toEqual([4, 4, 4, 4]);
+    expect(q('S_max')).toEqual([3, 1, 3, 1]);
+    expect(q('S_min')).toEqual([1, 1, 1, 1]);
+    const er = q('effective_rank');
+    expect(er[0]).toBeCloseTo(1.7547654, 6);
+    expect(Math.abs(er[0] - erank31)).toBeLessThan(TOL);
+    expect(Math.abs(er[1] - 4)).toBeLessThan(TOL);
+  });
+
+  it('keeps cosine_sim and cosine_sim_qkvo in the sample extra, NaN read as null', () => {
+    const extra = run.samples[0].extra as Record<string, unknown>;
+    expect(extra.cosine_sim).toMatchObject({ q_proj: { layer_indices: [0, 1], matrix: [[1, 0.25], [0.25, 1]] } });
+    expect(extra.cosine_sim_qkvo).toEqual({ '0': { q_proj_x_o_proj: 0.1, k_proj_x_v_proj: 0.2 }, '1': { q_proj_x_o_proj: null, k_proj_x_v_proj: 0.4 } });
+    expect(Object.getPrototypeOf(extra)).toBeNull();
+  });
+
+  it('keeps an effective_rank the file gives instead of deriving one', () => {
+    const r = read([`{"model.layers.0.mlp.up_proj.weight": {"S_list": [3, 1], "effective_rank": 9.5}}`]);
+    expect(column(r, 'mlp.up_proj', 'effective_rank')).toEqual([9.5]);
+    expect(column(r, 'mlp.up_proj', 'S_sum')).toEqual([4]);
+  });
+
+  it.each([
+    ['an empty S_list', '[]', [NaN, NaN, NaN, NaN]],
+    ['a NaN in S_list', '[1, NaN]', [NaN, NaN, NaN, NaN]],
+    ['an all-zero S_list', '[0, 0]', [0, 0, 0, 0]],
+    ['a zero among the values', '[2, 0]', [2, 2, 0, 1]],
+    ['an Infinity in S_list', '[1, Infinity]', [Infinity, Infinity, 1, NaN]],
+  ])('derives from %s as documented', (_, list, expected) => {
+    const r = read([`{"model.layers.0.self_attn.q_proj.weight": {"S_list": ${list}}}`]);
+    const got = ['S_sum', 'S_max', 'S_min', 'effective_rank'].map((s) => column(r, 'self_attn.q_proj', s)[0]);
+    expect(got).toEqual(expected);
+  });
+});
+
+describe('RecordSink fields', () => {
+  it('turns unknown numeric per-matrix fields into stat columns and keeps unknown top-level fields in extra', () => {
+    const r = read([
+      `{"instruction": "a", "input": "b", "output": "c", "id": 7, "tags": ["x"], "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1, "grad_norm_sq": 2.5, "dtype": "bf16"}}`,
+    ]);
+    expect(r.stats).toEqual(['S_sum', 'grad_norm_sq']);
+    expect(column(r, 'self_attn.q_proj', 'grad_norm_sq')).toEqual([2.5]);
+    expect(r.samples[0]).toMatchObject({ instruction: 'a', input: 'b', output: 'c' });
+    expect({ ...r.samples[0].extra }).toEqual({ id: 7, tags: ['x'] });
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a string', '"1.5"'],
+    ['a boolean', 'true'],
+    ['an object', '{"v": 1}'],
+  ])('stores NaN for a base stat given as %s, and for a loss that is not a number', (_, v) => {
+    const r = read([`{"loss": ${v}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": ${v}, "S_max": 2}}`]);
+    expect(column(r, 'self_attn.q_proj', 'S_sum')).toEqual([NaN]);
+    expect(column(r, 'self_attn.q_proj', 'S_max')).toEqual([2]);
+    expect(Array.from(r.loss)).toEqual([NaN]);
+  });
+
+  it('fills NaN for stats, layers and modules a sample did not give', () => {
+    const r = read([
+      `{"model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`,
+      `{"model.layers.1.self_attn.k_proj.weight": {"S_sum": 2, "S_max": 3}}`,
+    ]);
+    expect(r.layerCount).toBe(2);
+    expect(column(r, 'self_attn.q_proj', 'S_sum')).toEqual([1, NaN, NaN, NaN]);
+    expect(column(r, 'self_attn.k_proj', 'S_sum')).toEqual([NaN, NaN, NaN, 2]);
+    expect(column(r, 'self_attn.q_proj', 'S_max')).toEqual([NaN, NaN, NaN, NaN]);
+  });
+
+  it('re-lays out earlier samples when a later line names a deeper layer', () => {
+    const lines = Array.from({ length: 100 }, (_, s) => {
+      const layers = s < 70 ? 2 : 5;
+      const parts = Array.from({ length: layers }, (_, l) => `"model.layers.${l}.self_attn.q_proj.weight": {"S_sum": ${s * 10 + l}}`);
+      return `{${parts.join(', ')}}`;
+    });
+    const r = read(lines);
+    expect(r.layerCount).toBe(5);
+    const col = column(r, 'self_attn.q_proj', 'S_sum');
+    expect(col.length).toBe(500);
+    expect(col.slice(0, 5)).toEqual([0, 1, NaN, NaN, NaN]);
+    expect(col.slice(69 * 5, 70 * 5)).toEqual([690, 691, NaN, NaN, NaN]);
+    expect(col.slice(99 * 5)).toEqual([990, 991, 992, 993, 994]);
+  });
+
+  it('orders modules q, k, v, o first, then the rest by first appearance', () => {
+    const r = read([
+      `{"model.layers.0.mlp.up_proj.weight": {"S_sum": 1}, "model.layers.0.self_attn.o_proj.weight": {"S_sum": 1}, "model.layers.0.mlp.down_proj.weight": {"S_sum": 1}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`,
+    ]);
+    expect(r.modules).toEqual(['self_attn.q_proj', 'self_attn.o_proj', 'mlp.up_proj', 'mlp.down_proj']);
+  });
+
+  it('reads GPT-2 and GPT-NeoX names by their layer index', () => {
+    const r = read([`{"transformer.h.3.attn.c_attn.weight": {"S_sum": 1}, "gpt_neox.layers.1.attention.query_key_value.weight": {"S_sum": 2}}`]);
+    expect(r.modules).toEqual(['attn.c_attn', 'attention.query_key_value']);
+    expect(r.layerCount).toBe(4);
+    expect(column(r, 'attention.query_key_value', 'S_sum')[1]).toBe(2);
+  });
+
+  it('keeps matrices without a layer index, or beyond the layer guard, in extra instead of dropping them', () => {
+    const r = read([`{"lm_head.weight": {"S_sum": 5}, "model.layers.${MAX_LAYERS}.x.weight": {"S_sum": 6}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`]);
+    expect(r.layerCount).toBe(1);
+    expect({ ...r.samples[0].extra }).toEqual({ 'lm_head.weight': { S_sum: 5 }, [`model.layers.${MAX_LAYERS}.x.weight`]: { S_sum: 6 } });
+  });
+
+  it('touches no prototype for keys such as __proto__ and constructor', () => {
+    const r = read([
+      `{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "toString": 3, ` +
+        `"model.layers.0.__proto__.weight": {"__proto__": 4, "constructor": 5, "S_sum": 1}}`,
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    const extra = r.samples[0].extra as Record<string, unknown>;
+    expect(Object.getPrototypeOf(extra)).toBeNull();
+    expect(Object.keys(extra)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(extra['__proto__']).toEqual({ polluted: 1 });
+    expect(r.modules).toEqual(['__proto__']);
+    expect(r.stats).toEqual(['S_sum', '__proto__', 'constructor']);
+    expect(column(r, '__proto__', '__proto__')).toEqual([4]);
+  });
+
+  it('keeps a text field that is not a string in extra and leaves the text empty', () => {
+    const r = read([`{"instruction": 12, "output": null, "model.layers.0.q_proj.weight": {"S_sum": 1}}`]);
+    expect(r.samples[0]).toMatchObject({ instruction: '', input: '', output: '' });
+    expect({ ...r.samples[0].extra }).toEqual({ instruction: 12, output: null });
+  });
+});

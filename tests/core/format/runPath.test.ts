@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { RunMeta } from '../../../src/core/format/run.ts';
+import { describeRun, parseRunPath, SETTING_ORDER, settingLabel } from '../../../src/core/format/runPath.ts';
+
+describe('parseRunPath', () => {
+  it.each<[string, RunMeta]>([
+    [
+      'cot_500/llama3_8b/grads_gsm8k_train_with_cot_gpt4o.jsonl',
+      { task: 'cot_500', model: 'llama3_8b', variant: 'base', dataset: 'gsm8k_train', setting: 'detailed', correctness: 'correct' },
+    ],
+    [
+      'grads_exp/cot_500_wrong_answer_shuffle/llama3_8b_it_new/grads_aqua_train_no_cot.jsonl.gz',
+      { task: 'cot_500', model: 'llama3_8b', variant: 'instruct', dataset: 'aqua_train', setting: 'none', correctness: 'irrelevant' },
+    ],
+    [
+      'cot_500\\qwen2_1_5b\\grads_ecqa_train_with_cot.jsonl',
+      { task: 'cot_500', model: 'qwen2_1_5b', variant: 'base', dataset: 'ecqa_train', setting: 'simplified', correctness: 'correct' },
+    ],
+    ['grads_creak_train_with_cot.jsonl', { dataset: 'creak_train', setting: 'simplified', correctness: 'correct' }],
+    ['grads_strategyqa_train_no_cot.JSONL', { dataset: 'strategyqa_train', setting: 'none', correctness: 'correct' }],
+    [
+      'lighteval_math/gemma2_2b_it_new/grads_math_algebra_with_cot_gpt4o.jsonl',
+      { task: 'lighteval_math', model: 'gemma2_2b', variant: 'instruct', dataset: 'math_algebra', setting: 'detailed', correctness: 'correct' },
+    ],
+    [
+      'wiki_popularity/llama3_8b/grads_popular_wikipedia_100.jsonl',
+      { task: 'wiki_popularity', model: 'llama3_8b', variant: 'base', dataset: 'popular_wikipedia', setting: '100', correctness: 'correct' },
+    ],
+    ['grads_wiki_popular_length100.jsonl', { dataset: 'wiki_popular', setting: 'length100', correctness: 'correct' }],
+    [
+      'wiki_popularity_wrong_answer_shuffle/llama3_8b/grads_long_tail_wikipedia.jsonl',
+      { task: 'wiki_popularity', model: 'llama3_8b', variant: 'base', dataset: 'long_tail_wikipedia', correctness: 'irrelevant' },
+    ],
+    ['/home/me/Downloads/gsm8k_train_no_cot.wrong_answer_shuffle.json', { dataset: 'gsm8k_train', setting: 'none', correctness: 'irrelevant' }],
+    ['my_stats.jsonl', { dataset: 'my_stats' }],
+    ['grads_no_cot.jsonl', { setting: 'none', correctness: 'correct' }],
+    ['', {}],
+    ['/', {}],
+  ])('reads %j', (path, meta) => {
+    expect(parseRunPath(path)).toEqual(meta);
+  });
+});
+
+describe('settingLabel and SETTING_ORDER', () => {
+  it.each([
+    ['none', 'None CoT'],
+    ['simplified', 'Simplified CoT'],
+    ['detailed', 'Detailed CoT'],
+    ['length100', 'length100'],
+    ['constructor', 'constructor'],
+    [undefined, ''],
+  ])('labels %j as %j', (setting, label) => {
+    expect(settingLabel(setting)).toBe(label);
+  });
+
+  it('orders None, Simplified, Detailed CoT as the study does', () => {
+    expect(SETTING_ORDER).toEqual(['none', 'simplified', 'detailed']);
+  });
+});
+
+describe('describeRun', () => {
+  it.each<[RunMeta, string]>([
+    [
+      { model: 'llama3_8b', variant: 'instruct', dataset: 'gsm8k_train', setting: 'detailed', correctness: 'irrelevant' },
+      'llama3_8b instruct · gsm8k_train · Detailed CoT · irrelevant',
+    ],
+    [{ model: 'llama3_8b', variant: 'base', dataset: 'gsm8k_train', setting: 'none', correctness: 'correct' }, 'llama3_8b · gsm8k_train · None CoT'],
+    [{ dataset: 'popular_wikipedia', setting: '100' }, 'popular_wikipedia · 100'],
+    [{}, 'fallback.jsonl'],
+    [{ correctness: 'irrelevant' }, 'fallback.jsonl'],
+  ])('describes %j as %j', (meta, label) => {
+    expect(describeRun(meta, 'fallback.jsonl')).toBe(label);
+  });
+});
