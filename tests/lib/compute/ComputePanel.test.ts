@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { fireEvent, render, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../../src/core/format/run';
+import ComputePanel from '../../../src/lib/compute/ComputePanel.svelte';
+import { fakeService } from './fakeCompute';
+
+function setFiles(input: HTMLInputElement, files: File[]) {
+  Object.defineProperty(input, 'files', { value: files, configurable: true });
+  return fireEvent.change(input);
+}
+
+async function setup() {
+  const service = fakeService();
+  const added: Run[] = [];
+  const updated: Run[] = [];
+  const view = render(ComputePanel, {
+    service,
+    addRun: (run: Run) => (added.push(run), run.id),
+    updateRun: (_id: string, run: Run) => void updated.push(run),
+  });
+  const selects = view.container.querySelectorAll('select');
+  // Choose uploads for model and dataset (the test build ships no model and no generator is assumed).
+  await fireEvent.change(selects[0], { target: { value: 'upload' } });
+  await fireEvent.change(selects[1], { target: { value: 'upload' } });
+  const [modelInput, dataInput] = view.container.querySelectorAll<HTMLInputElement>('input[type=file]');
+  const config = JSON.stringify({ model_type: 'llama', gradlens_name: 'mine', gradlens_template: 'chat' });
+  await setFiles(modelInput, [new File([config], 'config.json'), new File([new Uint8Array(8)], 'model.safetensors')]);
+  const data = [1, 2, 3, 4, 5].map((i) => JSON.stringify({ instruction: `q${i}`, input: '', output: `a${i}` })).join('\n');
+  await setFiles(dataInput, [new File([data], 'mydata.jsonl')]);
+  await waitFor(() => expect(view.getByText('5 records')).toBeTruthy());
+  return { view, service, added, updated };
+}
+
+describe('ComputePanel', () => {
+  it('computes on an uploaded model and dataset, streaming a run labelled by its path', async () => {
+    const { view, service, added, updated } = await setup();
+    const samples = view.getByLabelText('Samples') as HTMLInputElement;
+    await fireEvent.input(samples, { target: { value: '3' } });
+    await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    expect(service.jobs).toHaveLength(1);
+    const job = service.jobs[0];
+    expect(job.records).toHaveLength(3);
+    expect(job.model).toMatchObject({ kind: 'files', key: 'mine' });
+    expect(Object.keys((job.model as { files: Record<string, Uint8Array> }).files).sort()).toEqual(['config.json', 'model.safetensors']);
+    expect(added[0].file).toBe('cot_3/mine_it_new/grads_mydata_train_with_cot_gpt4o.jsonl');
+    expect(updated.at(-1)!.sampleCount).toBe(3);
+    expect(view.getByTestId('active-backend').textContent).toContain('wasm');
+    expect(view.getByTestId('compute-progress').textContent).toContain('3 / 3 samples');
+  });
+
+  it('runs the fast-vs-slow experiment as six runs in the release layout', async () => {
+    const { view, service, added } = await setup();
+    await fireEvent.click(view.getByRole('button', { name: 'Fast vs slow experiment' }));
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 5000 });
+    expect(service.jobs).toHaveLength(6);
+    expect(added.map((r) => [r.meta.setting, r.meta.correctness])).toEqual([
+      ['none', 'correct'], ['simplified', 'correct'], ['detailed', 'correct'],
+      ['none', 'irrelevant'], ['simplified', 'irrelevant'], ['detailed', 'irrelevant'],
+    ]);
+    // Irrelevant runs pair each instruction with another record's output.
+    const irrelevant = service.jobs[3].records;
+    irrelevant.forEach((r, i) => expect(r.output).not.toBe(service.jobs[0].records[i].output));
+  });
+
+  it('says what is missing instead of starting', async () => {
+    const service = fakeService();
+    const view = render(ComputePanel, { service, addRun: () => 'x', updateRun: () => {} });
+    const selects = view.container.querySelectorAll('select');
+    await fireEvent.change(selects[0], { target: { value: 'upload' } });
+    await fireEvent.change(selects[1], { target: { value: 'upload' } });
+    await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
+    expect(view.getByRole('alert').textContent).toMatch(/choose/);
+    expect(service.jobs).toHaveLength(0);
+  });
+});
