@@ -36,3 +36,12 @@ export function gridHeight(boxes: readonly PanelBox[], top = 0): number {
 export function layerX(layer: number, layerCount: number, innerWidth: number): number {
   return ((layer + 0.5) / Math.max(1, layerCount)) * innerWidth;
 }
+
+/**
+ * `text` cut to fit `widthPx` at about `pxPerChar` per character, with an ellipsis.
+ * Example: `fitText("synthetic · arith · None CoT", 100)` → `"synthetic · a…"`.
+ */
+export function fitText(text: string, widthPx: number, pxPerChar = 7): string {
+  const max = Math.max(1, Math.floor(widthPx / pxPerChar));
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
