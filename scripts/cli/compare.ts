@@ -25,6 +25,7 @@ import {
   type CommandSpec,
 } from './args.ts';
 
+/** Usage, summary and options of `gradlens compare` (parsing and --help). */
 export const spec: CommandSpec = {
   usage: 'gradlens compare A B [--stat NAME] [--module KEY]... [--json | --csv | --latex]',
   summary:

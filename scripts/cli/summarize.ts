@@ -24,6 +24,7 @@ import {
   type CommandSpec,
 } from './args.ts';
 
+/** Usage, summary and options of `gradlens summarize` (parsing and --help). */
 export const spec: CommandSpec = {
   usage: 'gradlens summarize FILE... [--stat NAME] [--module KEY]... [--splits A,B] [--json | --csv | --latex]',
   summary:

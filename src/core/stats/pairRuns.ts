@@ -27,14 +27,15 @@ function settingRank(s: string): number {
 /**
  * Negative when `a` should be the reference of a pair differing in `attr`:
  * - correctness: correct is the reference (the study reports irrelevant against correct);
- * - setting: the faster setting (None → Simplified → Detailed CoT, then others by name)
+ * - setting: the faster setting (None → Simplified → Detailed CoT, then others by name,
+ *   numbers compared as numbers so length bucket 500 comes before 1000)
  *   is the reference; its larger gradients keep the ratios mostly within [0, 1];
  * - variant: base is the reference (instruct against base).
  */
 function referenceOrder(attr: PairAttribute, a: string, b: string): number {
   if (attr === 'correctness') return (a === 'correct' ? 0 : 1) - (b === 'correct' ? 0 : 1);
   if (attr === 'variant') return (a === 'base' ? 0 : 1) - (b === 'base' ? 0 : 1);
-  return settingRank(a) - settingRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return settingRank(a) - settingRank(b) || a.localeCompare(b, 'en', { numeric: true });
 }
 
 /**

@@ -58,6 +58,15 @@ describe('pairRuns', () => {
       metas: [{ ...base, setting: 'wiki_500' }, { ...base, setting: 'wiki_100' }],
       expected: [[1, 0, 'setting']],
     },
+    {
+      name: 'numbered settings compare as numbers: length 500 is the reference against 1000',
+      metas: [{ ...base, setting: '1000' }, { ...base, setting: '500' }, base],
+      expected: [
+        [1, 0, 'setting'],
+        [2, 0, 'setting'],
+        [2, 1, 'setting'],
+      ],
+    },
   ];
   it.each(cases)('$name', ({ metas, expected }) => {
     const runs = metas.map((m, i) => run(`r${i}`, m));
