@@ -3,7 +3,11 @@
  * project owns (no downloads): the stage decides how they become batches, and the seed
  * ranges keep held-out problems apart from training ones.
  */
+import { generateArithmeticProblem } from '../data/arithmetic';
+import { mulberry32 as dataRandom } from '../data/mulberry32';
+import type { Problem } from '../data/problem';
 import type { LoadedModel } from './modelFolder';
+import type { TextRecord } from './template';
 import { evalLoss, type Batch } from './train';
 import { documentRow, packDocuments, packedBatch, responseRow, sampledBatch, toBatches } from './trainData';
 import { localDocuments, localRecords } from './trainText';
@@ -31,18 +35,47 @@ const HELDOUT_MAX_LENGTH = 512;
 
 /** One line per stage for the model card. */
 export const CORPUS_DESCRIPTION: Record<TrainStage, string> = {
-  base: `${TRAIN_DOCS} generated plain-text documents (arithmetic word problems with answer-only, terse-step and detailed solutions, as documents), packed into windows with <|bos|>/<|eos|> between documents.`,
-  instruct: `${TRAIN_RECORDS} generated arithmetic problems, each drawn as one instruction/response pair with a None, Simplified or Detailed response, in the chat template; loss on the response and its closing <|end|> only.`,
+  base: `${TRAIN_DOCS} generated plain-text documents: arithmetic word problems, half from the built-in generator (src/core/data/arithmetic.ts) and half from the training script's own (src/core/model/trainText.ts), each the problem + "\\n" + one of its None / Simplified / Detailed responses (the study's base template); packed into windows with <|bos|>/<|eos|> between documents.`,
+  instruct: `${TRAIN_RECORDS} built-in arithmetic problems (src/core/data/arithmetic.ts), each one instruction/response pair with its None, Simplified or Detailed response (drawn at random), in the chat template; batches drawn within one response style (less padding); loss on the response and its closing <|end|> only.`,
 };
 
-/** Plain-text training documents for seed `seed` (deterministic). */
-export function baseDocuments(count: number, seed: number): string[] {
-  return localDocuments(count, seed);
+const STYLES = ['none', 'simplified', 'detailed'] as const;
+
+/** `count` built-in arithmetic problems (src/core/data) from one seed's stream. */
+export function builtinProblems(count: number, seed: number): Problem[] {
+  const random = dataRandom(seed);
+  return Array.from({ length: count }, (_, i) => generateArithmeticProblem(random, `arithmetic-${seed}-${i}`));
 }
 
-/** Instruction/response records for seed `seed` (deterministic). */
-export function instructRecords(count: number, seed: number) {
-  return localRecords(count, seed);
+/**
+ * Plain-text training documents for seed `seed` (deterministic): half built-in
+ * arithmetic problems, half the training scripts' own (trainText.ts), each a problem and
+ * one of its responses in the study's base template, shuffled together.
+ */
+export function baseDocuments(count: number, seed: number): string[] {
+  const pickStyle = dataRandom(seed ^ 0x3c6ef372);
+  const builtin = builtinProblems(Math.ceil(count / 2), seed).map((p) => `${p.instruction}\n${p.responses[STYLES[Math.floor(pickStyle() * 3)]]}`);
+  const local = localDocuments(count - builtin.length, seed);
+  return builtin.flatMap((d, i) => (i < local.length ? [d, local[i]] : [d]));
+}
+
+/** The held-out documents: the training scripts' own problems only, so the shipped figure does not move when the built-in generators evolve. */
+function heldoutDocuments(): string[] {
+  return localDocuments(HELDOUT_SIZE, HELDOUT_SEED);
+}
+
+/** Instruction/response records for seed `seed`: built-in arithmetic problems, each with one response style drawn at random. */
+export function instructRecords(count: number, seed: number): Array<TextRecord & { style: (typeof STYLES)[number] }> {
+  const pickStyle = dataRandom(seed ^ 0x7f4a7c15);
+  return builtinProblems(count, seed).map((p) => {
+    const style = STYLES[Math.floor(pickStyle() * 3)];
+    return { instruction: p.instruction, input: '', output: p.responses[style], style };
+  });
+}
+
+/** Held-out chat records: the training scripts' own problems (stable figure, as for base). */
+function heldoutRecords(): TextRecord[] {
+  return localRecords(HELDOUT_SIZE, HELDOUT_SEED);
 }
 
 /** The training data of a stage for a run seed; windows (base) or padded samples (instruct) up to seqLen tokens. */
@@ -55,10 +88,12 @@ export function trainingSource(tok: ByteTokenizer, stage: TrainStage, seed: numb
       batch: (batchSize, rand) => packedBatch(stream, batchSize, seqLen, rand),
     };
   }
-  const rows = instructRecords(TRAIN_RECORDS, seed).map((r) => responseRow(tok, r, 'chat', seqLen));
+  // Rows grouped by response style: a batch draws one style, then its rows, so padding stays small.
+  const records = instructRecords(TRAIN_RECORDS, seed);
+  const groups = STYLES.map((style) => records.filter((r) => r.style === style).map((r) => responseRow(tok, r, 'chat', seqLen)));
   return {
-    description: `${rows.length} chat samples`,
-    batch: (batchSize, rand) => sampledBatch(tok, rows, batchSize, rand),
+    description: `${records.length} chat samples (${groups.map((g, i) => `${g.length} ${STYLES[i]}`).join(', ')})`,
+    batch: (batchSize, rand) => sampledBatch(tok, groups[Math.floor(rand() * groups.length)], batchSize, rand),
   };
 }
 
@@ -69,8 +104,8 @@ export function trainingSource(tok: ByteTokenizer, stage: TrainStage, seed: numb
  */
 export function heldoutBatches(tok: ByteTokenizer, stage: TrainStage): Batch[] {
   const rows = stage === 'base'
-    ? baseDocuments(HELDOUT_SIZE, HELDOUT_SEED).map((d) => documentRow(tok, d, HELDOUT_MAX_LENGTH))
-    : instructRecords(HELDOUT_SIZE, HELDOUT_SEED).map((r) => responseRow(tok, r, 'chat', HELDOUT_MAX_LENGTH));
+    ? heldoutDocuments().map((d) => documentRow(tok, d, HELDOUT_MAX_LENGTH))
+    : heldoutRecords().map((r) => responseRow(tok, r, 'chat', HELDOUT_MAX_LENGTH));
   return toBatches(tok, rows, 8);
 }
 
@@ -78,4 +113,15 @@ export function heldoutBatches(tok: ByteTokenizer, stage: TrainStage): Batch[] {
 export function heldoutLoss(model: LoadedModel): number {
   const stage: TrainStage = model.template === 'chat' ? 'instruct' : 'base';
   return evalLoss(model.config, model.params, heldoutBatches(model.tokenizer, stage));
+}
+
+/** An arithmetic problem to answer: the instruction and its numeric answer as text. */
+export interface EvalProblem {
+  instruction: string;
+  answer: string;
+}
+
+/** `count` built-in arithmetic problems from the held-out seed range (never trained on), for exact-match accuracy. */
+export function heldoutProblems(count: number): EvalProblem[] {
+  return builtinProblems(count, HELDOUT_SEED + 1).map((p) => ({ instruction: p.instruction, answer: p.answer }));
 }

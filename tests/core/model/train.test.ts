@@ -6,7 +6,8 @@ import { disposeParams, initParams, type Params } from '../../../src/core/model/
 import { DEFAULT_HYPER, evalLoss, initAdam, learningRate, trainStep, type Batch } from '../../../src/core/model/train';
 import { countedLabels, documentRow, mulberry32, packDocuments, packedBatch, padRows, responseRow, sampledBatch, stepSeed, toBatches } from '../../../src/core/model/trainData';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../../src/core/model/tokenizer';
-import { finalNumber, greedyDecode, sameNumber } from '../../../src/core/model/trainEval';
+import { CachedDecoder, finalNumber, greedyDecode, sameNumber } from '../../../src/core/model/trainEval';
+import { forwardLogits } from '../../../src/core/model/llama';
 
 const tok = new ByteTokenizer(DEFAULT_SPECIAL_TOKENS);
 const config = parseConfig({
@@ -185,23 +186,60 @@ describe('training batches', () => {
   });
 });
 
-describe('greedyDecode', () => {
-  it('gives each prompt in a batch the continuation it gets alone', () => {
+describe('CachedDecoder and greedyDecode', () => {
+  const gqa = parseConfig({ ...config, num_attention_heads: 4, num_key_value_heads: 2, tie_word_embeddings: false });
+  const fullLogits = (cfg: typeof config, params: Params, ids: number[]) =>
+    tf.tidy(() => forwardLogits(cfg, params, tf.tensor2d([ids], undefined, 'int32')).arraySync()[0]);
+
+  for (const [label, cfg] of [['tied, no GQA', config], ['untied, GQA 4/2', gqa]] as const) {
+    it(`gives each left-padded row the logits of forwardLogits on its own ids (${label}, |Δ| < 1e-4)`, () => {
+      const params = initParams(cfg, 9);
+      const rows = [[256, 72, 105, 33, 10, 200, 5], [256, 9, 8], [256, 1, 2, 3, 4]];
+      const width = 7;
+      const pads = rows.map((r) => width - r.length);
+      const dec = new CachedDecoder(cfg, params, 16, pads);
+      const got: Float32Array[][] = [];
+      for (let j = 0; j < width; j++) got.push(dec.step(rows.map((r, i) => (j < pads[i] ? 0 : r[j - pads[i]]))));
+      rows.forEach((r, i) => {
+        const full = fullLogits(cfg, params, r);
+        for (let t = 0; t < r.length; t++) {
+          let worst = 0;
+          got[pads[i] + t][i].forEach((x, k) => (worst = Math.max(worst, Math.abs(x - full[t][k]))));
+          expect(worst, `row ${i}, position ${t}`).toBeLessThan(1e-4);
+        }
+      });
+      dec.dispose();
+      disposeParams(params);
+    });
+  }
+
+  it('continues prompts as repeated full forward passes would, batched or not, and stops at a stop id', () => {
     const params = initParams(config, 9);
-    const prompts = [[256, 72, 105], [256, 1, 2, 3, 4, 5, 6], [256]];
-    const together = greedyDecode(config, params, prompts, { stopIds: [], maxNewTokens: 5, batchSize: 3 });
-    const alone = prompts.map((p) => greedyDecode(config, params, [p], { stopIds: [], maxNewTokens: 5 })[0]);
-    expect(together).toEqual(alone);
-    expect(together.every((c) => c.length === 5)).toBe(true);
+    const slowDecode = (prompt: number[], n: number) => {
+      const ids = [...prompt];
+      for (let i = 0; i < n; i++) {
+        const full = fullLogits(config, params, ids);
+        const last = full[ids.length - 1];
+        ids.push(last.indexOf(Math.max(...last)));
+      }
+      return ids.slice(prompt.length);
+    };
+    const prompts = [[256, 72, 105], [256, 1, 2, 3, 4, 5], [256]];
+    const want = prompts.map((p) => slowDecode(p, 5));
+    expect(greedyDecode(config, params, prompts, { stopIds: [], maxNewTokens: 5 })).toEqual(want);
+    expect(greedyDecode(config, params, prompts, { stopIds: [], maxNewTokens: 5, batchSize: 2 })).toEqual(want);
+    const stopped = greedyDecode(config, params, [prompts[0]], { stopIds: [want[0][2]], maxNewTokens: 5 })[0];
+    expect(stopped).toEqual(want[0].slice(0, want[0].indexOf(want[0][2])));
+    expect(greedyDecode(config, params, [], { stopIds: [], maxNewTokens: 5 })).toEqual([]);
+    expect(() => greedyDecode(config, params, [[]], { stopIds: [], maxNewTokens: 5 })).toThrow(/at least one/);
     disposeParams(params);
   });
 
-  it('stops a row at a stop id without returning it, and handles no prompts', () => {
+  it('leaks no tensors', () => {
     const params = initParams(config, 9);
-    const free = greedyDecode(config, params, [[256, 65]], { stopIds: [], maxNewTokens: 3 })[0];
-    const stopped = greedyDecode(config, params, [[256, 65]], { stopIds: [free[1]], maxNewTokens: 3 })[0];
-    expect(stopped).toEqual(free.slice(0, free.indexOf(free[1])));
-    expect(greedyDecode(config, params, [], { stopIds: [], maxNewTokens: 3 })).toEqual([]);
+    const before = tf.memory().numTensors;
+    greedyDecode(config, params, [[256, 1], [256]], { stopIds: [], maxNewTokens: 4 });
+    expect(tf.memory().numTensors).toBe(before);
     disposeParams(params);
   });
 });

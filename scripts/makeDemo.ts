@@ -1,0 +1,71 @@
+/**
+ * `npx tsx scripts/makeDemo.ts [--n 24] [--out data/demo]` — regenerates the app's demo
+ * statistics from the shipped models (data/models/base and data/models/instruct): the
+ * fast-vs-slow experiment, N built-in arithmetic problems × {None, Simplified, Detailed}
+ * × {correct, irrelevant}, on both models, in the study's release layout
+ * (`<task>[_wrong_answer_shuffle]/<model>[_it_new]/grads_<dataset>_<setting>.jsonl`, paths
+ * from experimentPlan). Replaces the whole output folder.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadModelDir } from './lib/modelDir';
+import { useNodeBackend } from './lib/nodeBackend';
+import type { Problem } from '../src/core/data/problem';
+import { toJsonlLine } from '../src/core/format/jsonl';
+import { computeRecords, type ComputeInput } from '../src/core/model/computeRecords';
+import { experimentPlan, type CotSetting } from '../src/core/model/experimentPlan';
+import { disposeParams } from '../src/core/model/params';
+import { builtinProblems, HELDOUT_SEED } from '../src/core/model/trainCorpus';
+
+/** Demo problems come from their own seed, outside the training range. */
+const DEMO_SEED = HELDOUT_SEED + 2;
+const MODEL_STEM = 'gradlens_tiny';
+
+function arg(flag: string, fallback: string): string {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/**
+ * The dataset records of a setting: each problem with its own response, or (irrelevant)
+ * with the response of the next problem whose response differs, as the study's
+ * wrong_answer_shuffle pairs instructions with other samples' responses.
+ */
+function datasetRecords(problems: readonly Problem[], setting: CotSetting, irrelevant: boolean): ComputeInput[] {
+  return problems.map((p, i) => {
+    if (!irrelevant) return { instruction: p.instruction, input: '', output: p.responses[setting] };
+    for (let k = 1; k < problems.length; k++) {
+      const other = problems[(i + k) % problems.length].responses[setting];
+      if (other !== p.responses[setting]) return { instruction: p.instruction, input: '', output: other };
+    }
+    throw new Error('every problem has the same response: cannot build irrelevant pairs');
+  });
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('--n', '24'));
+  const out = arg('--out', join('data', 'demo'));
+  const backend = await useNodeBackend('wasm');
+  const problems = builtinProblems(n, DEMO_SEED);
+  await rm(out, { recursive: true, force: true });
+  const start = performance.now();
+  for (const dir of ['base', 'instruct']) {
+    const model = await loadModelDir(join('data', 'models', dir));
+    const runs = experimentPlan({ dataset: 'arithmetic', modelStem: MODEL_STEM, instruct: model.template === 'chat', n });
+    for (const run of runs) {
+      const lines: string[] = [];
+      for await (const record of computeRecords(model, datasetRecords(problems, run.setting, run.irrelevant))) lines.push(toJsonlLine(record));
+      const path = join(out, run.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, `${lines.join('\n')}\n`);
+      process.stderr.write(`${dir} ${run.label}: ${lines.length} samples → ${path} (${Math.round((performance.now() - start) / 1000)} s)\n`);
+    }
+    disposeParams(model.params);
+  }
+  process.stderr.write(`done on ${backend} in ${Math.round((performance.now() - start) / 1000)} s\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`\nmakeDemo: ${(e as Error).message}\n`);
+  process.exit(1);
+});
