@@ -36,6 +36,8 @@ export class RecordSink {
   private readonly keys = new Map<string, MatrixKey | null>();
   private readonly pendingKeys: MatrixKey[] = [];
   private readonly pendingFields: Fields[] = [];
+  private readonly topNames: string[] = [];
+  private readonly topInfo: (MatrixKey | null)[] = [];
   private readonly fieldNames: string[] = [];
   private readonly fieldIds: number[] = [];
 
@@ -64,7 +66,11 @@ export class RecordSink {
     let output = '';
     let loss = NaN;
     let extra: Fields | undefined;
-    for (const key of Object.keys(record)) {
+    const names = Object.keys(record);
+    const seen = this.topNames;
+    const seenInfo = this.topInfo;
+    for (let k = 0; k < names.length; k++) {
+      const key = names[k];
       const value = record[key];
       if (TEXT_FIELDS.has(key) && typeof value === 'string') {
         if (key === 'instruction') instruction = value;
@@ -77,7 +83,14 @@ export class RecordSink {
         continue;
       }
       if (isPlainObject(value)) {
-        const info = this.matrixKey(key);
+        // Lines of a file share one key order: reuse what the last line's key at this position gave.
+        let info: MatrixKey | null;
+        if (seen[k] === key) info = seenInfo[k];
+        else {
+          info = this.matrixKey(key);
+          seen[k] = key;
+          seenInfo[k] = info;
+        }
         if (info !== null) {
           keys.push(info);
           fields.push(value);

@@ -98,11 +98,14 @@ export class RunParser {
     if (chunk.length === 0) return;
     this.rawBytes += chunk.length;
     if (this.head !== null) {
-      const joined = new Uint8Array(this.head.length + chunk.length);
-      joined.set(this.head);
-      joined.set(chunk, this.head.length);
+      let joined = chunk;
+      if (this.head.length > 0) {
+        joined = new Uint8Array(this.head.length + chunk.length);
+        joined.set(this.head);
+        joined.set(chunk, this.head.length);
+      }
       if (joined.length < 2) {
-        this.head = joined;
+        this.head = joined.slice();
         return;
       }
       this.head = null;

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/format/run.ts';
 import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 
-const TOL = 1e-12;
 const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
 const enc = (text: string) => new TextEncoder().encode(text);
 
