@@ -11,7 +11,8 @@ export interface SubcommandModule {
   run(argv: string[]): Promise<number>;
 }
 
-interface Subcommand {
+/** A registry entry: what `gradlens --help` says and where the module lives. */
+export interface Subcommand {
   summary: string;
   /** Module path relative to this file. */
   path: string;
@@ -20,7 +21,7 @@ interface Subcommand {
 }
 
 /** The registry: add a subcommand by adding its module here. */
-const COMMANDS: Readonly<Record<string, Subcommand>> = {
+export const COMMANDS: Readonly<Record<string, Subcommand>> = {
   summarize: { summary: 'curves and MAD (all / early / middle / late) of statistics files', path: './cli/summarize.ts' },
   compare: { summary: 'relative difference of run B against run A, per module', path: './cli/compare.ts' },
   compute: { summary: 'compute gradient statistics of a small model on a dataset', path: './cli/compute.ts' },
@@ -31,9 +32,9 @@ const COMMANDS: Readonly<Record<string, Subcommand>> = {
   },
 };
 
-function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+function usage(commands: Readonly<Record<string, Subcommand>>): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return (
     'usage: gradlens <command> [options]\n\n' +
     'Layer-wise gradient statistics of language models (Layer_Gradient JSONL files).\n\n' +
@@ -63,11 +64,15 @@ async function load(name: string, command: Subcommand): Promise<SubcommandModule
   return { run: entry as SubcommandModule['run'] };
 }
 
-/** Runs the command line `argv` (without node and script paths); resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the command line `argv` (without node and script paths) against `commands`
+ * (the registry; replaceable for tests); resolves to the exit code: the subcommand's,
+ * 2 for no or an unknown command, 1 when the subcommand's module is missing.
+ */
+export async function main(argv: readonly string[], commands: Readonly<Record<string, Subcommand>> = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const out = usage();
+    const out = usage(commands);
     if (name === undefined) {
       process.stderr.write(out);
       return 2;
@@ -75,9 +80,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(out);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`gradlens: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    process.stderr.write(`gradlens: unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}\n`);
     return 2;
   }
   const mod = await load(name, command);
