@@ -19,7 +19,7 @@ import { disposeParams } from '../../src/core/model/params';
 import { loadModelDir } from '../lib/modelDir';
 import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
 import { UsageError } from './args';
-import { loadRecords, printExperimentTables } from './computeData';
+import { builtinName, loadRecords, printExperimentTables } from './computeData';
 
 /** Where shipped models live: data/models/<NAME> at the repository root. */
 export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/models');
@@ -36,8 +36,9 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n;
 }
 
-function settingOf(value: string | undefined): CotSetting {
-  const s = value ?? 'detailed';
+function settingOf(value: string | undefined): CotSetting | undefined {
+  if (value === undefined) return undefined;
+  const s = value;
   if (!(COT_SETTINGS as readonly string[]).includes(s)) throw new UsageError(`--setting must be none, simplified or detailed, got ${s}`);
   return s as CotSetting;
 }
@@ -115,7 +116,7 @@ async function runCompute(argv: string[]): Promise<number> {
   const maxLength = positiveInt(values['max-length'], '--max-length');
   const setting = settingOf(values.setting);
   const backend = await useNodeBackend(backendOf(values.backend));
-  const records = await loadRecords(values.data, { setting, irrelevant: values.irrelevant, limit, seed: positiveInt(values.seed, '--seed') ?? 1 });
+  const records = await loadRecords(values.data, { setting, irrelevant: values.irrelevant, limit, seed: positiveInt(values.seed, '--seed') });
   const model = await resolveModel(values.model);
   try {
     process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${backend}: ${records.length} samples → ${values.out}\n`);
@@ -145,18 +146,18 @@ async function runExperiment(argv: string[]): Promise<number> {
   if (!values.data.startsWith('builtin:')) throw new UsageError('experiment needs a built-in dataset (--data builtin:NAME): it pairs None/Simplified/Detailed responses of the same problems');
   const n = positiveInt(values.n, '-n') ?? 20;
   const maxLength = positiveInt(values['max-length'], '--max-length');
-  const seed = positiveInt(values.seed, '--seed') ?? 1;
+  const seed = positiveInt(values.seed, '--seed');
   const backend = await useNodeBackend(backendOf(values.backend));
   const model = await resolveModel(values.model);
   const outDir = values['out-dir'];
   try {
-    const plan = experimentPlan({ dataset: values.data.slice('builtin:'.length), ...modelStemOf(model.name, model.template), n });
+    const plan = experimentPlan({ dataset: builtinName(values.data), ...modelStemOf(model.name, model.template), n });
     process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${n} problems × ${plan.length} runs → ${outDir}\n`);
     const paths: string[] = [];
     for (const step of plan) {
       const records = await loadRecords(values.data, { setting: step.setting, irrelevant: step.irrelevant, limit: n, seed });
       const out = join(outDir, step.path);
-      await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(22) });
+      await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24) });
       paths.push(out);
     }
     await printExperimentTables(paths, (s) => process.stdout.write(s));

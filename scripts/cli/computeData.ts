@@ -6,6 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { parseDataset, type DatasetRecord } from '../../src/core/format/dataset';
 import type { Run } from '../../src/core/format/run';
 import { describeRun } from '../../src/core/format/runPath';
+import { parseBuiltinSpec } from '../../src/core/data/builtinDataset';
+import { generateProblems } from '../../src/core/data/builtinDatasets';
+import { toDatasetRecords } from '../../src/core/data/datasetRecords';
 import type { CotSetting } from '../../src/core/model/experimentPlan';
 import { pairRuns } from '../../src/core/stats/pairRuns';
 import { madTable, relativeDifferenceTable } from '../../src/core/stats/tables';
@@ -13,10 +16,12 @@ import { alignTable, formatNumber, loadRun, UsageError } from './args';
 
 /** Which records to take from a dataset. */
 export interface RecordSelection {
-  setting: CotSetting;
+  /** Response style; for built-ins, defaults to the spec's (detailed). Files: label only. */
+  setting?: CotSetting;
   irrelevant: boolean;
   limit?: number;
-  seed: number;
+  /** Seed of built-in problems and of response shuffling; defaults to the spec's (1). */
+  seed?: number;
 }
 
 /** Deterministic shuffle (mulberry32). */
@@ -58,7 +63,7 @@ export function shuffleResponses(records: readonly DatasetRecord[], seed: number
  * the first N. Throws a UsageError naming the problem.
  */
 export async function loadRecords(spec: string, sel: RecordSelection): Promise<DatasetRecord[]> {
-  if (spec.startsWith('builtin:')) return builtinRecords(spec.slice('builtin:'.length), sel);
+  if (spec.startsWith('builtin:')) return builtinRecords(spec, sel);
   let text: string;
   try {
     text = await readFile(spec, 'utf8');
@@ -68,13 +73,33 @@ export async function loadRecords(spec: string, sel: RecordSelection): Promise<D
   const { records, skipped } = parseDataset(spec, text);
   for (const s of skipped) process.stderr.write(`${spec}:${s.line}: skipped: ${s.reason}\n`);
   if (records.length === 0) throw new UsageError(`--data ${spec}: no usable record`);
-  const chosen = sel.irrelevant ? shuffleResponses(records, sel.seed) : records;
+  const chosen = sel.irrelevant ? shuffleResponses(records, sel.seed ?? 1) : records;
   return sel.limit ? chosen.slice(0, sel.limit) : chosen;
 }
 
-/** Built-in datasets (src/core/data); see builtinRecords' body for the generator calls. */
-async function builtinRecords(name: string, sel: RecordSelection): Promise<DatasetRecord[]> {
-  throw new UsageError(`built-in dataset ${name}: the generators have not landed yet`);
+/**
+ * A built-in generator's records: `builtin:NAME[?n=…&seed=…&setting=…&irrelevant=…]`
+ * (see parseBuiltinSpec); the command's flags, when given, override the spec's values.
+ */
+function builtinRecords(spec: string, sel: RecordSelection): DatasetRecord[] {
+  let parsed;
+  try {
+    parsed = parseBuiltinSpec(spec);
+  } catch (e) {
+    throw new UsageError(`--data ${spec}: ${(e as Error).message}`);
+  }
+  const n = sel.limit ?? parsed.n;
+  const seed = sel.seed ?? parsed.seed;
+  return toDatasetRecords(generateProblems(parsed.name, n, seed), sel.setting ?? parsed.setting, sel.irrelevant || parsed.irrelevant, seed);
+}
+
+/** The generator name of a `builtin:` spec (UsageError when invalid). */
+export function builtinName(spec: string): string {
+  try {
+    return parseBuiltinSpec(spec).name;
+  } catch (e) {
+    throw new UsageError(`--data ${spec}: ${(e as Error).message}`);
+  }
 }
 
 /** Read the experiment's runs back and print the MAD and relative-difference tables of S_sum. */

@@ -86,3 +86,39 @@ describe('progressBar', () => {
     expect(progressBar({ done: 1, total: 100, samplesPerSecond: 1, secondsLeft: 99 }, 4)).toContain('1m39s left');
   });
 });
+
+describe('gradlens compute on built-in data', () => {
+  it('computes a built-in generator\'s records with the chosen setting', async () => {
+    const out = join(dir, 'builtin.jsonl');
+    expect(await run(['--model', modelDir, '--data', 'builtin:arithmetic', '--setting', 'none', '--limit', '2', '--max-length', '64', '--out', out])).toBe(0);
+    const r = parseRun(out, new Uint8Array(readFileSync(out)));
+    expect(r.sampleCount).toBe(2);
+    expect(r.samples[0].output.length).toBeLessThan(40); // None CoT: the answer only
+  });
+
+  it('refuses an unknown built-in dataset with exit code 2', async () => {
+    expect(await run(['--model', modelDir, '--data', 'builtin:nope', '--out', join(dir, 'x.jsonl')])).toBe(2);
+  });
+});
+
+describe('gradlens experiment', () => {
+  it('writes the six runs in the release layout and prints the MAD and relative-difference tables', async () => {
+    const outDir = join(dir, 'exp');
+    let printed = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((printed += String(s)), true));
+    try {
+      expect(await run(['experiment', '--model', modelDir, '--data', 'builtin:weekday', '-n', '2', '--max-length', '96', '--out-dir', outDir])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    for (const [task, suffix] of [['cot_2', 'no_cot'], ['cot_2', 'with_cot_gpt4o'], ['cot_2_wrong_answer_shuffle', 'with_cot']]) {
+      const path = join(outDir, task, 'tiny', `grads_weekday_train_${suffix}.jsonl`);
+      const r = parseRun(path, new Uint8Array(readFileSync(path)));
+      expect(r.sampleCount).toBe(2);
+      expect(r.meta).toMatchObject({ model: 'tiny', dataset: 'weekday_train' });
+    }
+    expect(printed).toContain('MAD of S_sum');
+    expect(printed).toContain('Relative difference');
+    expect(printed).toMatch(/correctness/);
+  });
+});

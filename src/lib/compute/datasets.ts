@@ -2,6 +2,8 @@
  * Datasets the compute panel offers: the built-in generators (src/core/data) and
  * uploaded Alpaca-style files.
  */
+import { BUILTIN_DATASETS, generateProblems } from '../../core/data/builtinDatasets';
+import { toDatasetRecords } from '../../core/data/datasetRecords';
 import { parseDataset, type DatasetRecord } from '../../core/format/dataset';
 import type { CotSetting } from '../../core/model/experimentPlan';
 
@@ -12,12 +14,16 @@ export type DatasetChoice =
 
 /** Names of the built-in generators. */
 export function builtinNames(): string[] {
-  return [];
+  return BUILTIN_DATASETS.map((d) => d.name);
 }
 
-/** N records of a built-in generator for a setting, correct or irrelevant responses (seeded). */
-export function builtinRecords(name: string, _setting: CotSetting, _irrelevant: boolean, _n: number, _seed = 1): DatasetRecord[] {
-  throw new Error(`built-in dataset ${name} is not available yet`);
+/**
+ * N records of a built-in generator for a setting, correct or irrelevant responses.
+ * The same (name, n, seed) gives the same problems for every setting, so the runs of
+ * an experiment pair sample by sample.
+ */
+export function builtinRecords(name: string, setting: CotSetting, irrelevant: boolean, n: number, seed = 1): DatasetRecord[] {
+  return toDatasetRecords(generateProblems(name, n, seed), setting, irrelevant, seed);
 }
 
 /** Parse an uploaded dataset file (JSON array or JSONL); throws when nothing is usable. */

@@ -91,3 +91,18 @@ describe('ComputeSession', () => {
     expect(service.jobs).toHaveLength(1);
   });
 });
+
+describe('built-in datasets for the panel', () => {
+  it('lists the generators and gives the same problems for every setting, irrelevant responses never their own', async () => {
+    const { builtinNames, recordsFor } = await import('../../../src/lib/compute/datasets');
+    const names = builtinNames();
+    expect(names.length).toBeGreaterThan(0);
+    const choice = { kind: 'builtin' as const, name: names[0] };
+    const none = recordsFor(choice, 'none', false, 5);
+    const detailed = recordsFor(choice, 'detailed', false, 5);
+    const irrelevant = recordsFor(choice, 'detailed', true, 5);
+    expect(none.map((r) => r.instruction)).toEqual(detailed.map((r) => r.instruction));
+    expect(irrelevant.map((r) => r.instruction)).toEqual(detailed.map((r) => r.instruction));
+    irrelevant.forEach((r, i) => expect(r.output).not.toBe(detailed[i].output));
+  });
+});
