@@ -69,6 +69,8 @@ function stored(run: Run, module: ModuleKey, stat: StatName): Float64Array {
  * - `S_ratio = S_max / S_sum`, 0 where `S_sum` is 0 (even if `S_max` is NaN), NaN where either is NaN;
  * - `S_sum_regularized = S_sum / loss`, 0 where `loss` is 0, NaN where loss is missing.
  * Example: S_max [1, 2], S_sum [4, 0] → S_ratio [0.25, 0].
+ * (On a zero, exp_utils.py appends 0 to all four q/k/v/o lists at once, shifting that
+ * sample's other rows; the rule is applied here per value, as it intends.)
  * Throws {@link UnknownSelectionError} for a module or statistic the run does not have.
  */
 export function statValues(run: Run, module: ModuleKey, stat: StatName): Float64Array {
