@@ -38,15 +38,18 @@ export class JsonArraySplitter {
   push(text: string): void {
     let from = 0;
     const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x0a) this.line++;
+    let i = 0;
+    if (this.inString && this.escaped && n > 0) {
+      this.escaped = false;
+      i = 1;
+    }
+    for (; i < n; i++) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === 0x22) this.inString = false;
+        i = this.skipString(text, i) - 1;
         continue;
       }
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) this.line++;
       const space = c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff;
       if (this.state === State.Before) {
         if (c === 0x5b) {
@@ -77,6 +80,30 @@ export class JsonArraySplitter {
       }
     }
     if (this.state === State.Inside && from < n) this.parts.push(text.slice(from));
+  }
+
+  /**
+   * Inside a string from `pos`: returns the index just past its closing quote, or
+   * text.length when the string goes on in the next piece (remembering a pending
+   * backslash). Jumps from quote to quote instead of stepping through every character.
+   */
+  private skipString(text: string, pos: number): number {
+    const n = text.length;
+    for (;;) {
+      const quote = text.indexOf('"', pos);
+      const end = quote === -1 ? n : quote;
+      let backslashes = 0;
+      for (let k = end - 1; k >= pos && text.charCodeAt(k) === 0x5c; k--) backslashes++;
+      if (quote === -1) {
+        this.escaped = backslashes % 2 === 1;
+        return n;
+      }
+      if (backslashes % 2 === 0) {
+        this.inString = false;
+        return quote + 1;
+      }
+      pos = quote + 1;
+    }
   }
 
   /** Ends the text: an element left open by a missing `]` is passed with `complete` false. */

@@ -190,6 +190,19 @@ describe('RunParser on gzip and JSON arrays', () => {
     expect(run.samples[0].extra?.note).toBe('[{,}] " ], {');
   });
 
+  it('splits an array the same way whatever the chunking, with escapes and brackets in strings', () => {
+    const tricky = line(0, 2, ', "note": "a\\\\\\"[{,}] \\\\", "b": "\\u005d é😀"');
+    const text = `[${tricky},${line(1)}]`;
+    const whole = parseRun('a.json', enc(text));
+    expect(whole.samples[0].extra).toMatchObject({ note: 'a\\"[{,}] \\', b: '] é😀' });
+    for (const size of [1, 2, 3, 7]) {
+      const run = feed('a.json', enc(text), () => size);
+      expect(run.sampleCount).toBe(2);
+      expect(run.skipped).toEqual([]);
+      expect(run.samples[0].extra).toEqual(whole.samples[0].extra);
+    }
+  });
+
   it('skips bad array elements by record index and keeps the rest', () => {
     const run = parseRun('a.json', enc(`[${line(0)},\n 7,\n {"x": NaN oops},\n ${line(1)},]`));
     expect(run.sampleCount).toBe(2);
