@@ -1,10 +1,12 @@
 /**
- * `npx tsx scripts/makeDemo.ts [--n 24] [--out data/demo]` — regenerates the app's demo
- * statistics from the shipped models (data/models/base and data/models/instruct): the
- * fast-vs-slow experiment, N built-in arithmetic problems × {None, Simplified, Detailed}
- * × {correct, irrelevant}, on both models, in the study's release layout
- * (`<task>[_wrong_answer_shuffle]/<model>[_it_new]/grads_<dataset>_<setting>.jsonl`, paths
- * from experimentPlan). Replaces the whole output folder.
+ * `npx tsx scripts/makeDemo.ts [--n 24] [--out data/demo] [--models data/models] [--only base|instruct]`
+ *
+ * Regenerates the app's demo statistics from the shipped models (data/models/base and
+ * data/models/instruct): the fast-vs-slow experiment, N built-in arithmetic problems ×
+ * {None, Simplified, Detailed} × {correct, irrelevant}, on both models, in the study's
+ * release layout (`<task>[_wrong_answer_shuffle]/<model>[_it_new]/grads_<dataset>_<setting>.jsonl`,
+ * paths from experimentPlan). Replaces the whole output folder (with --only, only that
+ * model's runs).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -45,13 +47,18 @@ function datasetRecords(problems: readonly Problem[], setting: CotSetting, irrel
 async function main(): Promise<void> {
   const n = Number(arg('--n', '24'));
   const out = arg('--out', join('data', 'demo'));
+  const models = arg('--models', join('data', 'models'));
   const backend = await useNodeBackend('wasm');
   const problems = builtinProblems(n, DEMO_SEED);
-  await rm(out, { recursive: true, force: true });
+  const only = arg('--only', '');
+  const dirs = only ? [only] : ['base', 'instruct'];
+  // Both models: the whole folder is replaced. One model (--only): only its runs are.
+  if (!only) await rm(out, { recursive: true, force: true });
   const start = performance.now();
-  for (const dir of ['base', 'instruct']) {
-    const model = await loadModelDir(join('data', 'models', dir));
+  for (const dir of dirs) {
+    const model = await loadModelDir(join(models, dir));
     const runs = experimentPlan({ dataset: 'arithmetic', modelStem: MODEL_STEM, instruct: model.template === 'chat', n });
+    for (const run of runs) await rm(join(out, dirname(run.path)), { recursive: true, force: true });
     for (const run of runs) {
       const lines: string[] = [];
       for await (const record of computeRecords(model, datasetRecords(problems, run.setting, run.irrelevant))) lines.push(toJsonlLine(record));

@@ -8,12 +8,12 @@
  *   instruction/response pairs in the chat template, loss on the responses only.
  * Writes into --out (default data/models/<stage>): the model in HF layout, loss_log.jsonl
  * (step, lr, train loss, held-out loss), metrics.json and README.md (the model card), and
- * a resumable checkpoint under <out>/checkpoint (model + AdamW moments + trainer state;
+ * a resumable checkpoint under <out>/checkpoints/latest, git-ignored (model + AdamW moments + trainer state;
  * the data order is a function of seed and step, so a resumed run sees the same batches).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
 import { useNodeBackend, type NodeBackend } from './lib/nodeBackend';
@@ -106,7 +106,6 @@ async function saveCheckpoint(dir: string, model: LoadedModel, adam: AdamState, 
   await writeFile(join(tmp, 'trainer_state.json'), `${JSON.stringify(state, null, 2)}\n`);
   // Replace the old checkpoint only once the new one is complete.
   await rm(dir, { recursive: true, force: true });
-  const { rename } = await import('node:fs/promises');
   await rename(tmp, dir);
 }
 
@@ -137,7 +136,7 @@ function progressLine(step: number, total: number, loss: number, lr: number, sec
 async function main(): Promise<void> {
   const cli = parseArgs(process.argv.slice(2));
   const backend = await useNodeBackend(cli.backend);
-  const ckptDir = join(cli.out, 'checkpoint');
+  const ckptDir = join(cli.out, 'checkpoints', 'latest'); // checkpoints/ is git-ignored
   const logPath = join(cli.out, 'loss_log.jsonl');
   await mkdir(cli.out, { recursive: true });
 
