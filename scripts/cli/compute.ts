@@ -4,7 +4,7 @@
  *
  *   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
  *     [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
- *   gradlens experiment --model NAME --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
+ *   gradlens experiment --model NAME[,NAME…] --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
@@ -27,7 +27,8 @@ export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
 const USAGE = `usage:
   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
                    [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
-  gradlens experiment --model NAME --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR`;
+  gradlens experiment --model NAME[,NAME…] --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
+    (--model base,instruct runs both shipped models: the base-vs-instruct comparison in one call)`;
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -145,26 +146,31 @@ async function runExperiment(argv: string[]): Promise<number> {
   if (!values.model || !values.data || !values['out-dir']) throw new UsageError('--model, --data and --out-dir are required');
   if (!values.data.startsWith('builtin:')) throw new UsageError('experiment needs a built-in dataset (--data builtin:NAME): it pairs None/Simplified/Detailed responses of the same problems');
   const n = positiveInt(values.n, '-n') ?? 20;
+  if (n < 2) throw new UsageError('-n must be at least 2: irrelevant responses pair each problem with another one');
   const maxLength = positiveInt(values['max-length'], '--max-length');
   const seed = positiveInt(values.seed, '--seed');
   const backend = await useNodeBackend(backendOf(values.backend));
-  const model = await resolveModel(values.model);
   const outDir = values['out-dir'];
-  try {
-    const plan = experimentPlan({ dataset: builtinName(values.data), ...modelStemOf(model.name, model.template), n });
-    process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${n} problems × ${plan.length} runs → ${outDir}\n`);
-    const paths: string[] = [];
-    for (const step of plan) {
-      const records = await loadRecords(values.data, { setting: step.setting, irrelevant: step.irrelevant, limit: n, seed });
-      const out = join(outDir, step.path);
-      await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24) });
-      paths.push(out);
+  const dataset = builtinName(values.data);
+  const paths: string[] = [];
+  // Several models (e.g. `--model base,instruct`) share the out-dir, so base and instruct runs pair too.
+  for (const spec of values.model.split(',').filter((m) => m !== '')) {
+    const model = await resolveModel(spec);
+    try {
+      const plan = experimentPlan({ dataset, ...modelStemOf(model.name, model.template), n });
+      process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${n} problems × ${plan.length} runs → ${outDir}\n`);
+      for (const step of plan) {
+        const records = await loadRecords(values.data, { setting: step.setting, irrelevant: step.irrelevant, limit: n, seed });
+        const out = join(outDir, step.path);
+        await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24) });
+        paths.push(out);
+      }
+    } finally {
+      disposeParams(model.params);
     }
-    await printExperimentTables(paths, (s) => process.stdout.write(s));
-    return 0;
-  } finally {
-    disposeParams(model.params);
   }
+  await printExperimentTables(paths, (s) => process.stdout.write(s));
+  return 0;
 }
 
 /**

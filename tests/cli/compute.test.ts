@@ -13,6 +13,7 @@ import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/toke
 
 let dir: string;
 let modelDir: string;
+let chatDir: string;
 let dataFile: string;
 const records = [
   { instruction: 'What is 2 + 3?', input: '', output: 'The answer is 5.' },
@@ -24,12 +25,14 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
   dir = mkdtempSync(join(tmpdir(), 'gradlens-compute-'));
   modelDir = join(dir, 'tiny');
+  chatDir = join(dir, 'tiny-chat');
   const config = parseConfig({
     model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24,
     num_hidden_layers: 3, num_attention_heads: 2, num_key_value_heads: 1,
   });
   const params = initParams(config, 3);
   await saveModelDir(modelDir, { name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' });
+  await saveModelDir(chatDir, { name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'chat' });
   disposeParams(params);
   dataFile = join(dir, 'data.jsonl');
   writeFileSync(dataFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -99,6 +102,10 @@ describe('gradlens compute on built-in data', () => {
   it('refuses an unknown built-in dataset with exit code 2', async () => {
     expect(await run(['--model', modelDir, '--data', 'builtin:nope', '--out', join(dir, 'x.jsonl')])).toBe(2);
   });
+
+  it('refuses an experiment of one problem (irrelevant responses need another problem)', async () => {
+    expect(await run(['experiment', '--model', modelDir, '--data', 'builtin:arithmetic', '-n', '1', '--out-dir', join(dir, 'x')])).toBe(2);
+  });
 });
 
 describe('gradlens experiment', () => {
@@ -120,5 +127,21 @@ describe('gradlens experiment', () => {
     expect(printed).toContain('MAD of S_sum');
     expect(printed).toContain('Relative difference');
     expect(printed).toMatch(/correctness/);
+  });
+});
+
+describe('gradlens experiment on a base and an instruct model', () => {
+  it('writes both models\' runs side by side (`_it_new` for the chat model) and pairs them by variant', async () => {
+    const outDir = join(dir, 'exp2');
+    let printed = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((printed += String(s)), true));
+    try {
+      expect(await run(['experiment', '--model', `${modelDir},${chatDir}`, '--data', 'builtin:arithmetic', '-n', '2', '--max-length', '48', '--out-dir', outDir])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const path = join(outDir, 'cot_2', 'tiny_it_new', 'grads_arithmetic_train_no_cot.jsonl');
+    expect(parseRun(path, new Uint8Array(readFileSync(path))).meta).toMatchObject({ model: 'tiny', variant: 'instruct' });
+    expect(printed).toMatch(/variant/);
   });
 });
