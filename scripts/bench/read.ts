@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
@@ -26,6 +27,8 @@ const GOAL_PEAK_MB = 300;
 
 interface Measure {
   seconds: number;
+  /** Wall time of the whole child process, startup (Node + tsx, or Python + numpy import) included. */
+  wallSeconds: number;
   peakMB: number;
   samples: number;
   checksum: number;
@@ -77,14 +80,16 @@ async function measureHere(path: string): Promise<void> {
 }
 
 function runChild(command: string, args: string[]): Measure | null {
+  const started = performance.now();
   const child = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const wallSeconds = (performance.now() - started) / 1000;
   if (child.status !== 0) {
     process.stderr.write(`bench read: ${command} failed: ${child.stderr || child.error?.message}\n`);
     return null;
   }
   const last = child.stdout.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(last) as Partial<Measure>;
-  return { seconds: parsed.seconds ?? NaN, peakMB: parsed.peakMB ?? NaN, samples: parsed.samples ?? 0, checksum: parsed.checksum ?? NaN };
+  return { seconds: parsed.seconds ?? NaN, wallSeconds, peakMB: parsed.peakMB ?? NaN, samples: parsed.samples ?? 0, checksum: parsed.checksum ?? NaN };
 }
 
 function hasNumpy(): boolean {
@@ -100,14 +105,21 @@ function best(runs: (Measure | null)[]): Measure | null {
 /** Generates the files (first time), times the reader and, when available, Python, and prints a table. */
 export async function benchRead(): Promise<void> {
   const python = hasNumpy();
-  const rows: string[][] = [['file', 'MB', 'gradlens s', 'MB/s', 'peak RSS MB', 'python s', 'speed-up', 'goal']];
+  const rows: string[][] = [['file', 'MB', 'gradlens s', 'MB/s', 'peak RSS MB', 'python s', 'speed-up', 'wall: gradlens / python s', 'goal']];
   for (const file of FILES) {
     const path = join(BENCH_DIR, file.name);
     await ensureFile(path, file.samples);
     const mb = statSync(path).size / 1e6;
     const tries = file.samples <= 500 ? 3 : 1;
-    const ours = best(Array.from({ length: tries }, () => runChild(process.execPath, ['--import', 'tsx', HERE, '--measure', path])));
-    const theirs = python ? best(Array.from({ length: tries }, () => runChild('python3', [join(ROOT, 'scripts/bench/study_read.py'), path]))) : null;
+    // Interleaved, so a burst of load from elsewhere hits both readers alike.
+    const oursRuns: (Measure | null)[] = [];
+    const theirRuns: (Measure | null)[] = [];
+    for (let t = 0; t < tries; t++) {
+      oursRuns.push(runChild(process.execPath, ['--import', 'tsx', HERE, '--measure', path]));
+      if (python) theirRuns.push(runChild('python3', [join(ROOT, 'scripts/bench/study_read.py'), path]));
+    }
+    const ours = best(oursRuns);
+    const theirs = python ? best(theirRuns) : null;
     const speedup = ours && theirs ? theirs.seconds / ours.seconds : NaN;
     const goals = [
       Number.isFinite(speedup) ? (speedup >= GOAL_SPEEDUP ? `≥${GOAL_SPEEDUP}× ok` : `≥${GOAL_SPEEDUP}× MISSED`) : '',
@@ -124,11 +136,14 @@ export async function benchRead(): Promise<void> {
       ours ? ours.peakMB.toFixed(0) : '',
       theirs ? theirs.seconds.toFixed(3) : python ? 'failed' : 'no numpy',
       Number.isFinite(speedup) ? speedup.toFixed(1) + '×' : '',
+      `${ours ? ours.wallSeconds.toFixed(2) : '–'} / ${theirs ? theirs.wallSeconds.toFixed(2) : '–'}`,
       goals.join(', '),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log('Read + summarize (best of 3 for the small file; each in its own process; python timed inside its script, startup excluded)');
+  console.log('Read + summarize, each file in its own process (best of 3 for the small one). "s" columns: timed inside the process,');
+  console.log('startup excluded, speed-up = python s / gradlens s; "wall" columns: whole process including startup.');
+  console.log(`Load average now: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a busy machine vary widely).`);
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
 }
 
