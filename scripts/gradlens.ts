@@ -24,6 +24,7 @@ export interface Subcommand {
 export const COMMANDS: Readonly<Record<string, Subcommand>> = {
   summarize: { summary: 'curves and MAD (all / early / middle / late) of statistics files', path: './cli/summarize.ts' },
   compare: { summary: 'relative difference of run B against run A, per module', path: './cli/compare.ts' },
+  pairs: { summary: 'pair files by their paths and tabulate the relative difference of each pair', path: './cli/pairs.ts' },
   compute: { summary: 'compute gradient statistics of a small model on a dataset', path: './cli/compute.ts' },
   experiment: {
     summary: 'compute the fast-vs-slow experiment (every setting, correct and irrelevant)',

@@ -58,7 +58,11 @@ const layers = Array.from({ length: 8 }, (_, l) => l);
 
 function hashFixtures(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(`${ROOT}/${FIX}`).sort()) h.update(f).update(readFileSync(`${ROOT}/${FIX}/${f}`));
+  const files = readdirSync(`${ROOT}/${FIX}`, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => `${d.parentPath}/${d.name}`)
+    .sort();
+  for (const f of files) h.update(f).update(readFileSync(f));
   return h.digest('hex');
 }
 
@@ -165,6 +169,46 @@ describe('gradlens compare --json', () => {
   });
 });
 
+describe('gradlens pairs --json', () => {
+  // release/…/grads_toy_train_with_cot_gpt4o.jsonl: one sample, q = 4l², k = 6. Against the None CoT
+  // reference (q 2l², k 3): q layer 0 |1e-10 - 0| / 1e-10 = 1, others |2l² - 4l²| / 2l² = 1; k |3 - 6| / 3 = 1.
+  const R = `${FIX}/release`;
+  const correct = `${R}/cot_500/toy/grads_toy_train_no_cot.jsonl`;
+  const irrelevant = `${R}/cot_500_wrong_answer_shuffle/toy/grads_toy_train_no_cot.jsonl`;
+  const detailed = `${R}/cot_500/toy/grads_toy_train_with_cot_gpt4o.jsonl`;
+
+  it('pairs by path: correct against irrelevant, None CoT against Detailed CoT; the two that differ twice do not pair', async () => {
+    const r = await gradlens('pairs', irrelevant, detailed, correct, '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pairs.map((p: { reference: string; other: string; differs_in: string }) => [p.reference, p.other, p.differs_in])).toEqual([
+      [correct, irrelevant, 'correctness'],
+      [correct, detailed, 'setting'],
+    ]);
+    const [byCorrectness, bySetting] = out.pairs;
+    expect([byCorrectness.identical_responses, bySetting.identical_responses]).toEqual([1, null]);
+    expectNumbers([byCorrectness.modules[Q].relative_difference, byCorrectness.modules[K].relative_difference], [0.5625, 0.35], 'correctness');
+    expect(byCorrectness.modules[K].top_layers).toEqual([7, 6, 5, 4, 3]);
+    expectNumbers([bySetting.modules[Q].relative_difference, bySetting.modules[K].relative_difference], [1, 1], 'setting');
+    expect(bySetting.modules[Q].top_layers).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('labels the CSV rows from the paths', async () => {
+    const r = await gradlens('pairs', correct, irrelevant, '--csv', '--module', 'q');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'reference,other,differsIn,module,layers,value,topLayers,identical\r\n' +
+        `toy · toy_train · None CoT,toy · toy_train · None CoT · irrelevant,correctness,${Q},8,0.5625,0 1 2 3 4,1\r\n`,
+    );
+  });
+
+  it('exits 1 when no two files pair', async () => {
+    const r = await gradlens('pairs', irrelevant, detailed);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^gradlens: no two files pair/);
+  });
+});
+
 describe('gradlens failures', () => {
   const cases: { name: string; args: string[]; code: number; reason: RegExp }[] = [
     { name: 'an unknown statistic', args: ['summarize', `${FIX}/correct.jsonl`, '--stat', 'S_bogus'], code: 2, reason: /unknown statistic "S_bogus"/ },
@@ -192,7 +236,7 @@ describe('gradlens failures', () => {
 });
 
 describe('gradlens help', () => {
-  it.each([['--help'], ['summarize', '--help'], ['compare', '--help']])('%s prints usage and exits 0', async (...args) => {
+  it.each([['--help'], ['summarize', '--help'], ['compare', '--help'], ['pairs', '--help']])('%s prints usage and exits 0', async (...args) => {
     const r = await gradlens(...args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: gradlens/);

@@ -15,8 +15,8 @@ afterEach(() => {
 });
 
 describe('the gradlens subcommand registry', () => {
-  it('registers summarize, compare, compute and experiment', () => {
-    expect(Object.keys(COMMANDS)).toEqual(['summarize', 'compare', 'compute', 'experiment']);
+  it('registers summarize, compare, pairs, compute and experiment', () => {
+    expect(Object.keys(COMMANDS)).toEqual(['summarize', 'compare', 'pairs', 'compute', 'experiment']);
   });
 
   it('says clearly when a registered subcommand module is missing, and exits 1', async () => {
