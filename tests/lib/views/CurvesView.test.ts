@@ -46,4 +46,14 @@ describe('CurvesView', () => {
     expect(tip.textContent).toContain('13');
     expect(tip.querySelectorAll('tr').length).toBe(4);
   });
+
+  it('draws the crosshair in its own layer over every panel, outside the exported SVG', async () => {
+    const entries = [makeEntry(makeRun({ id: 'a' })), makeEntry(makeRun({ id: 'b' }))];
+    const { container, findByTestId } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW } });
+    await fireEvent.pointerEnter(container.querySelectorAll('rect[data-testid="layer-hit"]')[1]);
+    const layer = await findByTestId('crosshair');
+    expect(layer.querySelectorAll('line').length).toBe(2);
+    expect(layer.querySelectorAll('circle').length).toBe(8);
+    expect(container.querySelector('figure svg[role="img"]')?.contains(layer)).toBe(false);
+  });
 });

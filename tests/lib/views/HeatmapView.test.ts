@@ -1,0 +1,53 @@
+// @vitest-environment jsdom
+import { fireEvent, render } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { computeCurve } from '../../../src/core/stats/computeCurve.ts';
+import HeatmapView from '../../../src/lib/views/HeatmapView.svelte';
+import { runCurves } from '../../../src/lib/views/curveData.ts';
+import { makeColorScale } from '../../../src/lib/charts/colorScale.ts';
+import { DEFAULT_VIEW } from '../../../src/lib/state/types.ts';
+import { makeEntry, makeRun } from '../makeRun.ts';
+
+const a = makeRun({ id: 'a', layers: 5 });
+const b = makeRun({ id: 'b', layers: 5, value: (s, l, m) => 2 + l + m + s });
+const entries = [makeEntry(a, 'A'), makeEntry(b, 'B')];
+
+describe('HeatmapView', () => {
+  it('draws layers × modules, one heatmap per run, colored by the curve on the shared domain', () => {
+    const { container } = render(HeatmapView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW, view: 'heatmap' } });
+    expect(container.querySelectorAll('[data-testid="heatmap"]').length).toBe(2);
+    const cells = container.querySelectorAll('rect[data-testid="heatmap-cell"]');
+    expect(cells.length).toBe(2 * 4 * 5);
+    const all = [...runCurves(entries, 'S_sum').flatMap((rc) => rc.modules.flatMap((m) => [...m.curve.mean]))];
+    const color = makeColorScale('linear', [Math.min(...all), Math.max(...all)]);
+    const q = computeCurve(a, 'self_attn.q_proj', 'S_sum').mean[2];
+    const cell = container.querySelector('rect[data-run="a"][data-module="self_attn.q_proj"][data-layer="2"]');
+    expect(cell?.getAttribute('fill')).toBe(color(q));
+    expect(container.querySelectorAll('[data-testid="color-legend"]').length).toBe(2);
+  });
+
+  it('draws layers × runs, one heatmap per module, when asked', () => {
+    const { container } = render(HeatmapView, {
+      curves: runCurves(entries, 'S_sum'),
+      settings: { ...DEFAULT_VIEW, view: 'heatmap', heatmapRows: 'runs' },
+    });
+    expect(container.querySelectorAll('[data-testid="heatmap"]').length).toBe(4);
+  });
+
+  it('reports a clicked cell’s layer and shows its value on hover', async () => {
+    const onselect = vi.fn();
+    const { container, findByTestId } = render(HeatmapView, {
+      curves: runCurves(entries, 'S_sum'),
+      settings: { ...DEFAULT_VIEW, view: 'heatmap' },
+      onselect,
+    });
+    const cell = container.querySelector('rect[data-run="b"][data-module="self_attn.v_proj"][data-layer="3"]') as Element;
+    await fireEvent.click(cell);
+    expect(onselect).toHaveBeenCalledWith(3);
+    await fireEvent.pointerOver(cell);
+    const tip = await findByTestId('tooltip');
+    expect(tip.textContent).toContain('B · layer 3');
+    // V (m = 2) at layer 3 in run b: mean over s of 2 + 3 + 2 + s = 8.
+    expect(tip.textContent).toContain('8');
+  });
+});
