@@ -109,6 +109,7 @@ export function sampleGradients(
  * one entry per selected matrix (HF name) with the 8 statistic fields; with `withTokens`,
  * `input_ids` and `response_start`. When no response token is left (the prompt fills
  * the maximum length), loss and every statistic are NaN, as the study's HF loss is.
+ * Throws a RangeError for a token id outside the vocabulary.
  */
 export function sampleStats(
   config: LlamaConfig,
@@ -117,6 +118,9 @@ export function sampleStats(
   text: SampleTextFields,
   options: SampleStatsOptions = {},
 ): Record<string, unknown> {
+  const bad = sample.ids.find((id) => !Number.isInteger(id) || id < 0 || id >= config.vocab_size);
+  // A one-hot of an out-of-range id is a zero row: a silent wrong answer, so refuse it.
+  if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0…${config.vocab_size - 1})`);
   const record: Record<string, unknown> = { instruction: text.instruction, input: text.input, output: text.output };
   const labels = sample.ids.length - Math.max(sample.responseStart, 1);
   if (labels <= 0) {

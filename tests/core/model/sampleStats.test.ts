@@ -92,6 +92,11 @@ describe('sampleStats', () => {
     for (const n of selectedMatrices(TINY_CONFIG)) for (const f of MATRIX_STAT_FIELDS) expect((r[n] as Record<string, number>)[f]).toBeNaN();
   });
 
+  it('refuses token ids outside the vocabulary', () => {
+    expect(() => sampleStats(TINY_CONFIG, params, { ids: [1, 2, 16], responseStart: 1 }, TEXT)).toThrow(/outside the vocabulary/);
+    expect(() => sampleStats(TINY_CONFIG, params, { ids: [1, -1, 3], responseStart: 1 }, TEXT)).toThrow(RangeError);
+  });
+
   it('leaves no tensors behind', () => {
     const before = tf.memory().numTensors;
     sampleStats(TINY_CONFIG, params, SAMPLE, TEXT);
