@@ -58,3 +58,11 @@ describe('Workspace', () => {
     expect(names).toContain('Export LaTeX: Relative difference table');
   });
 });
+
+describe('Workspace without a pointer', () => {
+  it('opens a layer typed into the layer field', async () => {
+    const { getByLabelText, findByTestId } = setup();
+    await fireEvent.change(getByLabelText('open layer'), { target: { value: '1' } });
+    expect((await findByTestId('drilldown')).textContent).toContain('Layer 1');
+  });
+});
