@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
+import { applyRope, ropeTables, rotateHalf } from '../../../src/core/model/rope';
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+describe('rotary embeddings', () => {
+  it('rotate_half maps [x1, x2] to [-x2, x1] on the last axis', () => {
+    expect(tf.tidy(() => rotateHalf(tf.tensor1d([1, 2, 3, 4])).arraySync())).toEqual([-3, -4, 1, 2]);
+  });
+
+  it('tables hold cos/sin of t·θ^(-2j/d), repeated for the second half (within 1e-6)', () => {
+    const { cos, sin } = ropeTables(3, 4, 100);
+    const c = cos.arraySync();
+    const s = sin.arraySync();
+    const freqs = [1, 1 / 10]; // 100^(0/4), 100^(-2/4)
+    for (let t = 0; t < 3; t++) {
+      for (let j = 0; j < 4; j++) {
+        expect(Math.abs(c[t][j] - Math.cos(t * freqs[j % 2]))).toBeLessThan(1e-6);
+        expect(Math.abs(s[t][j] - Math.sin(t * freqs[j % 2]))).toBeLessThan(1e-6);
+      }
+    }
+    tf.dispose([cos, sin]);
+  });
+
+  it('leaves position 0 unchanged and keeps each pair\'s norm (within 1e-6)', () => {
+    const x = tf.randomNormal([1, 2, 5, 8], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const { cos, sin } = ropeTables(5, 8, 10000);
+    const y = applyRope(x, cos, sin);
+    const xs = x.arraySync()[0];
+    const ys = y.arraySync()[0];
+    for (let h = 0; h < 2; h++) {
+      xs[h][0].forEach((v, j) => expect(Math.abs(ys[h][0][j] - v)).toBeLessThan(1e-6));
+      for (let t = 0; t < 5; t++) {
+        for (let j = 0; j < 4; j++) {
+          const before = Math.hypot(xs[h][t][j], xs[h][t][j + 4]);
+          const after = Math.hypot(ys[h][t][j], ys[h][t][j + 4]);
+          expect(Math.abs(before - after)).toBeLessThan(1e-5);
+        }
+      }
+    }
+    tf.dispose([x, y, cos, sin]);
+  });
+});
