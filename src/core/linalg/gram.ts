@@ -67,9 +67,20 @@ export function gramOfColumns(a: Float64Array, rows: number, cols: number): Floa
   return k;
 }
 
-/** `a` as a Float64Array: itself when it already is one, else a widened copy (keeps hot loops monomorphic). */
-export function toFloat64(a: DenseMatrix): Float64Array {
-  return a instanceof Float64Array ? a : Float64Array.from(a);
+/**
+ * A float64 copy of `a` divided by a power of two near its largest |entry| (so the
+ * division is exact), and that power. Gram routes square the entries; without this,
+ * entries below ~1e-154 or above ~1e154 would underflow or overflow. An all-zero
+ * input gives scale 0 and a zero copy. Example: [4, -8] → { values: [0.5, -1], scale: 8 }.
+ */
+export function normalizedCopy(a: DenseMatrix): { values: Float64Array; scale: number } {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]));
+  const values = new Float64Array(a.length);
+  if (max === 0) return { values, scale: 0 };
+  const scale = 2 ** Math.round(Math.log2(max));
+  for (let i = 0; i < a.length; i++) values[i] = a[i] / scale;
+  return { values, scale };
 }
 
 /** True when every entry is finite (no NaN, no ±Infinity). */

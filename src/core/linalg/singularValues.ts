@@ -8,6 +8,11 @@
  *   is refused and the singular values of the T×T core R_Δ R_Xᵀ of two Householder QRs
  *   are taken by one-sided Jacobi, accurate to ~1e-13 (FINDINGS).
  * - Otherwise: eigenvalues of the smaller Gram matrix G Gᵀ or Gᵀ G.
+ * Before either, tokens that add nothing are dropped and repeated tokens merged
+ * (compactTokens), which often turns the QR route into the faster Cholesky one.
+ *
+ * Routes from the factors have an absolute error of about ε·‖Δ‖·‖X‖ rather than
+ * ε·‖G‖: it matters only when the tokens' contributions cancel almost completely.
  *
  * Gram routes square the condition number: their absolute error on σ² is about
  * n·ε·σ_max², so singular values below √(n·ε)·σ_max (≈ 2e-7·σ_max for n = 256) are
@@ -15,7 +20,8 @@
  * exactly 0 for rank-deficient matrices where numpy prints noise of 1e-13…1e-10.
  */
 import { cholesky } from './cholesky';
-import { allFinite, type DenseMatrix, gramOfColumns, gramOfRows, toFloat64 } from './gram';
+import { compactTokens } from './compactTokens';
+import { allFinite, type DenseMatrix, gramOfColumns, gramOfRows, normalizedCopy } from './gram';
 import { householderR } from './householderR';
 import { jacobiSingularValues } from './jacobiSingularValues';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
@@ -31,9 +37,10 @@ export function singularValues(g: DenseMatrix, rows: number, cols: number): Floa
   const k = Math.min(rows, cols);
   if (k === 0) return new Float64Array(0);
   if (!allFinite(g)) return new Float64Array(k).fill(NaN);
-  const g64 = toFloat64(g);
-  const gram = rows <= cols ? gramOfRows(g64, rows, cols) : gramOfColumns(g64, rows, cols);
-  return sqrtOfEigenvalues(symmetricEigenvalues(gram, k), k);
+  const { values, scale } = normalizedCopy(g);
+  if (scale === 0) return new Float64Array(k);
+  const gram = rows <= cols ? gramOfRows(values, rows, cols) : gramOfColumns(values, rows, cols);
+  return scaled(sqrtOfEigenvalues(symmetricEigenvalues(gram, k), k), scale);
 }
 
 /**
@@ -54,9 +61,18 @@ export function singularValuesOfProduct(
   const k = Math.min(dOut, dIn);
   if (k === 0) return new Float64Array(0);
   if (!allFinite(deltaIn) || !allFinite(xIn)) return new Float64Array(k).fill(NaN);
-  const delta = toFloat64(deltaIn);
-  const x = toFloat64(xIn);
   if (tokens === 0) return new Float64Array(k);
+  // Power-of-two scaling (exact) keeps the squared entries of the Gram matrices in range.
+  const { values: delta, scale: deltaScale } = normalizedCopy(deltaIn);
+  const { values: x, scale: xScale } = normalizedCopy(xIn);
+  if (deltaScale === 0 || xScale === 0) return new Float64Array(k);
+  const c = compactTokens(delta, x, tokens, dOut, dIn);
+  if (c.tokens === 0) return new Float64Array(k);
+  return scaled(unscaledProductValues(c.delta, c.x, c.tokens, dOut, dIn, k), deltaScale * xScale);
+}
+
+/** singularValuesOfProduct on finite, normalised factors with T ≥ 1. */
+function unscaledProductValues(delta: Float64Array, x: Float64Array, tokens: number, dOut: number, dIn: number, k: number): Float64Array {
   if (tokens >= k) return singularValues(productTransposeLeft(delta, x, tokens, dOut, dIn), dOut, dIn);
 
   const kx = gramOfRows(x, tokens, dIn); // [T, T], X Xᵀ
@@ -100,33 +116,39 @@ function productTransposeLeft(delta: Float64Array, x: Float64Array, tokens: numb
 }
 
 /**
- * Lower triangle of Lᵀ K L for lower-triangular L and symmetric K given by its lower
- * triangle, all n×n; exploits the zeros of L in both products.
+ * Lower triangle of M = Lᵀ K L for lower-triangular L and symmetric K given by its
+ * lower triangle, all n×n. Written as dot products of rows (Lᵀ and (K L)ᵀ stored
+ * row-major) and skipping the zeros of L: n³/2 multiply-adds instead of 2n³, and dot
+ * products run about 3× faster here than the equivalent row updates.
  */
 function congruence(l: Float64Array, kLower: Float64Array, n: number): Float64Array {
   const k = Float64Array.from(kLower);
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) k[j * n + i] = k[i * n + j];
-  const w = new Float64Array(n * n); // K L
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let c = 0; c < n; c++) {
-      const kic = k[ri + c];
-      if (kic === 0) continue;
+  const lt = new Float64Array(n * n); // Lᵀ, upper triangular: lt[j][c] = L[c][j], nonzero for c ≥ j
+  for (let c = 0; c < n; c++) for (let j = 0; j <= c; j++) lt[j * n + c] = l[c * n + j];
+  // wt[j][c] = (K L)[c][j] = Σ_{m ≥ j} K[c][m] L[m][j]; only c ≥ j is used below.
+  const wt = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    for (let c = j; c < n; c++) {
       const rc = c * n;
-      for (let j = 0; j <= c; j++) w[ri + j] += kic * l[rc + j];
+      let acc = 0;
+      for (let m = j; m < n; m++) acc += lt[rj + m] * k[rc + m];
+      wt[rj + c] = acc;
     }
   }
-  const m = new Float64Array(n * n); // Lᵀ (K L), lower triangle
+  // M[i][j] = Σ_{c ≥ i} L[c][i] (K L)[c][j] for j ≤ i.
+  const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let c = i; c < n; c++) {
-      const lci = l[c * n + i];
-      if (lci === 0) continue;
-      const rc = c * n;
-      for (let j = 0; j <= i; j++) m[ri + j] += lci * w[rc + j];
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let acc = 0;
+      for (let c = i; c < n; c++) acc += lt[ri + c] * wt[rj + c];
+      out[ri + j] = acc;
     }
   }
-  return m;
+  return out;
 }
 
 /**
@@ -142,6 +164,12 @@ function sqrtOfEigenvalues(lambda: Float64Array, length: number): Float64Array {
   const tol = n * Number.EPSILON * lambda[0];
   for (let i = 0; i < n && i < length; i++) out[i] = lambda[i] > tol ? Math.sqrt(lambda[i]) : 0;
   return out;
+}
+
+/** `sigma` multiplied in place by `scale`, returned for chaining. */
+function scaled(sigma: Float64Array, scale: number): Float64Array {
+  for (let i = 0; i < sigma.length; i++) sigma[i] *= scale;
+  return sigma;
 }
 
 function checkLength(name: string, a: DenseMatrix, rows: number, cols: number): void {

@@ -108,13 +108,19 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
 function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): boolean {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
+  // Below ε²·‖T‖ an off-diagonal is negligible even between two zero diagonal entries,
+  // where the purely relative test of Numerical Recipes never succeeds (it would spin on
+  // subnormal numbers until the iteration limit).
+  const floor = Number.EPSILON * Number.EPSILON * norm;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     let m: number;
     do {
       for (m = l; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * dd + floor) break;
       }
       if (m !== l) {
         if (iter++ === MAX_QL_ITERATIONS) return false;

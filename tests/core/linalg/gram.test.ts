@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allFinite, gramOfColumns, gramOfRows, toFloat64 } from '../../../src/core/linalg/gram';
+import { allFinite, gramOfColumns, gramOfRows, normalizedCopy } from '../../../src/core/linalg/gram';
 
 describe('gram helpers', () => {
   const cases: { name: string; a: number[]; rows: number; cols: number; rowsGram: number[]; colsGram: number[] }[] = [
@@ -38,11 +38,16 @@ describe('gram helpers', () => {
     expect(allFinite(v)).toBe(want);
   });
 
-  it('toFloat64 returns a Float64Array as is and widens a Float32Array', () => {
-    const f64 = Float64Array.of(1, 2);
-    expect(toFloat64(f64)).toBe(f64);
-    const widened = toFloat64(Float32Array.of(0.1));
-    expect(widened).toBeInstanceOf(Float64Array);
-    expect(widened[0]).toBe(Math.fround(0.1));
+  it.each([
+    [[4, -8], [0.5, -1], 8],
+    [[0, 0], [0, 0], 0],
+    [[], [], 0],
+    [[3e-200, -1e-200], [3e-200 / 2 ** -663, -1e-200 / 2 ** -663], 2 ** -663],
+  ])('normalizedCopy(%j) divides exactly by a power of two near the largest entry', (input, values, scale) => {
+    const a = Float64Array.from(input);
+    const got = normalizedCopy(a);
+    expect(got.scale).toBe(scale);
+    expect(Array.from(got.values)).toEqual(values);
+    expect(Array.from(a), 'input unchanged').toEqual(input);
   });
 });

@@ -62,6 +62,14 @@ describe('singularValues edge cases', () => {
     expect(Array.from(got).every(Number.isNaN)).toBe(true);
   });
 
+  it.each([1e-200, 1e-160, 1e160, 1e200])('neither underflows nor overflows for entries of size %s (relative 1e-14)', (size) => {
+    const got = singularValues(Float64Array.of(3 * size, 0, 4 * size, 5 * size), 2, 2);
+    expect(Math.abs(got[0] / size - Math.sqrt(45)) / Math.sqrt(45)).toBeLessThan(1e-14);
+    expect(Math.abs(got[1] / size - Math.sqrt(5)) / Math.sqrt(5)).toBeLessThan(1e-14);
+    const fromFactors = singularValuesOfProduct(Float64Array.of(size, 0, 0, size), Float64Array.of(3, 4, 0, 5), 2, 2, 2);
+    expect(Math.abs(fromFactors[0] / size - Math.sqrt(45)) / Math.sqrt(45)).toBeLessThan(1e-14);
+  });
+
   it('returns zeros for a zero matrix', () => {
     expect(Array.from(singularValues(new Float64Array(6), 3, 2))).toEqual([0, 0]);
   });
@@ -122,13 +130,19 @@ describe('singularValuesOfProduct routes', () => {
 });
 
 describe('singular value properties (fast-check, Gram resolution 1e-7·σ_max)', () => {
+  // Subnormal numbers carry fewer than 53 bits, so no relative tolerance holds for
+  // them: draws below 1e-100 become 0. Fixed seeds keep CI deterministic.
+  const entries = (count: number, bound: number) =>
+    fc
+      .array(fc.double({ min: -bound, max: bound, noNaN: true }).map((v) => (Math.abs(v) < 1e-100 ? 0 : v)), { minLength: count, maxLength: count })
+      .map((a) => Float64Array.from(a));
   const matrix = fc
     .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }))
     .chain(([rows, cols]) =>
       fc.record({
         rows: fc.constant(rows),
         cols: fc.constant(cols),
-        g: fc.float64Array({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true, minLength: rows * cols, maxLength: rows * cols }),
+        g: entries(rows * cols, 100),
       }),
     );
 
@@ -139,7 +153,7 @@ describe('singular value properties (fast-check, Gram resolution 1e-7·σ_max)',
         const s2 = singularValues(g, rows, cols).reduce((p, q) => p + q * q, 0);
         return Math.abs(s2 - frob2) <= 1e-10 * frob2;
       }),
-      { numRuns: 300 },
+      { numRuns: 500, seed: 1 },
     );
   });
 
@@ -152,11 +166,12 @@ describe('singular value properties (fast-check, Gram resolution 1e-7·σ_max)',
         const b = singularValues(t, cols, rows);
         return maxAbsDiff(a, b) <= 1e-7 * a[0];
       }),
-      { numRuns: 300 },
+      { numRuns: 500, seed: 2 },
     );
   });
 
-  it('gives the same values from the factors as from G = Δᵀ X, repeated tokens included (absolute 1e-7·σ_max)', () => {
+  // The factor routes err by about ε·‖Δ‖·‖X‖ (not ε·‖G‖), visible only when tokens cancel.
+  it('gives the same values from the factors as from G = Δᵀ X, repeated tokens included (absolute 1e-7·σ_max + 1e-13·‖Δ‖‖X‖)', () => {
     const factors = fc
       .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.boolean())
       .chain(([tokens, dOut, dIn, repeat]) =>
@@ -165,8 +180,8 @@ describe('singular value properties (fast-check, Gram resolution 1e-7·σ_max)',
           dOut: fc.constant(dOut),
           dIn: fc.constant(dIn),
           repeat: fc.constant(repeat),
-          delta: fc.float64Array({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true, minLength: tokens * dOut, maxLength: tokens * dOut }),
-          x: fc.float64Array({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true, minLength: tokens * dIn, maxLength: tokens * dIn }),
+          delta: entries(tokens * dOut, 10),
+          x: entries(tokens * dIn, 10),
         }),
       );
     fc.assert(
@@ -176,9 +191,10 @@ describe('singular value properties (fast-check, Gram resolution 1e-7·σ_max)',
         for (let t = 0; t < tokens; t++) for (let o = 0; o < dOut; o++) for (let i = 0; i < dIn; i++) g[o * dIn + i] += delta[t * dOut + o] * x[t * dIn + i];
         const want = singularValues(g, dOut, dIn);
         const got = singularValuesOfProduct(delta, x, tokens, dOut, dIn);
-        return got.length === want.length && maxAbsDiff(got, want) <= 1e-7 * want[0];
+        const norms = Math.sqrt(delta.reduce((p, q) => p + q * q, 0) * x.reduce((p, q) => p + q * q, 0));
+        return got.length === want.length && maxAbsDiff(got, want) <= 1e-7 * want[0] + 1e-13 * norms;
       }),
-      { numRuns: 300 },
+      { numRuns: 500, seed: 3 },
     );
   });
 });
