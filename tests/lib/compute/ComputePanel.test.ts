@@ -50,8 +50,12 @@ describe('ComputePanel', () => {
     expect(view.getByTestId('compute-progress').textContent).toContain('3 / 3 samples');
   });
 
-  it('runs the fast-vs-slow experiment as six runs in the release layout', async () => {
+  it('runs the fast-vs-slow experiment on a built-in dataset as six runs in the release layout', async () => {
     const { view, service, added } = await setup();
+    const experimentButton = view.getByRole('button', { name: 'Fast vs slow experiment' }) as HTMLButtonElement;
+    expect(experimentButton.disabled).toBe(true); // an uploaded file has one response style only
+    await fireEvent.change(view.container.querySelectorAll('select')[1], { target: { value: 'arithmetic' } });
+    await fireEvent.input(view.getByLabelText('Samples') as HTMLInputElement, { target: { value: '3' } });
     await fireEvent.click(view.getByRole('button', { name: 'Fast vs slow experiment' }));
     await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 5000 });
     expect(service.jobs).toHaveLength(6);
@@ -59,9 +63,11 @@ describe('ComputePanel', () => {
       ['none', 'correct'], ['simplified', 'correct'], ['detailed', 'correct'],
       ['none', 'irrelevant'], ['simplified', 'irrelevant'], ['detailed', 'irrelevant'],
     ]);
-    // Irrelevant runs pair each instruction with another record's output.
-    const irrelevant = service.jobs[3].records;
-    irrelevant.forEach((r, i) => expect(r.output).not.toBe(service.jobs[0].records[i].output));
+    expect(added[0].file).toBe('cot_3/mine_it_new/grads_arithmetic_train_no_cot.jsonl');
+    // The same problems in every run; irrelevant runs pair each with another problem's response.
+    const instructions = service.jobs[0].records.map((r) => r.instruction);
+    for (const job of service.jobs) expect(job.records.map((r) => r.instruction)).toEqual(instructions);
+    service.jobs[5].records.forEach((r, i) => expect(r.output).not.toBe(service.jobs[2].records[i].output));
   });
 
   it('says what is missing instead of starting', async () => {
