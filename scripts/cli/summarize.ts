@@ -109,6 +109,12 @@ export function summarizeRun(run: Run, stat: StatName, modules: readonly string[
   return out;
 }
 
+/** Smallest and largest non-NaN value; [NaN, NaN] when there is none. */
+function extent(curve: ArrayLike<number>): [number, number] {
+  const values = Array.from(curve).filter((x) => !Number.isNaN(x));
+  return values.length ? [Math.min(...values), Math.max(...values)] : [NaN, NaN];
+}
+
 function formatText(summary: RunSummary): string {
   const head =
     `${summary.file}\n  samples ${summary.samples}  skipped ${summary.skipped.length}  layers ${summary.layers}` +
@@ -121,9 +127,9 @@ function formatText(summary: RunSummary): string {
     formatNumber(m.mad.early),
     formatNumber(m.mad.middle),
     formatNumber(m.mad.late),
-    formatNumber(Math.min(...Array.from(m.curve).filter((x) => !Number.isNaN(x)))),
+    formatNumber(extent(m.curve)[0]),
     sparkline(m.curve),
-    formatNumber(Math.max(...Array.from(m.curve).filter((x) => !Number.isNaN(x)))),
+    formatNumber(extent(m.curve)[1]),
   ]);
   const header = ['module', 'kept', 'dropped', 'MAD all', 'early', 'middle', 'late', 'min', 'curve', 'max'];
   const right = [false, true, true, true, true, true, true, true, false, false];
@@ -154,7 +160,11 @@ export async function run(argv: string[]): Promise<number> {
     const summaries: RunSummary[] = [];
     for (const file of args.positionals) {
       const loaded = await loadRun(file, warn);
-      summaries.push(summarizeRun(loaded, stat, modules, splits));
+      const summary = summarizeRun(loaded, stat, modules, splits);
+      for (const [module, m] of Object.entries(summary.modules)) {
+        if (m.kept === 0) warn(`${file}: ${module}: no sample without NaN (${m.dropped} dropped); its curve and MAD are NaN`);
+      }
+      summaries.push(summary);
       if (formats[0] === 'csv' || formats[0] === 'latex') {
         const kept = selectModules(loaded, modules);
         runs.push({ ...loaded, modules: kept });

@@ -129,6 +129,18 @@ describe('gradlens summarize --json', () => {
   });
 });
 
+describe('gradlens summarize on a module with no NaN-free sample', () => {
+  it('exits 0, writes the curve as nulls and warns that nothing was kept', async () => {
+    const r = await gradlens('summarize', `${FIX}/all_nan.jsonl`, '--json');
+    expect(r.code).toBe(0);
+    const q = JSON.parse(r.stdout).runs[0].modules[Q];
+    expect([q.kept, q.dropped]).toEqual([0, 2]);
+    expectNumbers(q.curve, [null, null, null], 'curve');
+    expectNumbers(madList(q.mad), [null, null, null, null], 'mad');
+    expect(r.stderr).toContain(`${FIX}/all_nan.jsonl: ${Q}: no sample without NaN (2 dropped)`);
+  });
+});
+
 describe('gradlens summarize as a table', () => {
   it('prints the run facts and one aligned row per module', async () => {
     const r = await gradlens('summarize', `${FIX}/correct.jsonl`);
