@@ -28,14 +28,14 @@ export class UnknownSelectionError extends Error {
 
 /**
  * Every statistic selectable for `run`: the stored ones plus `S_ratio` (needs `S_max`
- * and `S_sum`) and `S_sum_regularized` (needs `S_sum`; loss missing → NaN values), in
+ * and `S_sum`) and `S_sum_regularized` (needs `S_sum` and a loss for some sample), in
  * {@link STAT_ORDER}, then any other stored statistic in file order. Empty run → [].
- * Example: stats `['M_mean', 'S_sum', 'S_max']` → `['S_sum', 'S_max', 'S_ratio', 'S_sum_regularized', 'M_mean']`.
+ * Example: stats `['M_mean', 'S_sum', 'S_max']` with losses → `['S_sum', 'S_max', 'S_ratio', 'S_sum_regularized', 'M_mean']`.
  */
 export function listStats(run: Run): StatName[] {
   const available = new Set<StatName>(run.stats);
   if (available.has('S_sum')) {
-    available.add('S_sum_regularized');
+    if (run.loss.some((x) => !Number.isNaN(x))) available.add('S_sum_regularized');
     if (available.has('S_max')) available.add('S_ratio');
   }
   const known = STAT_ORDER.filter((s) => available.has(s));

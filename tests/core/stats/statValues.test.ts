@@ -114,8 +114,14 @@ describe('statValues', () => {
 });
 
 describe('listStats', () => {
-  const cases: { name: string; stats: string[]; expected: string[] }[] = [
+  const cases: { name: string; stats: string[]; loss?: number; expected: string[] }[] = [
     { name: 'an empty run has no statistics', stats: [], expected: [] },
+    {
+      name: 'S_sum_regularized needs a loss',
+      stats: ['S_sum', 'S_max'],
+      loss: NaN,
+      expected: ['S_sum', 'S_max', 'S_ratio'],
+    },
     {
       name: 'the study fields come back S_sum first with both derived statistics',
       stats: ['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min'],
@@ -133,8 +139,8 @@ describe('listStats', () => {
       expected: ['S_sum', 'S_sum_regularized', 'effective_rank', 'zeta', 'alpha'],
     },
   ];
-  it.each(cases)('$name', ({ stats, expected }) => {
-    const run = makeRun({ values: { [Q]: Object.fromEntries(stats.map((s) => [s, [[1]]])) } });
+  it.each(cases)('$name', ({ stats, loss, expected }) => {
+    const run = makeRun({ values: { [Q]: Object.fromEntries(stats.map((s) => [s, [[1]]])) }, loss: [loss ?? 0] });
     expect(listStats(run)).toEqual(expected);
   });
 });
