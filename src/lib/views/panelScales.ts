@@ -34,7 +34,7 @@ export function panelScales(panels: readonly LineSeries[][], kind: YScaleKind, s
   return extents.map((e) => ({
     domain: shared ? union : e.domain,
     hidden: e.hidden,
-    note: e.hidden > 0 ? `${e.hidden} non-positive value${e.hidden === 1 ? '' : 's'} hidden (log scale)` : '',
+    note: e.hidden > 0 ? `${e.hidden} non-positive value${e.hidden === 1 ? '' : 's'} hidden (log scale; symlog shows them)` : '',
   }));
 }
 

@@ -27,7 +27,7 @@ describe('CurvesView', () => {
       curves: runCurves([makeEntry(run)], 'S_sum'),
       settings: { ...DEFAULT_VIEW, yScale: 'log' },
     });
-    expect(container.querySelector('[data-testid="panel-note"]')?.textContent).toContain('4 non-positive values hidden (log scale)');
+    expect(container.querySelector('[data-testid="panel-note"]')?.textContent).toContain('4 non-positive values hidden (log scale');
   });
 
   it('draws bands when asked', () => {
