@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   computeCurve,
@@ -157,4 +158,35 @@ it('curve percentiles stay within tolerance of the hand-computed 1..4 case', () 
   const c = curveFromValues([1, 2, 3, 4], 4, 1);
   expectClose(c.p5[0], 1.15);
   expectClose(c.p95[0], 3.85);
+});
+
+describe('curve properties on random finite data', () => {
+  const matrix = fc
+    .record({ samples: fc.integer({ min: 1, max: 12 }), layers: fc.integer({ min: 1, max: 6 }) })
+    .chain(({ samples, layers }) =>
+      fc.record({
+        samples: fc.constant(samples),
+        layers: fc.constant(layers),
+        values: fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: samples * layers, maxLength: samples * layers }),
+      }),
+    );
+
+  it('orders the bands p5 ≤ p25 ≤ median ≤ p75 ≤ p95 within the column range, and keeps the mean in range', () => {
+    fc.assert(
+      fc.property(matrix, ({ samples, layers, values }) => {
+        const c = curveFromValues(values, samples, layers);
+        for (let l = 0; l < layers; l++) {
+          const column = Array.from({ length: samples }, (_, s) => values[s * layers + l]);
+          const lo = Math.min(...column);
+          const hi = Math.max(...column);
+          const slack = 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi));
+          const chain = [lo, c.p5[l], c.p25[l], c.median[l], c.p75[l], c.p95[l], hi];
+          for (let i = 1; i < chain.length; i++) if (!(chain[i - 1] <= chain[i] + slack)) return false;
+          if (!(lo - slack <= c.mean[l] && c.mean[l] <= hi + slack)) return false;
+          if (!(c.std[l] >= 0 && c.std[l] <= hi - lo + slack)) return false;
+        }
+        return c.kept === samples && c.dropped === 0;
+      }),
+    );
+  });
 });

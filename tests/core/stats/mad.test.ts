@@ -113,3 +113,22 @@ describe('computeMad', () => {
     expect(() => computeMad(squares(12), [3, 12])).toThrow(RangeError);
   });
 });
+
+describe('MAD properties', () => {
+  const curve = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 50 });
+
+  it('ignores a constant shift and scales with |k|', () => {
+    fc.assert(
+      fc.property(curve, fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), (c, shift, k) => {
+        const base = computeMad(c);
+        const shifted = computeMad(c.map((x) => x + shift));
+        const scaled = computeMad(c.map((x) => k * x));
+        const close = (a: number, b: number, scale: number) => Number.isNaN(a) ? Number.isNaN(b) : Math.abs(a - b) <= 1e-6 * Math.max(1, scale);
+        const size = Math.max(1, ...c.map(Math.abs));
+        return (['all', 'early', 'middle', 'late'] as const).every(
+          (part) => close(shifted[part], base[part], size + Math.abs(shift)) && close(scaled[part], Math.abs(k) * base[part], size * Math.abs(k)),
+        );
+      }),
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { relativeDifference } from '../../../src/core/stats/relativeDifference.ts';
 import { expectAllClose, expectClose } from './close.ts';
@@ -58,5 +59,27 @@ describe('relativeDifference', () => {
 
   it('accepts typed arrays', () => {
     expectClose(relativeDifference(new Float64Array([2]), new Float64Array([3])).value, 0.5);
+  });
+});
+
+describe('relative difference properties', () => {
+  const nonZero = fc.double({ min: 1e-3, max: 1e6, noNaN: true }).chain((x) => fc.constantFrom(x, -x));
+
+  it('is zero for a curve against itself and unchanged when both curves are scaled', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(nonZero, nonZero), { minLength: 1, maxLength: 40 }), fc.double({ min: 0.01, max: 100, noNaN: true }), (pairs, k) => {
+        const a = pairs.map(([x]) => x);
+        const b = pairs.map(([, y]) => y);
+        const self = relativeDifference(a, a);
+        const base = relativeDifference(a, b);
+        const scaled = relativeDifference(a.map((x) => k * x), b.map((y) => k * y));
+        return (
+          self.value === 0 &&
+          Math.abs(scaled.value - base.value) <= 1e-9 * Math.max(1, base.value) &&
+          base.topLayers.length === Math.min(5, a.length) &&
+          base.topLayers.every((l, i) => i === 0 || base.ratios[base.topLayers[i - 1]] >= base.ratios[l])
+        );
+      }),
+    );
   });
 });
