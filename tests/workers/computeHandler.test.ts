@@ -65,6 +65,22 @@ describe('computeHandler', () => {
     h.dispose();
   });
 
+  it('loads a shipped model from one URL per file (Vite ?url imports), without special_tokens.json', async () => {
+    const requested: string[] = [];
+    const fetchFn = (async (url: string | URL | Request) => {
+      requested.push(String(url));
+      const name = { '/assets/config-1a.json': 'config.json', '/assets/model-2b.safetensors': 'model.safetensors' }[String(url)];
+      return name ? new Response(files[name].slice().buffer as ArrayBuffer) : new Response('', { status: 404 });
+    }) as typeof fetch;
+    const h = createComputeHandler({ fetchFn });
+    const events: ComputeEvent[] = [];
+    const urls = { 'config.json': '/assets/config-1a.json', 'model.safetensors': '/assets/model-2b.safetensors' };
+    await h.start({ jobId: 's', model: { kind: 'urls', urls }, records: records.slice(0, 1), backend: 'wasm' }, (e) => events.push(e));
+    expect(events.at(-1)).toEqual({ type: 'done', jobId: 's', count: 1, cancelled: false });
+    expect(requested.sort()).toEqual(['/assets/config-1a.json', '/assets/model-2b.safetensors']);
+    h.dispose();
+  });
+
   it('stops after cancel, before the next sample', async () => {
     const events = await run({ jobId: 'c', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm' }, (e) => {
       if (e.type === 'record') handler.cancel('c');
