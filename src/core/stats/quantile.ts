@@ -9,7 +9,8 @@
  * Empty → NaN (numpy raises or warns and gives NaN). ±Infinity: the limit of the
  * interpolation, so [1, Infinity] at p = 0.05 → Infinity and [Infinity, Infinity] →
  * Infinity, [−∞, +∞] at p = 0.5 → NaN; numpy instead gives NaN in some of these cases (its lerp multiplies an
- * infinite difference by 0). For finite input both agree to rounding.
+ * infinite difference by 0). For finite input the result is bit-identical to
+ * `np.percentile` (same index arithmetic and the same lerp from the nearer endpoint).
  * Example: sorted [1, 2, 3, 4], p = 0.25 → h = 0.75 → 1 + 0.75·(2 - 1) = 1.75.
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
@@ -26,7 +27,9 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   // (−∞ to +∞ has no limit: NaN).
   if (!Number.isFinite(a)) return Number.isFinite(b) ? a : NaN;
   if (!Number.isFinite(b)) return b;
-  return a + g * (b - a);
+  // numpy's _lerp, bit for bit: from the nearer endpoint, so t = 1 gives b exactly.
+  const d = b - a;
+  return g >= 0.5 ? b - d * (1 - g) : a + d * g;
 }
 
 /** Arithmetic mean; empty → NaN (as `np.mean` of an empty array). Any NaN → NaN; +∞ and −∞ together → NaN. */
