@@ -112,10 +112,21 @@ export function yTicks(scale: YScale, kind: YScaleKind, count = 5): number[] {
     if (hi >= 0 && lo <= 0) ticks.push(0);
     if (lo < 0) for (const p of decadesIn(hi < 0 ? -hi : -lo * 1e-4, -lo)) ticks.push(-p);
     ticks.sort((x, y) => x - y);
-    if (ticks.length >= 3) return thin(ticks, count + 2);
+    if (ticks.length >= 3) return spaced(ticks, scale, 14);
     return scaleLinear().domain([lo, hi]).ticks(count);
   }
   return (scale as ScaleLinear<number, number>).ticks(count);
+}
+
+/**
+ * Ticks at least `minPx` apart on `scale`: zero first, then by decreasing magnitude, so
+ * the decades crowded into symlog's linear region near zero give way to the larger ones.
+ */
+function spaced(ticks: number[], scale: YScale, minPx: number): number[] {
+  const order = ticks.slice().sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : Math.abs(b) - Math.abs(a)));
+  const kept: number[] = [];
+  for (const t of order) if (kept.every((k) => Math.abs(scale(k) - scale(t)) >= minPx)) kept.push(t);
+  return kept.sort((a, b) => a - b);
 }
 
 /** Powers of ten in [lo, hi] (lo > 0). */

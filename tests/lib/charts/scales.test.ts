@@ -58,8 +58,20 @@ describe('yTicks', () => {
     expect(yTicks(s, 'log', 5)).toEqual([0.001, 0.01, 0.1, 1, 10]);
   });
 
-  it('gives zero and powers of ten on a symlog scale', () => {
-    const s = makeYScale('symlog', [0, 300], [100, 0], 1);
-    expect(yTicks(s, 'symlog', 5)).toEqual([0, 0.1, 1, 10, 100]);
+  it('gives zero and powers of ten on a symlog scale, as many as fit 14 px apart', () => {
+    expect(yTicks(makeYScale('symlog', [0, 300], [300, 0], 1), 'symlog', 5)).toEqual([0, 1, 10, 100]);
+    expect(yTicks(makeYScale('symlog', [0, 300], [100, 0], 1), 'symlog', 5)).toEqual([0, 10, 100]);
+  });
+});
+
+describe('yTicks on a symlog scale near zero', () => {
+  it('keeps ticks at least 14 px apart, zero and the largest magnitudes first', () => {
+    const s = makeYScale('symlog', [-1e-6, 1e-6], [200, 0], 1e-8);
+    const ticks = yTicks(s, 'symlog', 5);
+    expect(ticks).toContain(0);
+    expect(ticks).toContain(1e-6);
+    expect(ticks).toContain(-1e-6);
+    const px = ticks.map((t) => s(t)).sort((a, b) => a - b);
+    for (let i = 1; i < px.length; i++) expect(px[i] - px[i - 1]).toBeGreaterThanOrEqual(14);
   });
 });
