@@ -3,7 +3,7 @@
  * the same core the browser worker runs.
  *
  *   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
- *     [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
+ *     [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] [--resume] --out FILE.jsonl
  *   gradlens experiment --model NAME[,NAME…] --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
  */
 import { existsSync } from 'node:fs';
@@ -19,14 +19,15 @@ import { disposeParams } from '../../src/core/model/params';
 import { loadModelDir } from '../lib/modelDir';
 import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
 import { UsageError } from './args';
-import { builtinName, loadRecords, printExperimentTables } from './computeData';
+import { builtinName, finishedLines, loadRecords, printExperimentTables, sampleKey } from './computeData';
 
 /** Where shipped models live: data/models/<NAME> at the repository root. */
 export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/models');
 
 const USAGE = `usage:
   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
-                   [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] --out FILE.jsonl
+                   [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] [--resume]
+                   --out FILE.jsonl
   gradlens experiment --model NAME[,NAME…] --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
     (--model base,instruct runs both shipped models: the base-vs-instruct comparison in one call)`;
 
@@ -65,15 +66,22 @@ export function progressBar(p: ComputeProgress, width = 28): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}  ${p.samplesPerSecond.toFixed(2)} samples/s  ${eta} left`;
 }
 
-/** Compute records into `out` (truncated first), drawing progress on stderr; returns the number written. */
+/**
+ * Compute records into `out`, drawing progress on stderr; returns the number written.
+ * `out` is started afresh, or with `resume` keeps its complete records and computes
+ * only the samples it lacks (as the study's script does after an interruption).
+ */
 async function computeToFile(
   model: LoadedModel,
-  records: ComputeInput[],
+  all: ComputeInput[],
   out: string,
-  options: { maxLength?: number; withTokens?: boolean; label?: string },
+  options: { maxLength?: number; withTokens?: boolean; label?: string; resume?: boolean },
 ): Promise<number> {
   await mkdir(dirname(resolve(out)), { recursive: true });
-  await writeFile(out, '');
+  const done = options.resume ? await finishedLines(out) : { lines: [], keys: new Set<string>() };
+  await writeFile(out, done.lines.length ? `${done.lines.join('\n')}\n` : '');
+  const records = all.filter((r) => !done.keys.has(sampleKey(r)));
+  if (done.lines.length) process.stderr.write(`resuming: ${done.lines.length} records already in ${out}, ${records.length} to compute\n`);
   const tty = process.stderr.isTTY;
   let written = 0;
   let pending: string[] = [];
@@ -109,6 +117,7 @@ async function runCompute(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       out: { type: 'string' },
       seed: { type: 'string' },
+      resume: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -121,7 +130,7 @@ async function runCompute(argv: string[]): Promise<number> {
   const model = await resolveModel(values.model);
   try {
     process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${backend}: ${records.length} samples → ${values.out}\n`);
-    const n = await computeToFile(model, records, values.out, { maxLength, withTokens: values['with-tokens'] });
+    const n = await computeToFile(model, records, values.out, { maxLength, withTokens: values['with-tokens'], resume: values.resume });
     process.stderr.write(`wrote ${n} records to ${values.out}\n`);
     return 0;
   } finally {

@@ -2,7 +2,9 @@
  * Data side of `gradlens compute` / `experiment`: the records to compute (a dataset
  * file or a built-in generator) and the summary tables printed after an experiment.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { parsePythonJson } from '../../src/core/format/jsonl';
 import { parseDataset, type DatasetRecord } from '../../src/core/format/dataset';
 import type { Run } from '../../src/core/format/run';
 import { describeRun } from '../../src/core/format/runPath';
@@ -91,6 +93,33 @@ function builtinRecords(spec: string, sel: RecordSelection): DatasetRecord[] {
   const n = sel.limit ?? parsed.n;
   const seed = sel.seed ?? parsed.seed;
   return toDatasetRecords(generateProblems(parsed.name, n, seed), sel.setting ?? parsed.setting, sel.irrelevant || parsed.irrelevant, seed);
+}
+
+/** The key a record is resumed by: instruction and input (the study skips instructions already in its output file). */
+export function sampleKey(r: { instruction: string; input?: string }): string {
+  return `${r.instruction}\u0000${r.input ?? ''}`;
+}
+
+/**
+ * What an earlier, interrupted run left in `out`: its complete records' lines and their
+ * keys. A cut or unreadable line is dropped (it will be computed again). Missing file → none.
+ */
+export async function finishedLines(out: string): Promise<{ lines: string[]; keys: Set<string> }> {
+  const lines: string[] = [];
+  const keys = new Set<string>();
+  if (!existsSync(out)) return { lines, keys };
+  for (const line of (await readFile(out, 'utf8')).split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const r = parsePythonJson(line) as { instruction?: unknown; input?: unknown };
+      if (typeof r?.instruction !== 'string') continue;
+      keys.add(sampleKey({ instruction: r.instruction, input: typeof r.input === 'string' ? r.input : '' }));
+      lines.push(line);
+    } catch {
+      // a line cut by the interruption
+    }
+  }
+  return { lines, keys };
 }
 
 /** The generator name of a `builtin:` spec (UsageError when invalid). */

@@ -66,6 +66,20 @@ describe('gradlens compute', () => {
     await useNodeBackend('wasm');
   });
 
+  it('resumes an interrupted run: keeps complete records, drops a cut line, computes only what is missing', async () => {
+    const out = join(dir, 'resume.jsonl');
+    expect(await run(['--model', modelDir, '--data', dataFile, '--limit', '1', '--max-length', '32', '--out', out])).toBe(0);
+    const first = readFileSync(out, 'utf8');
+    writeFileSync(out, `${first}{"instruction": "What is 4 + 4?", "inp`); // interrupted mid-line
+    expect(await run(['--model', modelDir, '--data', dataFile, '--max-length', '32', '--resume', '--out', out])).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.startsWith(first)).toBe(true);
+    const r = parseRun(out, new Uint8Array(Buffer.from(text)));
+    expect(r.sampleCount).toBe(3);
+    expect(r.skipped).toEqual([]);
+    expect(r.samples.map((s) => s.instruction)).toEqual(records.map((x) => x.instruction));
+  });
+
   it('exits with 2 and a reason on bad usage', async () => {
     expect(await run(['--model', modelDir, '--data', dataFile])).toBe(2);
     expect(await run(['--model', modelDir, '--data', dataFile, '--out', join(dir, 'x.jsonl'), '--limit', '0'])).toBe(2);
