@@ -35,7 +35,7 @@ const PRESETS: Record<string, Omit<LlamaConfig, 'model_type' | 'vocab_size' | 'h
 /** Per-stage defaults: batch shape, steps, learning rate, evaluation and checkpoint cadence. */
 const STAGE_DEFAULTS: Record<TrainStage, { steps: number; batchSize: number; seqLen: number; peakLr: number; warmup: number }> = {
   base: { steps: 250, batchSize: 4, seqLen: 256, peakLr: 3e-3, warmup: 20 },
-  instruct: { steps: 150, batchSize: 4, seqLen: 768, peakLr: 1e-3, warmup: 10 },
+  instruct: { steps: 100, batchSize: 4, seqLen: 768, peakLr: 1e-3, warmup: 8 },
 };
 const EVAL_EVERY = 100;
 const CHECKPOINT_EVERY = 50;

@@ -109,6 +109,24 @@ export function heldoutBatches(tok: ByteTokenizer, stage: TrainStage): Batch[] {
   return toBatches(tok, rows, 8);
 }
 
+/**
+ * A second held-out set, informational: 16 built-in arithmetic problems from the held-out
+ * seed range (base: documents in the base template with a drawn response style; instruct:
+ * chat samples, responses counted). Moves when the built-in generator changes, so the
+ * tests check the stable set above instead.
+ */
+export function heldoutBuiltinBatches(tok: ByteTokenizer, stage: TrainStage): Batch[] {
+  const pickStyle = dataRandom(HELDOUT_SEED + 3);
+  const problems = builtinProblems(HELDOUT_SIZE, HELDOUT_SEED + 3);
+  const rows = problems.map((p) => {
+    const output = p.responses[STYLES[Math.floor(pickStyle() * 3)]];
+    return stage === 'base'
+      ? documentRow(tok, `${p.instruction}\n${output}`, 1024)
+      : responseRow(tok, { instruction: p.instruction, input: '', output }, 'chat', 1024);
+  });
+  return toBatches(tok, rows, 8);
+}
+
 /** Held-out loss of a model on its stage's fixed set (stage from its template: chat → instruct). */
 export function heldoutLoss(model: LoadedModel): number {
   const stage: TrainStage = model.template === 'chat' ? 'instruct' : 'base';
