@@ -32,6 +32,33 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return g >= 0.5 ? b - d * (1 - g) : a + d * g;
 }
 
+/**
+ * Sum in numpy's order (`np.sum` / `np.mean` of a contiguous 1-D float64 array): pairwise
+ * summation with eight accumulators in blocks of up to 128, so results are bit-identical
+ * to numpy's, not just close. Empty → 0; NaN or +∞ with −∞ → NaN.
+ * Example: [2**53, 0, 1, 1, 0, 0, 0, 0] → 2**53 + 2, as numpy: (2**53 + 0) + (1 + 1); a
+ * left-to-right sum loses each 1 to rounding and gives 2**53.
+ */
+export function pairwiseSum(values: ArrayLike<number>, start = 0, end = values.length): number {
+  const n = end - start;
+  if (n < 8) {
+    let res = 0;
+    for (let i = start; i < end; i++) res += values[i];
+    return res;
+  }
+  if (n <= 128) {
+    const r = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => values[start + j]);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += values[start + i + j];
+    let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) res += values[start + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(values, start, start + n2) + pairwiseSum(values, start + n2, end);
+}
+
 /** Arithmetic mean; empty → NaN (as `np.mean` of an empty array). Any NaN → NaN; +∞ and −∞ together → NaN. */
 export function meanOf(values: ArrayLike<number>): number {
   const n = values.length;

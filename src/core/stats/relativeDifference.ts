@@ -12,6 +12,8 @@
  * stable past 16 elements); NaN ratios rank above every number, as numpy sorts NaN last.
  */
 
+import { pairwiseSum } from './quantile.ts';
+
 /** Result of {@link relativeDifference}. */
 export interface RelativeDifference {
   /** mean over layers of `ratios`; NaN for empty curves or if any ratio is NaN. */
@@ -44,11 +46,9 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   }
   const n = a.length;
   const ratios = new Float64Array(n);
-  let sum = 0;
   for (let i = 0; i < n; i++) {
     const ai = a[i] === 0 ? ZERO_REFERENCE : a[i];
     ratios[i] = Math.abs(ai - b[i]) / Math.abs(ai);
-    sum += ratios[i];
   }
   const topLayers = Array.from({ length: n }, (_, i) => i)
     .sort((i, j) => {
@@ -58,5 +58,6 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
       return rj > ri ? 1 : rj < ri ? -1 : i - j;
     })
     .slice(0, TOP_LAYER_COUNT);
-  return { value: n === 0 ? NaN : sum / n, ratios, topLayers };
+  // np.mean sums pairwise; summing the same way makes the value bit-identical to the study's.
+  return { value: n === 0 ? NaN : pairwiseSum(ratios) / n, ratios, topLayers };
 }

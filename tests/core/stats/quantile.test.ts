@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanOf, quantileSorted, stdOf } from '../../../src/core/stats/quantile.ts';
+import { meanOf, pairwiseSum, quantileSorted, stdOf } from '../../../src/core/stats/quantile.ts';
 import { expectClose } from './close.ts';
 
 const inf = Infinity;
@@ -45,6 +45,25 @@ describe('meanOf and stdOf', () => {
     const copy = values.slice();
     expectClose(meanOf(values), mean);
     expectClose(stdOf(values), std);
+    expect(values).toEqual(copy);
+  });
+});
+
+describe('pairwiseSum', () => {
+  const big = 2 ** 53; // above this, adding 1 is lost to rounding (ties to even)
+  const cases: { name: string; values: number[]; expected: number }[] = [
+    { name: 'empty input sums to 0', values: [], expected: 0 },
+    { name: 'all-NaN input gives NaN', values: [NaN, NaN], expected: NaN },
+    { name: 'zeros sum to 0', values: Array(20).fill(0), expected: 0 },
+    { name: 'Infinity and -Infinity give NaN', values: [Infinity, 1, -Infinity], expected: NaN },
+    { name: 'Infinity wins over finite values', values: [...Array(9).fill(1), Infinity], expected: Infinity },
+    { name: 'numpy pairs the eight accumulators: (2⁵³ + 0) + (1 + 1) keeps both ones', values: [big, 0, 1, 1, 0, 0, 0, 0], expected: big + 2 },
+    { name: 'fewer than eight values are summed left to right, losing the ones', values: [big, 0, 1, 1, 0, 0, 0], expected: big },
+    { name: 'blocks above 128 split in halves rounded to multiples of 8', values: Array(300).fill(0.5), expected: 150 },
+  ];
+  it.each(cases)('$name', ({ values, expected }) => {
+    const copy = values.slice();
+    expectClose(pairwiseSum(values), expected, 0);
     expect(values).toEqual(copy);
   });
 });
