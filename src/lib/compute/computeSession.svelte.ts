@@ -78,10 +78,12 @@ export class ComputeSession {
     const live = new LiveRun(req.path, jobId);
     let runId: string | null = null;
     let failed = false;
+    let shown = 0;
     const publish = (final: boolean) => {
-      if (!shouldUpdate(live.count, UPDATE_EVERY, final)) return;
+      if (!shouldUpdate(live.count, shown, UPDATE_EVERY, final) || (final && live.count === shown)) return;
       const run = live.toRun();
       if (!run) return;
+      shown = live.count;
       if (runId === null) runId = this.sink.addRun(run, { kind: 'compute', ref: req.path });
       else this.sink.updateRun(runId, run);
     };

@@ -40,9 +40,13 @@ export class LiveRun {
 }
 
 /**
- * Whether to push an update after `count` records: every record at first (the chart
- * appears at once), then every `every` records, and always at the end.
+ * Whether to push an update now that `count` records are in and the last update showed
+ * `last`: every record at first (the chart appears at once), then every `every`
+ * records, spacing out to every last/8 records as the run grows (each update re-reads
+ * the whole run on the page's thread: ~40 updates for 1000 records), always at the end.
+ * Example (every 4): 1, 2, 6, 10, …, 38, 42, 47, 52, …
  */
-export function shouldUpdate(count: number, every: number, final: boolean): boolean {
-  return final || count <= 2 || count % Math.max(1, every) === 0;
+export function shouldUpdate(count: number, last: number, every: number, final: boolean): boolean {
+  if (final || count <= 2) return count > last || final;
+  return count - last >= Math.max(1, every, Math.floor(last / 8));
 }
