@@ -52,6 +52,8 @@ export function validateSplits(splits: readonly number[], layerCount: number): [
  * numpy's mean of an empty array (the reference code's plain Python division raises
  * ZeroDivisionError there instead). NaN anywhere → NaN; Infinity → Infinity, or NaN when
  * two adjacent layers are the same infinity (∞ - ∞).
+ * Summed left to right, as the study's plain Python `sum` does up to Python 3.11 (bit-identical
+ * there; 3.12's compensated `sum` may differ in the last bit).
  * Example: [1, 3, 2, 6] → (2 + 1 + 4) / 3 = 7/3.
  */
 export function meanAbsoluteDifference(curve: ArrayLike<number>, start = 0, end = curve.length): number {
