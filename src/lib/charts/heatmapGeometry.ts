@@ -14,7 +14,7 @@ export function heatmapHeight(rows: number): number {
   return HEATMAP_TOP + rows * HEATMAP_ROW + HEATMAP_BOTTOM;
 }
 
-/** Width of one layer's cell in a heatmap `width` px wide. */
-export function heatmapCellWidth(width: number, layerCount: number): number {
-  return Math.max(10, width - HEATMAP_LEFT - 10) / Math.max(1, layerCount);
+/** Width of one layer's cell in a heatmap `width` px wide whose row labels take `labelWidth` px. */
+export function heatmapCellWidth(width: number, layerCount: number, labelWidth = HEATMAP_LEFT): number {
+  return Math.max(10, width - labelWidth - 10) / Math.max(1, layerCount);
 }
