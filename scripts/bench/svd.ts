@@ -11,15 +11,19 @@ import { matrixStats } from '../../src/core/linalg/matrixStats';
 interface Shape {
   d: number;
   tokens: number;
-  /** Make two tokens identical so X Xᵀ is singular and the QR fallback runs. */
-  repeatedToken?: boolean;
+  /**
+   * Make one input and one upstream row linear combinations of others, so both X Xᵀ
+   * and Δ Δᵀ are singular and the QR + Jacobi fallback runs (identical rows would just
+   * be merged).
+   */
+  dependent?: boolean;
 }
 
 const SHAPES: Shape[] = [
   { d: 128, tokens: 64 },
   { d: 256, tokens: 128 },
   { d: 512, tokens: 128 },
-  { d: 256, tokens: 128, repeatedToken: true },
+  { d: 256, tokens: 128, dependent: true },
 ];
 
 /** Seeded standard normals (mulberry32 + Box–Muller), so every run times the same matrices. */
@@ -38,7 +42,7 @@ function normals(count: number, seed: number): Float32Array {
 }
 
 /** Gradient-like factors: X rows RMS-normalised (as after RMSNorm), Δ small. */
-function makeCase({ d, tokens, repeatedToken }: Shape) {
+function makeCase({ d, tokens, dependent }: Shape) {
   const x = normals(tokens * d, 1 + d + tokens); // [T, d]
   for (let t = 0; t < tokens; t++) {
     let ms = 0;
@@ -46,8 +50,13 @@ function makeCase({ d, tokens, repeatedToken }: Shape) {
     const scale = 1 / Math.sqrt(ms / d);
     for (let i = 0; i < d; i++) x[t * d + i] *= scale;
   }
-  if (repeatedToken) x.copyWithin(3 * d, 0, d);
   const delta = normals(tokens * d, 7 + d + tokens).map((v) => v * 1e-3); // [T, d]
+  if (dependent) {
+    for (let i = 0; i < d; i++) {
+      x[3 * d + i] = x[i] + 0.5 * x[d + i];
+      delta[5 * d + i] = delta[2 * d + i] - delta[4 * d + i];
+    }
+  }
   const g = new Float64Array(d * d); // [d, d] = Δᵀ X
   for (let t = 0; t < tokens; t++) {
     for (let o = 0; o < d; o++) {
@@ -58,17 +67,23 @@ function makeCase({ d, tokens, repeatedToken }: Shape) {
   return { g, delta, x };
 }
 
-/** Median wall time in ms of `fn` over `runs` runs after one warm-up. */
-function time<T>(fn: () => T, runs: number): { ms: number; result: T } {
-  let result = fn();
-  const times: number[] = [];
+const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+
+/**
+ * Median wall time in ms of each function, timed round-robin after one warm-up each,
+ * so a machine shared with other jobs slows all of them alike.
+ */
+function timeInterleaved<T>(fns: (() => T)[], runs: number): { ms: number[]; results: T[] } {
+  const results = fns.map((f) => f());
+  const times = fns.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    result = fn();
-    times.push(performance.now() - t0);
+    fns.forEach((f, k) => {
+      const t0 = performance.now();
+      results[k] = f();
+      times[k].push(performance.now() - t0);
+    });
   }
-  times.sort((p, q) => p - q);
-  return { ms: times[Math.floor(times.length / 2)], result };
+  return { ms: times.map(median), results };
 }
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
@@ -81,19 +96,23 @@ export async function benchSvd(): Promise<void> {
     const { g, delta, x } = makeCase(shape);
     const { d, tokens } = shape;
     const runs = d >= 512 ? 3 : 7;
-    const withFactors = time(() => matrixStats(g, d, d, { delta, x, tokens }), runs);
-    const dense = time(() => matrixStats(g, d, d), runs);
-    const reference = time(() => {
-      const svd = new SingularValueDecomposition([...Array(d).keys()].map((r) => Array.from(g.subarray(r * d, (r + 1) * d))), {
-        computeLeftSingularVectors: false,
-        computeRightSingularVectors: false,
-      });
-      return svd.diagonal;
-    }, Math.min(runs, 3));
-    const sigma = reference.result;
-    const sSum = sigma.reduce((p, q) => p + q, 0);
-    const sMax = Math.max(...sigma);
-    const label = `d=${d}, T=${tokens}${shape.repeatedToken ? ' (rep.)' : ''}`.padEnd(21);
+    const rows = [...Array(d).keys()].map((r) => Array.from(g.subarray(r * d, (r + 1) * d)));
+    const svdOptions = { computeLeftSingularVectors: false, computeRightSingularVectors: false };
+    const { ms, results } = timeInterleaved<{ S_sum: number; S_max: number }>(
+      [
+        () => matrixStats(g, d, d, { delta, x, tokens }),
+        () => matrixStats(g, d, d),
+        () => {
+          const sigma = new SingularValueDecomposition(rows, svdOptions).diagonal;
+          return { S_sum: sigma.reduce((p, q) => p + q, 0), S_max: Math.max(...sigma) };
+        },
+      ],
+      runs,
+    );
+    const [withFactors, dense, reference] = results.map((result, k) => ({ ms: ms[k], result }));
+    const sSum = reference.result.S_sum;
+    const sMax = reference.result.S_max;
+    const label = `d=${d}, T=${tokens}${shape.dependent ? ' (QR)' : ''}`.padEnd(21);
     console.log(
       `${label} | ${withFactors.ms.toFixed(1).padStart(10)} | ${dense.ms.toFixed(1).padStart(8)} | ${reference.ms.toFixed(1).padStart(12)} | ` +
         `${(reference.ms / withFactors.ms).toFixed(1).padStart(6)}× / ${(reference.ms / dense.ms).toFixed(1)}× | ` +

@@ -4,3 +4,4 @@ export type { DenseMatrix } from './gram';
 export { matrixStats, type MatrixStats } from './matrixStats';
 export { singularValues, singularValuesOfProduct } from './singularValues';
 export { symmetricEigenvalues } from './symmetricEigenvalues';
+export { singularValuesOfProductQR } from './singularValuesOfProductQR';

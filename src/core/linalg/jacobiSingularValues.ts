@@ -17,8 +17,9 @@ const MAX_SWEEPS = 60;
 export function jacobiSingularValues(a: Float64Array, rows: number, cols: number): Float64Array {
   const w = Float64Array.from(a.subarray(0, rows * cols));
   const norms = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) norms[i] = sumSquares(w, i * cols, cols);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    // Exact norms once per sweep; within it the rotation formulas update them.
+    for (let i = 0; i < rows; i++) norms[i] = sumSquares(w, i * cols, cols);
     let rotated = false;
     for (let p = 0; p < rows - 1; p++) {
       const rp = p * cols;
@@ -41,15 +42,14 @@ export function jacobiSingularValues(a: Float64Array, rows: number, cols: number
           w[rp + c] = cs * x - sn * y;
           w[rq + c] = sn * x + cs * y;
         }
-        // Recomputed rather than updated by formula so rounding cannot accumulate.
-        norms[p] = sumSquares(w, rp, cols);
-        norms[q] = sumSquares(w, rq, cols);
+        norms[p] = alpha - t * gamma;
+        norms[q] = beta + t * gamma;
       }
     }
     if (!rotated) break;
   }
   const sigma = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) sigma[i] = Math.sqrt(norms[i]);
+  for (let i = 0; i < rows; i++) sigma[i] = Math.sqrt(sumSquares(w, i * cols, cols));
   sigma.sort().reverse();
   return sigma.slice(0, Math.min(rows, cols));
 }

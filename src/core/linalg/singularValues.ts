@@ -4,15 +4,16 @@
  * - G = Δᵀ X with T < min(dOut, dIn) tokens: rank ≤ T, so the nonzero singular values
  *   are the square roots of the eigenvalues of the T×T matrix Lᵀ(Δ Δᵀ)L with
  *   X Xᵀ = L Lᵀ (or the same with Δ and X swapped). When both Gram matrices are
- *   singular (repeated tokens, inputs after a norm layer, zero upstream rows) Cholesky
- *   is refused and the singular values of the T×T core R_Δ R_Xᵀ of two Householder QRs
- *   are taken by one-sided Jacobi, accurate to ~1e-13 (FINDINGS).
+ *   singular (tokens linearly dependent) Cholesky breaks down and the singular values
+ *   of the T×T core R_Δ R_Xᵀ of two Householder QRs are taken by one-sided Jacobi
+ *   (singularValuesOfProductQR), accurate to ~1e-13 but several times slower.
  * - Otherwise: eigenvalues of the smaller Gram matrix G Gᵀ or Gᵀ G.
  * Before either, tokens that add nothing are dropped and repeated tokens merged
  * (compactTokens), which often turns the QR route into the faster Cholesky one.
  *
- * Routes from the factors have an absolute error of about ε·‖Δ‖·‖X‖ rather than
- * ε·‖G‖: it matters only when the tokens' contributions cancel almost completely.
+ * Routes from the factors see X only through X Xᵀ, which rounds away input directions
+ * below √ε·‖X‖; when tokens' contributions cancel almost completely (never seen with
+ * real gradients, easy to construct) their error grows towards √ε·‖Δ‖·‖X‖.
  *
  * Gram routes square the condition number: their absolute error on σ² is about
  * n·ε·σ_max², so singular values below √(n·ε)·σ_max (≈ 2e-7·σ_max for n = 256) are
@@ -22,8 +23,7 @@
 import { cholesky } from './cholesky';
 import { compactTokens } from './compactTokens';
 import { allFinite, type DenseMatrix, gramOfColumns, gramOfRows, normalizedCopy } from './gram';
-import { householderR } from './householderR';
-import { jacobiSingularValues } from './jacobiSingularValues';
+import { singularValuesOfProductQR } from './singularValuesOfProductQR';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
 
 /**
@@ -85,19 +85,9 @@ function unscaledProductValues(delta: Float64Array, x: Float64Array, tokens: num
     const l = cholesky(factor, tokens);
     if (l) return sqrtOfEigenvalues(symmetricEigenvalues(congruence(l, other, tokens), tokens), k);
   }
-  const rd = householderR(delta, tokens, dOut); // Δᵀ = Q_Δ R_Δ
-  const rx = householderR(x, tokens, dIn); // Xᵀ = Q_X R_X
-  const core = new Float64Array(tokens * tokens); // R_Δ R_Xᵀ, [T, T]
-  for (let i = 0; i < tokens; i++) {
-    for (let j = 0; j < tokens; j++) {
-      let acc = 0;
-      for (let c = Math.max(i, j); c < tokens; c++) acc += rd[i * tokens + c] * rx[j * tokens + c];
-      core[i * tokens + j] = acc;
-    }
-  }
-  const sigma = new Float64Array(k);
-  sigma.set(jacobiSingularValues(core, tokens, tokens));
-  return sigma;
+  // Both singular: tokens linearly dependent without being equal (those were merged).
+  // Rare with real inputs, so the precise route is affordable here.
+  return singularValuesOfProductQR(delta, x, tokens, dOut, dIn);
 }
 
 /** G = Δᵀ X, [dOut, dIn], accumulated in float64 as a sum of T outer products. */

@@ -21,12 +21,18 @@ describe('cholesky', () => {
     ['a matrix holding NaN', [1, 0, NaN, 1]],
     ['a matrix holding Infinity', [Infinity, 0, 0, 1]],
     ['a matrix holding -Infinity', [1, 0, -Infinity, 1]],
-    ['a nearly singular matrix (pivot at rounding level)', [1, 1, 1, 1 + 1e-17]],
+    ['a matrix singular after rounding (1 + 1e-17 = 1)', [1, 1, 1, 1 + 1e-17]],
   ])('refuses %s', (_name, k) => {
     expect(cholesky(Float64Array.from(k), 2)).toBeNull();
   });
 
-  it('refuses an empty matrix (maxDiag is not positive)', () => {
+  it('accepts a nearly singular matrix with a tiny positive pivot (absolute 1e-15)', () => {
+    const l = cholesky(Float64Array.of(1, 0, 1, 1 + 2 ** -40), 2);
+    expect(l).not.toBeNull();
+    expect(Math.abs(l![3] - 2 ** -20)).toBeLessThan(1e-15);
+  });
+
+  it('refuses an empty matrix (nothing to factor)', () => {
     expect(cholesky(new Float64Array(0), 0)).toBeNull();
   });
 });

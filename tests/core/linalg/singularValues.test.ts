@@ -93,10 +93,14 @@ describe('singularValuesOfProduct routes', () => {
   const x = [1, 0, 2, -1, 0, 3, 1, 1, 2, -1, 0, 5];
   const repeatX = [...x.slice(0, 4), ...x.slice(4, 8), ...x.slice(0, 4)]; // token 2 = token 0
   const zeroDelta = [...delta.slice(0, 5), 0, 0, 0, 0, 0, ...delta.slice(10)]; // token 1 without loss
+  const dependentX = [...x.slice(0, 8), ...x.slice(0, 4).map((v, i) => v - 2 * x[4 + i])]; // x₂ = x₀ − 2x₁
+  const dependentDelta = [...delta.slice(0, 10), ...delta.slice(0, 5).map((v, i) => 3 * v + delta[5 + i])]; // δ₂ = 3δ₀ + δ₁
   const routes = [
     { name: 'Cholesky of X Xᵀ', d: delta, x },
-    { name: 'Cholesky of Δ Δᵀ (X has a repeated token)', d: delta, x: repeatX },
-    { name: 'QR + Jacobi (both Gram matrices singular)', d: zeroDelta, x: repeatX },
+    { name: 'Cholesky of Δ Δᵀ (X has dependent tokens)', d: delta, x: dependentX },
+    { name: 'merging a repeated token, then Cholesky', d: delta, x: repeatX },
+    { name: 'dropping a token without loss, then Cholesky', d: zeroDelta, x },
+    { name: 'QR + Jacobi (both Gram matrices singular)', d: dependentDelta, x: dependentX },
   ];
   for (const r of routes) {
     it(`agrees with the dense route via ${r.name} (abs 1e-12·σ_max), inputs unchanged`, () => {
