@@ -14,6 +14,10 @@
  * compare correct irrelevant: q ratios layer 0 |1e-10 - 0| / 1e-10 = 1, others
  * |2l² - l²| / 2l² = 0.5 → (1 + 7·0.5) / 8 = 0.5625; k ratios 0.1 l → 0.35, top 7 6 5 4 3.
  * Sample 0 has the same instruction and output "42" in both → 1 identical response.
+ *
+ * infinite.jsonl: 3 layers, q rows [1, Infinity, 2] and [1, 1, 4] → curve [1, Infinity, 3].
+ * all_nan.jsonl: every q row holds a NaN → nothing kept. no_records.jsonl: no gradient matrix.
+ * release/…: the first two files again, plus a Detailed CoT run, under release-layout paths.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
