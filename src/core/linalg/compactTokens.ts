@@ -15,15 +15,18 @@ export interface CompactFactors {
 
 /**
  * Drops tokens with an all-zero δ or x row and merges tokens with bit-identical x rows
- * (summing their δ rows), keeping first-appearance order. Inputs are not modified.
+ * (summing their δ rows), keeping first-appearance order. Inputs are not modified;
+ * when nothing changes they are returned as they are (do not write to the result).
  * Example: δ = [[1], [2], [0]], x = [[5, 5], [5, 5], [1, 2]] → δ = [[3]], x = [[5, 5]], T = 1.
  */
 export function compactTokens(delta: Float64Array, x: Float64Array, tokens: number, dOut: number, dIn: number): CompactFactors {
   // A fixed irrational weighting makes equal rows hash equal and different rows rarely so.
+  const weights = new Float64Array(dIn);
+  for (let i = 0; i < dIn; i++) weights[i] = 1 + ((i * 0.6180339887498949) % 1);
   const hashes = new Float64Array(tokens);
   for (let t = 0; t < tokens; t++) {
     let h = 0;
-    for (let i = 0; i < dIn; i++) h += x[t * dIn + i] * (1 + ((i * 0.6180339887498949) % 1));
+    for (let i = 0; i < dIn; i++) h += x[t * dIn + i] * weights[i];
     hashes[t] = h;
   }
   const keep: number[] = [];
@@ -46,6 +49,7 @@ export function compactTokens(delta: Float64Array, x: Float64Array, tokens: numb
     byHash.set(hashes[t], candidates);
   }
   const n = keep.length;
+  if (n === tokens) return { delta, x, tokens }; // nothing to drop or merge: spare the copies
   return { delta: outDelta.slice(0, n * dOut), x: outX.slice(0, n * dIn), tokens: n };
 }
 

@@ -39,15 +39,24 @@ describe('gram helpers', () => {
   });
 
   it.each([
-    [[4, -8], [0.5, -1], 8],
+    [[4, -8], [4, -8], 1],
     [[0, 0], [0, 0], 0],
     [[], [], 0],
     [[3e-200, -1e-200], [3e-200 / 2 ** -663, -1e-200 / 2 ** -663], 2 ** -663],
-  ])('normalizedCopy(%j) divides exactly by a power of two near the largest entry', (input, values, scale) => {
+    [[4e120, -8e120], [4e120 / 2 ** 402, -8e120 / 2 ** 402], 2 ** 402],
+  ])('normalizedCopy(%j) divides exactly by a power of two near the largest entry when it is out of range', (input, values, scale) => {
     const a = Float64Array.from(input);
     const got = normalizedCopy(a);
     expect(got.scale).toBe(scale);
     expect(Array.from(got.values)).toEqual(values);
     expect(Array.from(a), 'input unchanged').toEqual(input);
+  });
+
+  it('normalizedCopy widens a Float32Array and hands back an in-range Float64Array itself', () => {
+    const f64 = Float64Array.of(1, 2);
+    expect(normalizedCopy(f64).values).toBe(f64);
+    const widened = normalizedCopy(Float32Array.of(0.1)).values;
+    expect(widened).toBeInstanceOf(Float64Array);
+    expect(widened[0]).toBe(Math.fround(0.1));
   });
 });
