@@ -70,8 +70,11 @@ export function experimentPlan(spec: ExperimentSpec): PlannedRun[] {
   return runs;
 }
 
-/** The model stem and variant for a model name: `base` and `instruct` (the shipped pair) share the stem `tiny`. */
+/** The model folder stem of the shipped pair (data/models/base and instruct), as the demo runs use it. */
+export const SHIPPED_MODEL_STEM = 'gradlens_tiny';
+
+/** The model stem and variant for a model name: `base` and `instruct` (the shipped pair) share SHIPPED_MODEL_STEM. */
 export function modelStemOf(name: string, template: 'base' | 'chat'): { modelStem: string; instruct: boolean } {
-  if (name === 'base' || name === 'instruct') return { modelStem: 'tiny', instruct: name === 'instruct' };
+  if (name === 'base' || name === 'instruct') return { modelStem: SHIPPED_MODEL_STEM, instruct: name === 'instruct' };
   return { modelStem: name.replace(/_it_new$/, ''), instruct: template === 'chat' };
 }

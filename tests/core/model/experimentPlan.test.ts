@@ -30,8 +30,8 @@ describe('experimentPlan', () => {
   });
 
   it('pairs the shipped base and instruct models under one stem', () => {
-    expect(modelStemOf('base', 'base')).toEqual({ modelStem: 'tiny', instruct: false });
-    expect(modelStemOf('instruct', 'chat')).toEqual({ modelStem: 'tiny', instruct: true });
+    expect(modelStemOf('base', 'base')).toEqual({ modelStem: 'gradlens_tiny', instruct: false });
+    expect(modelStemOf('instruct', 'chat')).toEqual({ modelStem: 'gradlens_tiny', instruct: true });
     expect(modelStemOf('foo_it_new', 'chat')).toEqual({ modelStem: 'foo', instruct: true });
   });
 });
