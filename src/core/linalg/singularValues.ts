@@ -117,21 +117,50 @@ function congruence(l: Float64Array, kLower: Float64Array, n: number): Float64Ar
   const lt = new Float64Array(n * n); // Lᵀ, upper triangular: lt[j][c] = L[c][j], nonzero for c ≥ j
   for (let c = 0; c < n; c++) for (let j = 0; j <= c; j++) lt[j * n + c] = l[c * n + j];
   // wt[j][c] = (K L)[c][j] = Σ_{m ≥ j} K[c][m] L[m][j]; only c ≥ j is used below.
+  // Two rows c share each load of lt[j] (lt[j][m] = 0 for m < j, so starting at j is exact).
   const wt = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
-    for (let c = j; c < n; c++) {
+    let c = j;
+    for (; c + 1 < n; c += 2) {
+      const rc = c * n;
+      const rd = rc + n;
+      let s0 = 0;
+      let s1 = 0;
+      for (let m = j; m < n; m++) {
+        const v = lt[rj + m];
+        s0 += v * k[rc + m];
+        s1 += v * k[rd + m];
+      }
+      wt[rj + c] = s0;
+      wt[rj + c + 1] = s1;
+    }
+    if (c < n) {
       const rc = c * n;
       let acc = 0;
       for (let m = j; m < n; m++) acc += lt[rj + m] * k[rc + m];
       wt[rj + c] = acc;
     }
   }
-  // M[i][j] = Σ_{c ≥ i} L[c][i] (K L)[c][j] for j ≤ i.
+  // M[i][j] = Σ_{c ≥ i} L[c][i] (K L)[c][j] for j ≤ i, two j at a time.
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let j = 0; j <= i; j++) {
+    let j = 0;
+    for (; j + 1 <= i; j += 2) {
+      const r0 = j * n;
+      const r1 = r0 + n;
+      let s0 = 0;
+      let s1 = 0;
+      for (let c = i; c < n; c++) {
+        const v = lt[ri + c];
+        s0 += v * wt[r0 + c];
+        s1 += v * wt[r1 + c];
+      }
+      out[ri + j] = s0;
+      out[ri + j + 1] = s1;
+    }
+    if (j <= i) {
       const rj = j * n;
       let acc = 0;
       for (let c = i; c < n; c++) acc += lt[ri + c] * wt[rj + c];
