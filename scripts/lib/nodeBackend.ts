@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 /** A tfjs backend gradlens can run on in Node. */
 export type NodeBackend = 'wasm' | 'cpu';
@@ -29,7 +28,7 @@ export async function useNodeBackend(preferred: NodeBackend = 'wasm'): Promise<N
     try {
       if (!wasmPathsSet) {
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-        // Emscripten in Node wants plain paths; a file URL prefix also works for fetch-less loading.
+        // In Node, emscripten reads the binaries from this folder with fs (a plain path, not a URL).
         setWasmPaths(wasmDistDir());
         wasmPathsSet = true;
       }
@@ -43,9 +42,4 @@ export async function useNodeBackend(preferred: NodeBackend = 'wasm'): Promise<N
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   await tf.ready();
   return 'cpu';
-}
-
-/** The wasm dist folder as a file:// URL (for tools that want URLs). */
-export function wasmDistUrl(): string {
-  return pathToFileURL(wasmDistDir()).href;
 }
