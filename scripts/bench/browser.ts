@@ -12,6 +12,9 @@
  *
  *   npx tsx scripts/bench/browser.ts     (builds dist/ first when it is missing)
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseRun } from '../../src/core/format/runParser.ts';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { launchBrowser, startPreview } from '../../tests/e2e/harness.ts';
@@ -32,6 +35,9 @@ function statsFile(samples: number, layers: number, seed: number, modules?: stri
   const lines = [...syntheticStatsLines({ samples, layers, modules, setting: 'detailed', correctness: 'correct', seed })];
   return Buffer.from(lines.join('\n') + '\n');
 }
+
+/** tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`; functions sent to the page need it there too. */
+const KEEP_NAMES_SHIM = 'globalThis.__name = (fn) => fn;';
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -73,8 +79,17 @@ async function timeFirstChart(page: Page, url: string, name: string, bytes: Buff
     },
     { label: LABEL, ref: name },
   );
-  await page.getByLabel(LABEL, { exact: true }).setInputFiles({ name, mimeType: 'application/x-ndjson', buffer: bytes });
-  return page.evaluate(() => (window as unknown as { __firstChart: Promise<{ firstChart: number; longestFrame: number }> }).__firstChart);
+  // From a file on disk: a local browser reads it directly (a buffer would be sent base64
+  // over the protocol, ~1 MB/s). The file must outlive the read: the page reads it lazily.
+  const dir = mkdtempSync(join(tmpdir(), 'gradlens-bench-'));
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  try {
+    await page.getByLabel(LABEL, { exact: true }).setInputFiles(path);
+    return await page.evaluate(() => (window as unknown as { __firstChart: Promise<{ firstChart: number; longestFrame: number }> }).__firstChart);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** One hover: pointer enters a layer; time until the crosshair is in the DOM and laid out, and until the next frame. */
@@ -127,14 +142,17 @@ export async function benchBrowser(): Promise<void> {
   const browser = await launchBrowser();
   try {
     console.log('\n## Browser (headless Chromium, built app)');
-    const big = statsFile(500, 32, 17);
+    const big = statsFile(Number(process.env.BENCH_SAMPLES ?? 500), 32, 17);
     const name = 'bench_500x32.jsonl';
     const t = performance.now();
     parseRun(name, new Uint8Array(big.buffer, big.byteOffset, big.byteLength));
     const nodeMs = performance.now() - t;
 
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(KEEP_NAMES_SHIM);
     const page = await context.newPage();
+    page.on('crash', () => console.error('the page crashed'));
+    page.on('pageerror', (e) => console.error('page error:', e.message));
     const { firstChart, longestFrame } = await timeFirstChart(page, preview.url, name, big);
     const mb = big.byteLength / 1e6;
     console.log(`first chart, ${mb.toFixed(1)} MB file: ${ms(firstChart)} (${(mb / (firstChart / 1000)).toFixed(1)} MB/s)`);
@@ -143,6 +161,7 @@ export async function benchBrowser(): Promise<void> {
     await context.close();
 
     const hoverContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await hoverContext.addInitScript(KEEP_NAMES_SHIM);
     const hoverPage = await hoverContext.newPage();
     const names = Array.from({ length: 12 }, (_, i) => `hover_${String(i + 1).padStart(2, '0')}.jsonl`);
     await hoverPage.goto(`${preview.url}?${names.map((n) => `run=${n}`).join('&')}`);
