@@ -63,9 +63,30 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
         e[i] = scale * g;
         h -= f * g;
         z[row + l] = f - g;
-        // p = A·u / h over the leading i×i block, from its lower triangle.
+        // p = A·u / h over the leading i×i block, from its lower triangle, two rows at a
+        // time so each load of u[k] and each update of e[k] serves both.
         for (let j = 0; j < i; j++) e[j] = 0;
-        for (let j = 0; j < i; j++) {
+        let j = 0;
+        for (; j + 1 < i; j += 2) {
+          const r0 = j * n;
+          const r1 = r0 + n;
+          const u0 = z[row + j];
+          const u1 = z[row + j + 1];
+          let acc0 = 0;
+          let acc1 = 0;
+          for (let k = 0; k < j; k++) {
+            const a0 = z[r0 + k];
+            const a1 = z[r1 + k];
+            const uk = z[row + k];
+            acc0 += a0 * uk;
+            acc1 += a1 * uk;
+            e[k] += a0 * u0 + a1 * u1;
+          }
+          const a10 = z[r1 + j];
+          e[j] += acc0 + z[r0 + j] * u0 + a10 * u1;
+          e[j + 1] += acc1 + a10 * u0 + z[r1 + j + 1] * u1;
+        }
+        if (j < i) {
           const rj = j * n;
           const uj = z[row + j];
           let acc = 0;
@@ -83,12 +104,28 @@ function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64A
         }
         const hh = fsum / (h + h);
         for (let j = 0; j < i; j++) e[j] -= hh * z[row + j];
-        // A ← A − u qᵀ − q uᵀ on the lower triangle.
-        for (let j = 0; j < i; j++) {
-          const rj = j * n;
-          const fj = z[row + j];
-          const gj = e[j];
-          for (let k = 0; k <= j; k++) z[rj + k] -= fj * e[k] + gj * z[row + k];
+        // A ← A − u qᵀ − q uᵀ on the lower triangle, two rows at a time.
+        let r = 0;
+        for (; r + 1 < i; r += 2) {
+          const r0 = r * n;
+          const r1 = r0 + n;
+          const f0 = z[row + r];
+          const g0 = e[r];
+          const f1 = z[row + r + 1];
+          const g1 = e[r + 1];
+          for (let k = 0; k <= r; k++) {
+            const ek = e[k];
+            const uk = z[row + k];
+            z[r0 + k] -= f0 * ek + g0 * uk;
+            z[r1 + k] -= f1 * ek + g1 * uk;
+          }
+          z[r1 + r + 1] -= f1 * e[r + 1] + g1 * z[row + r + 1];
+        }
+        if (r < i) {
+          const rr = r * n;
+          const fr = z[row + r];
+          const gr = e[r];
+          for (let k = 0; k <= r; k++) z[rr + k] -= fr * e[k] + gr * z[row + k];
         }
       }
     } else {
@@ -125,7 +162,7 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): boolean {
       if (m !== l) {
         if (iter++ === MAX_QL_ITERATIONS) return false;
         let g = (d[l + 1] - d[l]) / (2 * e[l]);
-        let r = Math.hypot(g, 1);
+        let r = pythag(g, 1);
         g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
         let s = 1;
         let c = 1;
@@ -135,7 +172,7 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): boolean {
         for (i = m - 1; i >= l; i--) {
           const f = s * e[i];
           const b = c * e[i];
-          r = Math.hypot(f, g);
+          r = pythag(f, g);
           e[i + 1] = r;
           if (r === 0) {
             // Underflow: the matrix splits here; restart with the smaller block.
@@ -160,4 +197,17 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number): boolean {
     } while (m !== l);
   }
   return true;
+}
+
+/** √(a² + b²) without overflow or underflow; several times faster than Math.hypot in V8. */
+function pythag(a: number, b: number): number {
+  const x = a < 0 ? -a : a;
+  const y = b < 0 ? -b : b;
+  if (x > y) {
+    const t = y / x;
+    return x * Math.sqrt(1 + t * t);
+  }
+  if (y === 0) return 0;
+  const t = x / y;
+  return y * Math.sqrt(1 + t * t);
 }
