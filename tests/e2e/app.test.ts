@@ -215,4 +215,12 @@ describe('gradlens in the browser', () => {
     expect(await page.locator('[data-testid="run-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')))).toEqual([src]);
     expect(new URL(page.url()).searchParams.getAll('src')).toEqual([src]);
   });
+
+  it('opens the Compute live section on demand', async () => {
+    const { page, errors } = await freshPage('?run=');
+    await page.getByText('Compute live', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'compute-live');
+    expect(realErrors(errors)).toEqual([]);
+  });
 });
