@@ -4,8 +4,9 @@
  * text, exports, persistence across reloads, and the Problems panel. Screenshots of
  * each view go to test-output/e2e/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRun } from '../../src/core/format/runParser.ts';
@@ -222,5 +223,51 @@ describe('gradlens in the browser', () => {
     await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'compute-live');
     expect(realErrors(errors)).toEqual([]);
+  });
+
+  it('loads a release folder through the folder picker, reading each run’s metadata from its path', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gradlens-e2e-'));
+    const files = {
+      'grads_exp/cot_500/llama3_8b_it_new/grads_gsm8k_train_no_cot.jsonl': FAST.text,
+      'grads_exp/cot_500_wrong_answer_shuffle/llama3_8b_it_new/grads_gsm8k_train_with_cot_gpt4o.jsonl': SLOW.text,
+      'grads_exp/README.md': '# not statistics',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    try {
+      const { page } = await freshPage('?run=');
+      await page.getByLabel('Load a folder of statistics files').setInputFiles(join(root, 'grads_exp'));
+      await page.locator('[data-testid="run-item"]').nth(1).waitFor();
+      await waitForApp(page);
+      const items = page.locator('[data-testid="run-item"]');
+      expect(await items.count()).toBe(2);
+      const refs = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')));
+      expect(refs).toEqual(Object.keys(files).slice(0, 2));
+      const facts = await items.nth(1).locator('[data-fact]').allTextContents();
+      expect(facts).toEqual(['llama3_8b', 'instruct', 'gsm8k_train', 'Detailed CoT', 'irrelevant']);
+      await screenshot(page, 'run-list-folder');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('does not bring the demo back after the user removed it', async () => {
+    const { page } = await freshPage();
+    const before = await page.locator('[data-testid="run-item"]').count();
+    await page.getByRole('button', { name: /^Remove / }).first().click();
+    await waitForSaved(page);
+    await page.goto(preview.url);
+    await waitForApp(page);
+    expect(await page.locator('[data-testid="run-item"]').count()).toBe(before - 1);
+    for (let i = 0; i < before - 1; i++) await page.getByRole('button', { name: /^Remove / }).first().click();
+    await waitForSaved(page);
+    await page.goto(preview.url);
+    await waitForApp(page);
+    expect(await page.locator('[data-testid="run-item"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load the demo runs' }).click();
+    await waitForApp(page);
+    expect(await page.locator('[data-testid="run-item"]').count()).toBe(before);
   });
 });

@@ -5,34 +5,18 @@
  * mutated, so views re-derive only when a run really changes.
  */
 import { getContext, setContext } from 'svelte';
-import type { Run, SkippedLine } from '../../core/format/run.ts';
+import type { Run } from '../../core/format/run.ts';
 import { describeRun } from '../../core/format/runPath.ts';
 import type { DemoFile } from '../loading/demo.ts';
 import type { PathedFile } from '../loading/collectFiles.ts';
 import type { ParseService } from '../loading/parseClient.ts';
 import type { ParseProgress, ParseSource } from '../../workers/parseHandler.ts';
+import type { FileProblem, LoadJob } from './loadTypes.ts';
 import { insertionIndex } from './order.ts';
-import { nextRunColor } from './palette.ts';
+import { assignRunColors, nextRunColor } from './palette.ts';
 import type { RunStore } from './persist.ts';
 import { DEFAULT_VIEW, type RunEntry, type ViewSettings } from './types.ts';
 import { readUrlState, writeUrlState } from './urlState.ts';
-
-/** A file being read: where it is, and how far the worker got. */
-export interface LoadJob {
-  id: string;
-  file: string;
-  bytes: number;
-  totalBytes: number | null;
-  samples: number;
-  skipped: number;
-}
-
-/** What went wrong with one file: a fatal read error (no run) and/or skipped lines. */
-export interface FileProblem {
-  file: string;
-  fatal: { message: string; line: number | null } | null;
-  skipped: SkippedLine[];
-}
 
 /** What AppState is built from; tests pass an in-memory store and the handler itself. */
 export interface AppDeps {
@@ -264,13 +248,11 @@ export class AppState {
     await Promise.all(loads);
     const added = this.entries.filter((e) => !before.has(e.run.id));
     if (added.length < 2) return;
-    const used = this.entries.filter((e) => before.has(e.run.id)).map((e) => e.color);
-    const colors = new Map<string, string>();
-    for (const e of added) {
-      const color = nextRunColor(used);
-      used.push(color);
-      colors.set(e.run.id, color);
-    }
+    const fresh = assignRunColors(
+      this.entries.filter((e) => before.has(e.run.id)).map((e) => e.color),
+      added.length,
+    );
+    const colors = new Map(added.map((e, i) => [e.run.id, fresh[i]]));
     this.#setEntries(this.entries.map((e) => (colors.has(e.run.id) ? { ...e, color: colors.get(e.run.id)! } : e)));
   }
 

@@ -24,3 +24,18 @@ export function nextRunColor(used: readonly string[]): string {
   const free = RUN_PALETTE.find((c) => !taken.has(c));
   return free ?? RUN_PALETTE[used.length % RUN_PALETTE.length];
 }
+
+/**
+ * Colors for `count` new runs, in order, after those in `used`.
+ * Example: `assignRunColors(['#4e79a7'], 2)` → `['#f28e2b', '#59a14f']`.
+ */
+export function assignRunColors(used: readonly string[], count: number): string[] {
+  const taken = used.slice();
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const color = nextRunColor(taken);
+    taken.push(color);
+    out.push(color);
+  }
+  return out;
+}

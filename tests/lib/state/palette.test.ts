@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRunColor, RUN_PALETTE } from '../../../src/lib/state/palette.ts';
+import { assignRunColors, nextRunColor, RUN_PALETTE } from '../../../src/lib/state/palette.ts';
 
 describe('run palette', () => {
   it('gives the first color to the first run', () => {
@@ -22,5 +22,18 @@ describe('run palette', () => {
 
   it('holds only colors a color input accepts (#rrggbb)', () => {
     for (const c of RUN_PALETTE) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+  });
+});
+
+describe('assigning colors to a batch of runs', () => {
+  it('gives each new run the next free color, in order', () => {
+    expect(assignRunColors([RUN_PALETTE[1]], 3)).toEqual([RUN_PALETTE[0], RUN_PALETTE[2], RUN_PALETTE[3]]);
+  });
+
+  it('gives nothing for no runs and leaves its input unchanged', () => {
+    const used = [RUN_PALETTE[0]];
+    expect(assignRunColors(used, 0)).toEqual([]);
+    assignRunColors(used, 4);
+    expect(used).toEqual([RUN_PALETTE[0]]);
   });
 });
