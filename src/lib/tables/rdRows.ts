@@ -21,6 +21,8 @@ export interface RdDisplayRow {
 
 /** One pair's summary line: what differs, and for correct/irrelevant pairs the identical-response count. */
 export interface RdPairSummary {
+  referenceId: string;
+  otherId: string;
   referenceLabel: string;
   otherLabel: string;
   differsIn: PairAttribute;
@@ -47,6 +49,8 @@ export function rdTableData(entries: readonly RunEntry[], stat: StatName): RdTab
     const ref = byRun.get(pair.reference) as RunEntry;
     const other = byRun.get(pair.other) as RunEntry;
     const summary: RdPairSummary = {
+      referenceId: ref.run.id,
+      otherId: other.run.id,
       referenceLabel: ref.label,
       otherLabel: other.label,
       differsIn: pair.differsIn,
@@ -79,4 +83,40 @@ export function rdTableData(entries: readonly RunEntry[], stat: StatName): RdTab
 /** People's words for what a pair differs in. */
 export function differsInText(attr: PairAttribute): string {
   return attr === 'correctness' ? 'correct vs irrelevant' : attr === 'setting' ? 'CoT setting' : 'base vs instruct';
+}
+
+/** One pair with its modules side by side, as the study's tables put them. */
+export interface RdPairRow {
+  key: string;
+  otherLabel: string;
+  referenceLabel: string;
+  differsIn: PairAttribute;
+  identical: number | null;
+  samples: number;
+  /** Rows by module key. */
+  rows: Map<string, RdDisplayRow>;
+}
+
+/** The rows of `data` grouped by pair, in pair order. */
+export function groupByPair(data: RdTableData): RdPairRow[] {
+  const out = new Map<string, RdPairRow>();
+  for (const r of data.rows) {
+    const key = JSON.stringify([r.referenceId, r.otherId]);
+    let p = out.get(key);
+    if (!p) {
+      const summary = data.pairs.find((x) => x.referenceId === r.referenceId && x.otherId === r.otherId);
+      p = {
+        key,
+        otherLabel: r.otherLabel,
+        referenceLabel: r.referenceLabel,
+        differsIn: r.row.differsIn,
+        identical: r.row.identical,
+        samples: summary?.samples ?? 0,
+        rows: new Map(),
+      };
+      out.set(key, p);
+    }
+    p.rows.set(r.row.module, r);
+  }
+  return [...out.values()];
 }
