@@ -48,3 +48,17 @@ describe('DrillDown', () => {
     expect(Number(getAllByTestId('sample-item')[0].getAttribute('data-sample'))).toBe(highest[0]);
   });
 });
+
+describe('DrillDown when the statistic changes', () => {
+  it('closes a picked sample whose run lacks the new statistic instead of failing', async () => {
+    const other = makeRun({ id: 'o', samples: 3, layers: 5, stats: ['S_sum', 'S_max'] });
+    const noMax = makeRun({ id: 'n', samples: 3, layers: 5, stats: ['S_sum'] });
+    const entries = [makeEntry(noMax), makeEntry(other)];
+    const { getAllByTestId, findByTestId, queryByTestId, rerender } = render(DrillDown, { entries, stat: 'S_sum', kind: 'linear', layer: 1 });
+    await fireEvent.click(getAllByTestId('sample-item').find((b) => b.getAttribute('data-run') === 'n') as Element);
+    await findByTestId('sample-view');
+    await rerender({ entries, stat: 'S_max', kind: 'linear', layer: 1 });
+    expect(queryByTestId('sample-view')).toBeNull();
+    expect(getAllByTestId('sample-item').every((b) => b.getAttribute('data-run') === 'o')).toBe(true);
+  });
+});
