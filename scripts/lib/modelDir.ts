@@ -53,7 +53,7 @@ export interface ModelMetrics {
   corpus: string;
   command: string;
   /** Set by scripts/evalInstruct.ts. */
-  accuracy?: { correct: number; total: number; exact_match: number; problems: string; command: string; wall_time_s: number };
+  accuracy?: { correct: number; total: number; exact_match: number; problems: string; command: string; wall_time_s: number; answer_only?: number };
 }
 
 /** Held-out loss as the card prints it (4 decimals); tests compare the card and metrics.json through it. */
@@ -100,6 +100,7 @@ export function renderModelCard(m: ModelMetrics, special: Record<string, number>
     '',
     '## Training',
     '',
+    ...(instruct ? ['- Starts from the shipped `base` model (data/models/base; its card describes the pre-training) and continues with a fresh AdamW state.'] : []),
     `- Corpus: ${m.corpus}`,
     `- ${m.steps} steps of AdamW (β 0.9/0.95, weight decay 0.05 on matrices, gradient clipping at 1), batch ${m.batch_size} × ≤ ${m.seq_len} tokens, peak learning rate ${m.peak_lr} with linear warmup and cosine decay to 10%; seed ${m.seed}.`,
     `- ${m.tokens_seen.toLocaleString('en-US')} ${instruct ? 'response ' : ''}tokens with loss seen.`,
@@ -127,6 +128,7 @@ export function renderModelCard(m: ModelMetrics, special: Record<string, number>
       '## Exact-match accuracy',
       '',
       `${(100 * a.exact_match).toFixed(1)}% (${a.correct} of ${a.total}) on ${a.problems}: greedy decoding in the chat template, the last number of the answer compared with the problem's answer. Measured by \`${a.command}\` in ${fmtTime(a.wall_time_s)}.`,
+      ...(a.answer_only === undefined ? [] : ['', `${a.answer_only} of ${a.total} answers were answer-only ("The answer is N.", the None style); the rest showed steps. Every answer is in \`eval_answers.jsonl\`.`]),
       '',
     );
   } else if (instruct) {
