@@ -275,6 +275,8 @@ export class AppState {
   #write(task: () => Promise<void>): void {
     this.pendingWrites++;
     this.#writes = this.#writes
+      // Storing clones the run on this thread; a task boundary first lets the new chart paint.
+      .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
       .then(task)
       .catch((error: unknown) => {
         this.storageError = `Could not save: ${error instanceof Error ? error.message : String(error)}`;
