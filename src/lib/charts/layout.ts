@@ -2,6 +2,7 @@
  * Panel layout of a small-multiples figure: how many columns fit the width, and where
  * each panel sits. Pure arithmetic so the views and tests agree on positions.
  */
+import { scaleLinear } from 'd3-scale';
 
 /** Position and size of one panel, in pixels from the figure's top-left corner. */
 export interface PanelBox {
@@ -44,4 +45,15 @@ export function layerX(layer: number, layerCount: number, innerWidth: number): n
 export function fitText(text: string, widthPx: number, pxPerChar = 7): string {
   const max = Math.max(1, Math.floor(widthPx / pxPerChar));
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Integer layer indices to label on an x axis `innerWidth` px wide, about one per 45 px,
+ * as d3's linear ticks choose them. Example: 42 layers in 400 px → [0, 5, 10, …, 40].
+ */
+export function layerTicks(layerCount: number, innerWidth: number): number[] {
+  return scaleLinear()
+    .domain([0, Math.max(0, layerCount - 1)])
+    .ticks(Math.min(layerCount, Math.max(2, Math.floor(innerWidth / 45))))
+    .filter((t) => Number.isInteger(t));
 }
