@@ -38,6 +38,9 @@ export interface RunParserOptions {
   name?: string;
 }
 
+/** At most this many skipped lines are listed one by one; the rest are counted in one closing entry. */
+export const MAX_LISTED_SKIPS = 1000;
+
 const enum Kind {
   Unknown,
   Lines,
@@ -67,6 +70,8 @@ function isSpace(byte: number): boolean {
 export class RunParser {
   private readonly sink = new RecordSink();
   private readonly skipped: SkippedLine[] = [];
+  private skippedCount = 0;
+  private unlisted: { first: number; count: number; allNoMatrix: boolean } | null = null;
   private readonly decoder = new TextDecoder('utf-8');
   private head: Uint8Array | null = new Uint8Array(0);
   private gunzip: Gunzip | null = null;
@@ -89,7 +94,7 @@ export class RunParser {
 
   /** Samples kept, lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
-    return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skipped.length };
+    return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skippedCount };
   }
 
   /** Feeds the next chunk of the file; chunk boundaries may fall anywhere. Throws only when called after finish(). */
@@ -176,7 +181,17 @@ export class RunParser {
   }
 
   private skip(line: number, reason: string): void {
-    this.skipped.push({ line, reason });
+    this.skippedCount++;
+    if (this.skipped.length < MAX_LISTED_SKIPS) {
+      this.skipped.push({ line, reason });
+      return;
+    }
+    const noMatrix = reason.startsWith('no gradient matrix');
+    if (this.unlisted === null) this.unlisted = { first: line, count: 1, allNoMatrix: noMatrix };
+    else {
+      this.unlisted.count++;
+      this.unlisted.allNoMatrix &&= noMatrix;
+    }
   }
 
   private readonly onLine = (bytes: Uint8Array, line: number, terminated: boolean): void => {
@@ -239,6 +254,10 @@ export class RunParser {
       this.skip(this.lastLine + 1, `gzip data is damaged or cut short here (${this.gzipFailure}); the rest of the file was not read`);
     }
     if (samples === 0) throw this.noRecordError();
+    if (this.unlisted !== null) {
+      const { first, count } = this.unlisted;
+      this.skipped.push({ line: first, reason: `${count} more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` });
+    }
     const columns = this.sink.columns.finish();
     this.run = {
       id: this.options.id ?? hashId(`${this.file}\u0000${this.rawBytes}`),
@@ -264,8 +283,8 @@ export class RunParser {
     }
     const first = this.skipped[0];
     const unit = this.kind === Kind.Array ? 'record' : 'line';
-    const count = this.skipped.length;
-    const allNoMatrix = this.skipped.every((s) => s.reason.startsWith('no gradient matrix'));
+    const count = this.skippedCount;
+    const allNoMatrix = this.skipped.every((s) => s.reason.startsWith('no gradient matrix')) && (this.unlisted?.allNoMatrix ?? true);
     const hint = allNoMatrix ? ' — no record has a per-layer gradient matrix; is this a dataset rather than a statistics file?' : '';
     return new RunReadError(
       `${this.file}: holds no usable record (${count} ${unit}${count === 1 ? '' : 's'} skipped; ${unit} ${first.line}: ${first.reason})${hint}`,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/format/run.ts';
-import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
+import { MAX_LISTED_SKIPS, parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -248,6 +248,22 @@ describe('RunParser fatal cases', () => {
       expect((e as RunReadError).line).toBe(2);
       expect((e as Error).message).toMatch(/line 2: invalid JSON at column 2/);
     }
+  });
+
+  it('lists the first MAX_LISTED_SKIPS skipped lines and sums up the rest in one entry', () => {
+    const bad = Array.from({ length: MAX_LISTED_SKIPS + 5 }, () => '{bad').join('\n');
+    const parser = new RunParser('many.jsonl');
+    parser.push(enc(`${line(0)}\n${bad}\n${line(1)}\n`));
+    expect(parser.progress.skipped).toBe(MAX_LISTED_SKIPS + 5);
+    const run = parser.finish();
+    expect(run.sampleCount).toBe(2);
+    expect(run.skipped).toHaveLength(MAX_LISTED_SKIPS + 1);
+    expect(run.skipped[MAX_LISTED_SKIPS]).toEqual({ line: MAX_LISTED_SKIPS + 2, reason: `5 more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` });
+  });
+
+  it('counts every skipped line in the error when none is usable', () => {
+    const bad = Array.from({ length: MAX_LISTED_SKIPS + 5 }, () => '7').join('\n');
+    expect(() => parseRun('many.jsonl', enc(bad))).toThrow(`many.jsonl: holds no usable record (${MAX_LISTED_SKIPS + 5} lines skipped; line 1: not an object)`);
   });
 
   it('returns the same run from a second finish() and refuses pushes after it', () => {
