@@ -1,6 +1,7 @@
 /**
  * `npm run train -- --stage base|instruct [--config tiny|small] [--steps N] [--seed S]
- *   [--out DIR] [--init DIR] [--resume] [--backend wasm|cpu]`
+ *   [--out DIR] [--init DIR] [--resume] [--backend wasm|cpu] [--batch-size B] [--seq-len T]
+ *   [--lr X] [--checkpoint-every N] [--stop-after N]`
  *
  * Trains the Llama-style model with tfjs in Node on the corpus the project generates:
  * - base: plain-text pre-training on packed windows of generated documents;
@@ -52,6 +53,9 @@ interface Args {
   batchSize: number;
   seqLen: number;
   lr: number;
+  checkpointEvery: number;
+  /** Stop this session after so many steps (as if interrupted), leaving the checkpoint; 0 = run to the end. */
+  stopAfter: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -83,6 +87,8 @@ function parseArgs(argv: string[]): Args {
     batchSize: Math.round(num('--batch-size', d.batchSize)),
     seqLen: Math.round(num('--seq-len', d.seqLen)),
     lr: num('--lr', d.peakLr),
+    checkpointEvery: Math.round(num('--checkpoint-every', CHECKPOINT_EVERY)),
+    stopAfter: argv.includes('--stop-after') ? Math.round(num('--stop-after', 1)) : 0,
   };
 }
 
@@ -191,8 +197,12 @@ async function main(): Promise<void> {
     await appendFile(logPath, `${JSON.stringify(entry)}\n`);
     const smoothed = recent.reduce((a, b) => a + b, 0) / recent.length;
     process.stderr.write(progressLine(done, args.steps, smoothed, lr, session / (done - startStep)));
-    if (done % CHECKPOINT_EVERY === 0 || done === args.steps) {
+    if (done % (args.checkpointEvery ?? CHECKPOINT_EVERY) === 0 || done === args.steps) {
       await saveCheckpoint(ckptDir, model, adam, { ...state, step: done, elapsedSeconds: elapsed });
+    }
+    if (cli.stopAfter > 0 && done - startStep >= cli.stopAfter && done < args.steps) {
+      process.stderr.write(`\nstopped after ${cli.stopAfter} steps (--stop-after); continue with --resume\n`);
+      return;
     }
   }
   process.stderr.write('\n');
