@@ -93,8 +93,9 @@ export function makeYScale(
 
 /**
  * Tick values for a y scale: d3's own ticks on linear; on log, powers of ten when the
- * domain spans two decades or more, else d3's log ticks thinned to about `count`; on
+ * domain spans two decades or more, else the log ticks d3 would label; on
  * symlog, zero and the powers of ten inside the domain (d3's linear ticks when fewer than 3).
+ * Examples: log [0.001, 10] → [0.001, 0.01, 0.1, 1, 10]; log [2, 50], count 4 → [2, 3, 10, 20, 30].
  */
 export function yTicks(scale: YScale, kind: YScaleKind, count = 5): number[] {
   const [a, b] = scale.domain() as [number, number];
@@ -103,7 +104,13 @@ export function yTicks(scale: YScale, kind: YScaleKind, count = 5): number[] {
   if (kind === 'log') {
     const powers = decadesIn(lo, hi);
     if (powers.length >= 2) return thin(powers, count);
-    return thin((scale as ScaleLogarithmic<number, number>).ticks(count), count);
+    // d3's log tickFormat blanks the ticks it would not label; keep the labelled ones.
+    const log = scale as ScaleLogarithmic<number, number>;
+    const labelled = log.tickFormat(count);
+    return thin(
+      log.ticks(count).filter((t) => labelled(t) !== ''),
+      count + 1,
+    );
   }
   if (kind === 'symlog') {
     const ticks: number[] = [];

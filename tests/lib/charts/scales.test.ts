@@ -75,3 +75,9 @@ describe('yTicks on a symlog scale near zero', () => {
     for (let i = 1; i < px.length; i++) expect(px[i] - px[i - 1]).toBeGreaterThanOrEqual(14);
   });
 });
+
+describe('yTicks on a log scale within two decades', () => {
+  it('keeps the ticks d3’s log tickFormat labels', () => {
+    expect(yTicks(makeYScale('log', [2, 50], [100, 0]), 'log', 4)).toEqual([2, 3, 10, 20, 30]);
+  });
+});
