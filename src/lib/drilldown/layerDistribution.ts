@@ -10,6 +10,8 @@ import { UnknownSelectionError } from '../../core/stats/statValues.ts';
 import type { RunEntry } from '../state/types.ts';
 import { yExtent } from '../charts/scales.ts';
 import type { YScaleKind } from '../state/types.ts';
+import { moduleColor, moduleLabel } from '../moduleColors.ts';
+import type { RunCurves } from '../views/curveData.ts';
 
 /** One sample in a highest/lowest list. */
 export interface SamplePick {
@@ -62,6 +64,44 @@ export function layerDistributions(
 export function distributionDomain(list: readonly RunLayerDistribution[], kind: YScaleKind): [number, number] {
   return yExtent(
     list.map((d) => d.layer.values),
+    kind === 'log' ? 'log' : 'linear',
+  ).domain;
+}
+
+/** One module's spread at a layer, from the core's curve bands. */
+export interface ModuleSpread {
+  key: string;
+  label: string;
+  color: string;
+  p5: number;
+  p25: number;
+  median: number;
+  p75: number;
+  p95: number;
+  mean: number;
+}
+
+/** Every module's percentiles and mean at `layer` from a run's curves (no recomputation). */
+export function moduleSpreads(rc: RunCurves, layer: number): ModuleSpread[] {
+  return rc.modules
+    .filter((m) => layer < m.curve.layerCount)
+    .map(({ module, curve }) => ({
+      key: module,
+      label: moduleLabel(module),
+      color: moduleColor(module),
+      p5: curve.p5[layer],
+      p25: curve.p25[layer],
+      median: curve.median[layer],
+      p75: curve.p75[layer],
+      p95: curve.p95[layer],
+      mean: curve.mean[layer],
+    }));
+}
+
+/** One x domain for the spreads of every run: p5 to p95 over all modules. */
+export function spreadDomain(spreads: readonly ModuleSpread[][], kind: YScaleKind): [number, number] {
+  return yExtent(
+    spreads.map((list) => list.flatMap((s) => [s.p5, s.p95])),
     kind === 'log' ? 'log' : 'linear',
   ).domain;
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { extremeSamples, layerSamples } from '../../../src/core/stats/computeCurve.ts';
 import DrillDown from '../../../src/lib/drilldown/DrillDown.svelte';
 import { makeEntry, makeRun } from '../makeRun.ts';
+import { runCurves } from '../../../src/lib/views/curveData.ts';
+import { formatValue } from '../../../src/lib/format.ts';
 
 const run = makeRun({
   id: 'r',
@@ -60,5 +62,19 @@ describe('DrillDown when the statistic changes', () => {
     await rerender({ entries, stat: 'S_max', kind: 'linear', layer: 1 });
     expect(queryByTestId('sample-view')).toBeNull();
     expect(getAllByTestId('sample-item').every((b) => b.getAttribute('data-run') === 'o')).toBe(true);
+  });
+});
+
+describe('DrillDown spreads', () => {
+  it('shows every module’s p5–p95 spread at the layer from the core’s curve bands', () => {
+    const entries = [makeEntry(run)];
+    const curves = runCurves(entries, 'S_sum');
+    const { getAllByTestId } = render(DrillDown, { entries, stat: 'S_sum', kind: 'linear', layer: 2, curves });
+    expect(getAllByTestId('boxplots').length).toBe(1);
+    const boxes = getAllByTestId('box');
+    expect(boxes.map((b) => b.getAttribute('data-module'))).toEqual(run.modules);
+    const k = curves[0].modules[1].curve;
+    expect(boxes[1].querySelector('title')?.textContent).toContain(`median ${formatValue(k.median[2])}`);
+    expect(boxes[1].querySelector('title')?.textContent).toContain(`p95 ${formatValue(k.p95[2])}`);
   });
 });
