@@ -10,7 +10,7 @@ import { UnknownSelectionError } from '../../core/stats/statValues.ts';
 import type { RunEntry } from '../state/types.ts';
 import { yExtent } from '../charts/scales.ts';
 import type { YScaleKind } from '../state/types.ts';
-import { moduleColor, moduleLabel } from '../moduleColors.ts';
+import { moduleColor, moduleLabel, moduleLeaf } from '../moduleColors.ts';
 import type { RunCurves } from '../views/curveData.ts';
 
 /** One sample in a highest/lowest list. */
@@ -87,7 +87,7 @@ export function moduleSpreads(rc: RunCurves, layer: number): ModuleSpread[] {
     .filter((m) => layer < m.curve.layerCount)
     .map(({ module, curve }) => ({
       key: module,
-      label: moduleLabel(module),
+      label: moduleLabel(module) === module ? moduleLeaf(module) : moduleLabel(module),
       color: moduleColor(module),
       p5: curve.p5[layer],
       p25: curve.p25[layer],
