@@ -12,14 +12,14 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadModelDir } from './lib/modelDir';
 import { useNodeBackend } from './lib/nodeBackend';
-import type { Problem } from '../src/core/data/problem';
+import { generateProblems, toDatasetRecords } from '../src/core/data/index';
 import { toJsonlLine } from '../src/core/format/jsonl';
-import { computeRecords, type ComputeInput } from '../src/core/model/computeRecords';
-import { experimentPlan, type CotSetting } from '../src/core/model/experimentPlan';
+import { computeRecords } from '../src/core/model/computeRecords';
+import { experimentPlan } from '../src/core/model/experimentPlan';
 import { disposeParams } from '../src/core/model/params';
-import { builtinProblems, HELDOUT_SEED } from '../src/core/model/trainCorpus';
+import { HELDOUT_SEED } from '../src/core/model/trainCorpus';
 
-/** Demo problems come from their own seed, outside the training range. */
+/** Demo problems (built-in generateProblems / toDatasetRecords, as the app's experiment) come from their own seed, outside the training range. */
 const DEMO_SEED = HELDOUT_SEED + 2;
 const MODEL_STEM = 'gradlens_tiny';
 
@@ -28,28 +28,12 @@ function arg(flag: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/**
- * The dataset records of a setting: each problem with its own response, or (irrelevant)
- * with the response of the next problem whose response differs, as the study's
- * wrong_answer_shuffle pairs instructions with other samples' responses.
- */
-function datasetRecords(problems: readonly Problem[], setting: CotSetting, irrelevant: boolean): ComputeInput[] {
-  return problems.map((p, i) => {
-    if (!irrelevant) return { instruction: p.instruction, input: '', output: p.responses[setting] };
-    for (let k = 1; k < problems.length; k++) {
-      const other = problems[(i + k) % problems.length].responses[setting];
-      if (other !== p.responses[setting]) return { instruction: p.instruction, input: '', output: other };
-    }
-    throw new Error('every problem has the same response: cannot build irrelevant pairs');
-  });
-}
-
 async function main(): Promise<void> {
   const n = Number(arg('--n', '24'));
   const out = arg('--out', join('data', 'demo'));
   const models = arg('--models', join('data', 'models'));
   const backend = await useNodeBackend('wasm');
-  const problems = builtinProblems(n, DEMO_SEED);
+  const problems = generateProblems('arithmetic', n, DEMO_SEED);
   const only = arg('--only', '');
   const dirs = only ? [only] : ['base', 'instruct'];
   // Both models: the whole folder is replaced. One model (--only): only its runs are.
@@ -61,7 +45,7 @@ async function main(): Promise<void> {
     for (const run of runs) await rm(join(out, dirname(run.path)), { recursive: true, force: true });
     for (const run of runs) {
       const lines: string[] = [];
-      for await (const record of computeRecords(model, datasetRecords(problems, run.setting, run.irrelevant))) lines.push(toJsonlLine(record));
+      for await (const record of computeRecords(model, toDatasetRecords(problems, run.setting, run.irrelevant, DEMO_SEED))) lines.push(toJsonlLine(record));
       const path = join(out, run.path);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, `${lines.join('\n')}\n`);
