@@ -1,6 +1,6 @@
 /**
- * Run colors: a fixed qualitative palette (Tableau 10), so the same runs get the same
- * colors on every machine. Module colors (Q red, K green, …) belong to the views.
+ * Run colors: a fixed qualitative palette (Tableau 10 plus two darker hues, so the
+ * study's 12-run layouts need no repeats), the same colors on every machine. Module colors (Q red, K green, …) belong to the views.
  */
 export const RUN_PALETTE = [
   '#4e79a7',
@@ -13,6 +13,8 @@ export const RUN_PALETTE = [
   '#ff9da7',
   '#9c755f',
   '#bab0ac',
+  '#2f4b7c',
+  '#8a6d1c',
 ] as const;
 
 /**
