@@ -1,11 +1,12 @@
 /**
- * Writes the interim demo statistics the app opens with (data/demo/**): a tiny
- * synthetic 16-layer model, three settings (None / Simplified / Detailed CoT) for
- * correct and for irrelevant responses, 40 samples each, seeded so the output is the
- * same on every machine. `scripts/makeDemo.ts` replaces these with statistics of
- * trained models once it exists.
+ * Writes synthetic statistics files in the release layout: a tiny synthetic 16-layer
+ * model, three settings (None / Simplified / Detailed CoT) for correct and for
+ * irrelevant responses, 40 samples each, seeded so the output is the same on every
+ * machine. A no-model fallback for trying the views; the app's demo (data/demo) comes
+ * from the shipped models through `scripts/makeDemo.ts`, so the folder is required
+ * here rather than defaulting to data/demo (which would mix the two).
  *
- *   npx tsx scripts/makeSyntheticDemo.ts [outDir=data/demo]
+ *   npx tsx scripts/makeSyntheticDemo.ts OUT_DIR
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +28,7 @@ const CORRECTNESS = [
 ] as const;
 
 /** Writes every demo file below `outDir`; returns the paths written. */
-export function makeSyntheticDemo(outDir = 'data/demo'): string[] {
+export function makeSyntheticDemo(outDir: string): string[] {
   const written: string[] = [];
   CORRECTNESS.forEach(([task, correctness], c) => {
     SETTINGS.forEach(([suffix, setting], s) => {
@@ -42,5 +43,10 @@ export function makeSyntheticDemo(outDir = 'data/demo'): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const path of makeSyntheticDemo(process.argv[2])) console.log(path);
+  const outDir = process.argv[2];
+  if (!outDir) {
+    console.error('usage: npx tsx scripts/makeSyntheticDemo.ts OUT_DIR');
+    process.exit(2);
+  }
+  for (const path of makeSyntheticDemo(outDir)) console.log(path);
 }
