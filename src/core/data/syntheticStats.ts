@@ -7,6 +7,7 @@
  * responses differ clearly from correct ones only for detailed CoT.
  */
 import { formatPythonFloat, toPythonString } from '../format/jsonl.ts';
+import { mulberry32 } from './mulberry32.ts';
 
 /** What to generate; `nanRate` is the chance per sample that one matrix's norms are NaN (an SVD failure). */
 export interface SyntheticStatsOptions {
@@ -23,18 +24,8 @@ export interface SyntheticStatsOptions {
 /** The default modules: the study's Q, K, V, O projections. */
 export const SYNTHETIC_MODULES: readonly string[] = ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj'];
 
-/** mulberry32: small, fast, seedable; uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
+/** A standard normal draw (Box-Muller). */
 function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
@@ -101,7 +92,7 @@ export function* syntheticStatsLines(opts: SyntheticStatsOptions): Generator<str
   const irrelevant = correctness === 'irrelevant' ? IRRELEVANT[setting] : null;
   // Mean S_sum per (module, layer): fixed by setting, correctness and sizes, not by seed.
   const means = modules.map((module) => {
-    const shapeRand = rng(hashText(`${module}/${layers}`));
+    const shapeRand = mulberry32(hashText(`${module}/${layers}`));
     const last = module.slice(module.lastIndexOf('.') + 1);
     const scale = MODULE_SCALE[last] ?? 1;
     return Array.from({ length: layers }, (_, layer) => {
@@ -116,7 +107,7 @@ export function* syntheticStatsLines(opts: SyntheticStatsOptions): Generator<str
   for (let layer = 0; layer < layers; layer++) {
     for (let m = 0; m < modules.length; m++) keys.push({ m, layer, key: toPythonString(`model.layers.${layer}.${modules[m]}.weight`) });
   }
-  const rand = rng(seed ^ 0x9e3779b9);
+  const rand = mulberry32(seed ^ 0x9e3779b9);
   const f = formatPythonFloat;
   for (let s = 0; s < samples; s++) {
     const instruction = `${sentence(rand, 45 + Math.floor(rand() * 40))}?`;

@@ -3,6 +3,7 @@
  * the follow-up study, arXiv 2504.10766): nuclear norm, largest and smallest singular
  * value, and the effective rank.
  */
+import { effectiveRank } from '../linalg/effectiveRank.ts';
 
 /** The per-matrix statistics `S_list` yields. */
 export interface SingularValueStats {
@@ -12,33 +13,8 @@ export interface SingularValueStats {
   effective_rank: number;
 }
 
-/**
- * Effective rank exp(-Σ p_i ln p_i) with p_i = σ_i / Σσ, taking 0·ln 0 = 0.
- * Empty list → NaN. Any NaN, negative or infinite σ → NaN (no distribution).
- * All σ zero (Σσ = 0, a zero gradient) → 0: the zero matrix has rank 0, and 0 keeps
- * the sample in curves instead of dropping it as a NaN row.
- * Example: [1, 1] → 2; [3, 1] → exp(-(0.75 ln 0.75 + 0.25 ln 0.25)) ≈ 1.7548.
- */
-export function effectiveRank(sigma: ArrayLike<number>): number {
-  const n = sigma.length;
-  if (n === 0) return NaN;
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const s = sigma[i];
-    if (!(s >= 0) || s === Infinity) return NaN;
-    if (s > max) max = s;
-  }
-  if (max === 0) return 0;
-  // Scaled by the largest value so that a sum of huge values cannot overflow.
-  let total = 0;
-  for (let i = 0; i < n; i++) total += sigma[i] / max;
-  let entropy = 0;
-  for (let i = 0; i < n; i++) {
-    const p = sigma[i] / max / total;
-    if (p > 0) entropy -= p * Math.log(p);
-  }
-  return Math.exp(entropy);
-}
+/** Effective rank lives with the linear algebra; re-exported for readers of `S_list`. */
+export { effectiveRank };
 
 /**
  * S_sum, S_max, S_min and effective rank from a list of singular values given in any

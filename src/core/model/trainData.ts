@@ -8,17 +8,8 @@ import type { Batch } from './train';
 import { encodeSample, type TemplateKind, type TextRecord } from './template';
 import type { ByteTokenizer } from './tokenizer';
 
-/** A seeded uniform generator on [0, 1) (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator on [0, 1): the one the built-in datasets use. */
+export { mulberry32 } from '../data/mulberry32.ts';
 
 /** A seed for (run seed, step): batches depend on nothing else, so a resumed run sees the same data order. */
 export function stepSeed(seed: number, step: number): number {

@@ -37,7 +37,7 @@ describe('matrixStats against numpy (tests/fixtures/linalg)', () => {
 });
 
 describe('matrixStats edge cases', () => {
-  it('returns NaN for M_*, S_max, S_min and 0 for the sums of an empty matrix', () => {
+  it('returns NaN for M_*, S_max, S_min and effective rank (no spectrum) and 0 for the sums of an empty matrix', () => {
     const got = matrixStats(new Float64Array(0), 0, 4);
     expect(got.M_mean).toBeNaN();
     expect(got.M_max).toBeNaN();
@@ -46,7 +46,7 @@ describe('matrixStats edge cases', () => {
     expect(got.S_min).toBeNaN();
     expect(got.frobenius_norm).toBe(0);
     expect(got.S_sum).toBe(0);
-    expect(got.effective_rank).toBe(0);
+    expect(got.effective_rank).toBeNaN();
   });
 
   it('gives all zeros (effective rank 0) for a zero matrix', () => {
