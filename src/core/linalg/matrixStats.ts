@@ -25,8 +25,8 @@ export interface MatrixStats {
  * come from `g`. S_min is the smallest of the min(rows, cols) singular values, so it is
  * 0 for rank-deficient matrices (numpy prints noise of 1e-13…1e-10 there).
  * NaN/±Infinity anywhere in `g` (or in the factors) makes the affected fields NaN, as
- * PyTorch would write them; an empty matrix gives NaN for M_*, S_max, S_min and 0 for
- * frobenius_norm, S_sum and effective_rank. Inputs are not modified.
+ * PyTorch would write them; an empty matrix gives NaN for M_*, S_max, S_min and
+ * effective_rank (no spectrum) and 0 for frobenius_norm and S_sum. Inputs are not modified.
  */
 export function matrixStats(
   g: DenseMatrix,
