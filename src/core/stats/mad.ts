@@ -18,18 +18,21 @@ const REFERENCE_SPLITS: ReadonlyMap<number, Splits> = new Map<number, Splits>([
  * The split points for a curve of `layerCount` layers. The study's counts use its own
  * splits (26 → [7, 20], 28 → [7, 21], 32 → [10, 20], 42 → [12, 30]). Any other count
  * L ≥ 3 uses quarters: a = round(L/4), b = round(3L/4) (which reproduces 26 and 28),
- * clamped so that each part holds at least one layer (1 ≤ a < b ≤ L - 1).
+ * clamped so that each part holds at least m layers, m = 2 when L ≥ 6 (so every part
+ * has an adjacent difference and a finite MAD; small live models have 4–8 layers) and
+ * m = 1 below that.
  * L < 3 cannot hold three parts: [min(1, L), L] (early = layer 0, middle = layer 1 when
  * L = 2, late empty), whose part MADs are all NaN.
- * Examples: 12 → [3, 9]; 3 → [1, 2]; 2 → [1, 2]; 0 → [0, 0].
+ * Examples: 12 → [3, 9]; 6 → [2, 4]; 3 → [1, 2]; 2 → [1, 2]; 0 → [0, 0].
  */
 export function defaultSplits(layerCount: number): [number, number] {
   const L = layerCount;
   const ref = REFERENCE_SPLITS.get(L);
   if (ref) return [ref[0], ref[1]];
   if (L < 3) return [Math.min(1, Math.max(0, L)), Math.max(0, L)];
-  const a = Math.min(Math.max(Math.round(L / 4), 1), L - 2);
-  const b = Math.min(Math.max(Math.round((3 * L) / 4), a + 1), L - 1);
+  const m = L >= 6 ? 2 : 1;
+  const a = Math.min(Math.max(Math.round(L / 4), m), L - 2 * m);
+  const b = Math.min(Math.max(Math.round((3 * L) / 4), a + m), L - m);
   return [a, b];
 }
 

@@ -17,8 +17,10 @@ describe('defaultSplits', () => {
     // Quarters elsewhere: round(L/4), round(3L/4).
     { layers: 12, expected: [3, 9] },
     { layers: 16, expected: [4, 12] },
-    { layers: 6, expected: [2, 5] },
+    // At least two layers per part from six layers on, so every part has a MAD.
+    { layers: 6, expected: [2, 4] },
     { layers: 7, expected: [2, 5] },
+    { layers: 8, expected: [2, 6] },
     { layers: 5, expected: [1, 4] },
     { layers: 4, expected: [1, 3] },
     { layers: 3, expected: [1, 2] },
@@ -36,6 +38,15 @@ describe('defaultSplits', () => {
       fc.property(fc.integer({ min: 3, max: 500 }), (L) => {
         const [a, b] = defaultSplits(L);
         return Number.isInteger(a) && Number.isInteger(b) && 0 < a && a < b && b < L;
+      }),
+    );
+  });
+
+  it('leaves at least two layers in every part (a finite MAD) for any count of six or more', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 6, max: 500 }), (L) => {
+        const [a, b] = defaultSplits(L);
+        return a >= 2 && b - a >= 2 && L - b >= 2;
       }),
     );
   });
