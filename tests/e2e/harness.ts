@@ -60,9 +60,10 @@ export async function startPreview(): Promise<Preview> {
   }
   const port = await freePort();
   // Started through node_modules/.bin/vite, so the process stopped below is the server itself.
+  // (vite is pinned to 8.3.x, which has no preview lock, so no --bypass-lock.)
   const child = spawn(
     resolve(ROOT, 'node_modules/.bin/vite'),
-    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--bypass-lock'],
+    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
