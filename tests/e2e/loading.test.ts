@@ -22,6 +22,8 @@ describe('loading and keeping runs in the browser', () => {
     await page.getByRole('button', { name: /^Rename / }).first().click();
     await page.getByLabel(/^Name of /).fill('Fast thinking');
     await page.getByLabel(/^Name of /).press('Enter');
+    // The new name is written to IndexedDB asynchronously: let it land before leaving the page.
+    await waitForSaved(page);
     await page.goto(`${app.url()}?y=log&run=${FAST.name}&run=${SLOW.name}`);
     await waitForApp(page);
     await waitForSaved(page);
