@@ -1,6 +1,9 @@
 // The compute worker: exposes computeHandler through comlink, with the wasm binaries
 // Vite emitted. setWasmPaths wants all three names in a map even with threads off.
+// The webgpu backend registers itself here (browser only) so the backend trial can
+// measure it where the browser has WebGPU; elsewhere it fails to initialise and is skipped.
 import * as Comlink from 'comlink';
+import '@tensorflow/tfjs-backend-webgpu';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';

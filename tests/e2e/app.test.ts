@@ -108,4 +108,28 @@ describe('gradlens views in the browser', () => {
     await screenshot(page, 'compute-live');
     expect(realErrors(errors)).toEqual([]);
   });
+
+  it('computes statistics live on a shipped model in the worker, and shows the new run with finite MADs', async () => {
+    const { page, errors } = await app.freshPage('?run=');
+    await page.getByText('Compute live', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Samples').fill('2');
+    await page.getByRole('region', { name: 'Compute gradient statistics' }).locator('label', { hasText: 'Response' }).locator('select').selectOption('none');
+    await page.getByRole('button', { name: 'Compute', exact: true }).click();
+    // The backend trial ran (webgpu, webgl, wasm, cpu measured or skipped) and one was chosen.
+    await page.locator('[data-testid="active-backend"]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-testid="active-backend"]').textContent()).toMatch(/using (webgpu|webgl|wasm|cpu)/);
+    // Records stream into a run: its curves appear, one per attention module of the 6-layer model.
+    await page.locator('[data-testid="run-item"]').first().waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Compute', exact: true }).and(page.locator(':not([disabled])')).waitFor({ timeout: 180_000 });
+    const keys = await curveKeys(page);
+    expect(keys.length).toBe(4);
+    expect(await page.locator('[data-testid="run-item"]').first().textContent()).toContain('2 samples');
+    // Real statistics, not NaN rows: every module's MAD over the 6 layers is a finite positive number.
+    const mads = await page.locator('td[data-part="all"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    expect(mads.length).toBe(4);
+    for (const mad of mads) expect(Number.isFinite(mad) && mad > 0, `MAD ${mad}`).toBe(true);
+    await screenshot(page, 'compute-live-run');
+    expect(realErrors(errors)).toEqual([]);
+  });
 });
