@@ -18,8 +18,10 @@ const TEXT_FIELDS = new Set(['instruction', 'input', 'output']);
 const BASE = new Set<string>(BASE_STATS);
 const FROM_S_LIST = ['S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
 
-interface MatrixKey {
+/** What a parameter name says: its layer and module, and the module's column id once a kept record registered it (−1 before). */
+export interface MatrixKey {
   layer: number;
+  module: string;
   moduleId: number;
 }
 
@@ -41,11 +43,12 @@ export class RecordSink {
   private readonly fieldNames: string[] = [];
   private readonly fieldIds: number[] = [];
 
-  private matrixKey(key: string): MatrixKey | null {
+  /** The layer and module a top-level key names, or null when it is no gradient matrix's name. Registers nothing. */
+  matrixKey(key: string): MatrixKey | null {
     const cached = this.keys.get(key);
     if (cached !== undefined) return cached;
     const parsed = parseParamName(key);
-    const info = parsed !== null && parsed.layer < MAX_LAYERS ? { layer: parsed.layer, moduleId: this.columns.moduleId(parsed.module) } : null;
+    const info = parsed !== null && parsed.layer < MAX_LAYERS ? { layer: parsed.layer, module: parsed.module, moduleId: -1 } : null;
     if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(key, info);
     return info;
   }
@@ -103,6 +106,7 @@ export class RecordSink {
     }
     if (keys.length === 0) return 'no gradient matrix';
     const columns = this.columns;
+    for (let i = 0; i < keys.length; i++) this.register(keys[i]);
     columns.beginSample(maxLayer);
     columns.setLoss(loss);
     for (let i = 0; i < keys.length; i++) this.addMatrix(keys[i], fields[i]);
@@ -111,6 +115,11 @@ export class RecordSink {
     this.samples.push(sample);
     fields.length = 0;
     return null;
+  }
+
+  /** Gives a matrix key its module's column id, registering the module (in order of first kept appearance) when new. */
+  register(key: MatrixKey): void {
+    if (key.moduleId < 0) key.moduleId = this.columns.moduleId(key.module);
   }
 
   private addMatrix(key: MatrixKey, fields: Fields): void {

@@ -11,6 +11,7 @@ import { ByteLineSplitter } from './byteLines.ts';
 import { JsonArraySplitter } from './jsonArraySplitter.ts';
 import { locateJsonError } from './jsonError.ts';
 import { parsePythonJson } from './jsonl.ts';
+import { RecordScanner } from './recordScanner.ts';
 import { RecordSink } from './recordSink.ts';
 import { parseRunPath } from './runPath.ts';
 
@@ -36,6 +37,8 @@ export class RunReadError extends Error {
 export interface RunParserOptions {
   id?: string;
   name?: string;
+  /** Read JSONL lines with the byte scanner first (default true); false sends every line through JSON.parse, for comparisons. */
+  scanner?: boolean;
 }
 
 /** At most this many skipped lines are listed one by one; the rest are counted in one closing entry. */
@@ -69,6 +72,7 @@ function isSpace(byte: number): boolean {
 /** Streaming reader of one statistics file. Push chunks, then `finish()`. */
 export class RunParser {
   private readonly sink = new RecordSink();
+  private readonly scanner: RecordScanner | null;
   private readonly skipped: SkippedLine[] = [];
   private skippedCount = 0;
   private unlisted: { first: number; count: number; allNoMatrix: boolean } | null = null;
@@ -90,7 +94,9 @@ export class RunParser {
   constructor(
     readonly file: string,
     private readonly options: RunParserOptions = {},
-  ) {}
+  ) {
+    this.scanner = options.scanner === false ? null : new RecordScanner(this.sink);
+  }
 
   /** Samples kept, lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
@@ -197,6 +203,7 @@ export class RunParser {
   private readonly onLine = (bytes: Uint8Array, line: number, terminated: boolean): void => {
     this.lastLine = line;
     if (bytes.length === 0) return;
+    if (this.scanner?.scan(bytes)) return;
     const text = this.decoder.decode(bytes);
     const reason = this.readRecord(text, terminated);
     if (reason !== null) this.skip(line, reason);

@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toJsonlLine } from '../../../src/core/format/jsonl.ts';
+import type { Run } from '../../../src/core/format/run.ts';
+import { RecordScanner } from '../../../src/core/format/recordScanner.ts';
+import { RecordSink } from '../../../src/core/format/recordSink.ts';
+import { parseRun, RunReadError } from '../../../src/core/format/runParser.ts';
+
+const enc = (text: string) => new TextEncoder().encode(text);
+
+/** The reader's answer for a file, with the byte scanner on or off (the general path only). */
+function read(bytes: Uint8Array, scanner: boolean): Run | string {
+  try {
+    return parseRun('cot/model/grads_gsm8k_train_no_cot.jsonl', bytes, { scanner });
+  } catch (error) {
+    if (error instanceof RunReadError) return `RunReadError: ${error.message}`;
+    throw error;
+  }
+}
+
+function expectSameRun(bytes: Uint8Array): void {
+  const fast = read(bytes, true);
+  const general = read(bytes, false);
+  expect(fast).toEqual(general);
+  if (typeof fast !== 'string' && typeof general !== 'string') {
+    // toEqual does not see the order of Map keys or prototypes: compare those too.
+    expect([...fast.values.keys()]).toEqual([...general.values.keys()]);
+    expect(fast.stats).toEqual(general.stats);
+    fast.samples.forEach((s, i) => {
+      if (s.extra !== undefined) {
+        expect(Object.getPrototypeOf(s.extra)).toBe(null);
+        expect(Object.keys(s.extra)).toEqual(Object.keys(general.samples[i].extra ?? {}));
+      }
+    });
+  }
+}
+
+/** True when the scanner itself stores this line (rather than leaving it to the general path). */
+function scans(line: string): boolean {
+  return new RecordScanner(new RecordSink()).scan(enc(line));
+}
+
+const Q0 = 'model.layers.0.self_attn.q_proj.weight';
+const K1 = 'model.layers.1.self_attn.k_proj.weight';
+
+describe('RecordScanner', () => {
+  it('reads a line as Python writes it, every value exact', () => {
+    const line = `{"instruction": "Add 2 and 3.\\nThen stop.", "output": "5", "loss": 1.929934944945686, "${Q0}": {"M_mean": 1.304985468236325e-05, "S_sum": 36.309785818223745, "S_min": NaN, "S_max": Infinity}, "${K1}": {"S_sum": -Infinity, "frobenius_norm": null}}`;
+    expect(scans(line)).toBe(true);
+    const run = parseRun('f.jsonl', enc(line));
+    expect(run.samples[0]).toEqual({ instruction: 'Add 2 and 3.\nThen stop.', input: '', output: '5' });
+    expect(run.loss[0]).toBe(1.929934944945686);
+    expect(run.layerCount).toBe(2);
+    const q = run.values.get('self_attn.q_proj');
+    expect(q?.get('M_mean')?.[0]).toBe(1.304985468236325e-5);
+    expect(q?.get('S_sum')?.[0]).toBe(36.309785818223745);
+    expect(q?.get('S_min')?.[0]).toBeNaN();
+    expect(q?.get('S_max')?.[0]).toBe(Infinity);
+    expect(q?.get('S_sum')?.[1]).toBeNaN(); // layer 1 of q was never written
+    expect(run.values.get('self_attn.k_proj')?.get('S_sum')?.[1]).toBe(-Infinity);
+    expect(run.values.get('self_attn.k_proj')?.get('frobenius_norm')?.[1]).toBeNaN();
+  });
+
+  it('derives the S_list statistics and keeps other blocks as parsed values', () => {
+    const line = `{"${K1}": {"S_list": [1.0, null]}, "${Q0}": {"S_list": [3.0, 1.0, 0.0]}, "cosine_sim": {"q_proj": {"layer_indices": [0], "matrix": [[1.0]]}}, "uid": 7}`;
+    expect(scans(line)).toBe(true);
+    const run = parseRun('f.jsonl', enc(line));
+    expect(run.values.get('self_attn.q_proj')?.get('S_sum')?.[0]).toBe(4);
+    expect(run.values.get('self_attn.q_proj')?.get('S_min')?.[0]).toBe(0);
+    expect(run.values.get('self_attn.k_proj')?.get('S_sum')?.[1]).toBeNaN(); // a null (Python's NaN) in the list
+    expect(run.samples[0].extra).toEqual({ cosine_sim: { q_proj: { layer_indices: [0], matrix: [[1]] } }, uid: 7 });
+  });
+
+  it.each([
+    ['a repeated key', `{"${Q0}": {"S_sum": 1}, "${Q0}": {"S_sum": 2}}`],
+    ['a repeated statistic', `{"${Q0}": {"S_sum": 1, "S_sum": 2}}`],
+    ['an escaped key', `{"${Q0}": {"S_sum": 1}, "a\\u0062": 2}`],
+    ['an integer-like key (JSON.parse puts it first)', `{"${Q0}": {"S_sum": 1}, "0": 2}`],
+    ['a string where a statistic should be', `{"${Q0}": {"S_sum": "1"}}`],
+    ['a boolean where a statistic should be', `{"${Q0}": {"S_sum": true}}`],
+    ['a matrix name holding a number', `{"${Q0}": 3}`],
+    ['a non-string instruction', `{"instruction": 5, "${Q0}": {"S_sum": 1}}`],
+    ['no matrix', `{"instruction": "x"}`],
+    ['a syntax error', `{"${Q0}": {"S_sum": 1,}}`],
+    ['a leading zero', `{"${Q0}": {"S_sum": 01}}`],
+    ['trailing text', `{"${Q0}": {"S_sum": 1}} x`],
+    ['a truncated line', `{"${Q0}": {"S_sum": 1.5`],
+    ['a raw control character in a string', `{"instruction": "a\tb", "${Q0}": {"S_sum": 1}}`],
+    ['-NaN', `{"${Q0}": {"S_sum": -NaN}}`],
+  ])('leaves %s to the general path, storing nothing', (_, line) => {
+    const sink = new RecordSink();
+    expect(new RecordScanner(sink).scan(enc(line))).toBe(false);
+    expect(sink.samples).toHaveLength(0);
+    expect(sink.columns.finish().modules).toEqual([]);
+    expectSameRun(enc(line));
+  });
+
+  it('gives the same run as the general path on the example lines, whichever path each takes', () => {
+    const lines = [
+      `{"${Q0}": {"S_sum": 1, "x": 2}}`,
+      `{"instruction": "é中😀 \\"quoted\\" NaN", "input": "", "${Q0}": {"S_sum": 2, "x": null}, "__proto__": {"polluted": 1}}`,
+      `{"${Q0}": {"S_sum": 1}, "${Q0}": {"x": 5}}`,
+      `{"${K1}": {"new_stat": 3}}   `,
+      ` \t{ "loss" :null ,"${Q0}":{ "S_sum" : -0.0 } }`,
+    ];
+    expectSameRun(enc(lines.join('\n')));
+  });
+});
+
+// Random records of the shapes the files hold, written with varying whitespace, keys
+// repeated or escaped now and then, values of every type: the two paths must agree on
+// the whole run (values, sample texts, extras, modules, statistics, skipped lines).
+const number = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 1e-7, 1e16, 123456789012345680000),
+);
+/** Mostly what the files hold; now and then a value the scanner must leave alone. */
+const scalarText = fc.oneof(
+  { weight: 12, arbitrary: number.map((x) => toJsonlLine(x)) },
+  { weight: 1, arbitrary: fc.constantFrom('null', 'true', '"1.5"', '[]', '{}', '01', '-NaN', '1.', '.5', '-') },
+);
+const oddKey = fc.constantFrom('input', 'uid', 'cosine_sim', '__proto__', '0', 'a\\u0062', 'x y', 'model.layers.99999.self_attn.v_proj.weight', 'loss', 'instruction');
+const statKey = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('S_sum', 'S_max', 'S_min', 'M_mean', 'frobenius_norm') },
+  { weight: 1, arbitrary: fc.constantFrom('effective_rank', 'S_list', 'new', '__proto__', '1', 'q\\"') },
+);
+const ws = fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(' ', '  ', '\t', '\r', '\n') });
+const listText = fc.array(scalarText, { maxLength: 4 }).map((xs) => `[${xs.join(', ')}]`);
+
+/** A matrix record: statistic keys mostly distinct (a repeat now and then). */
+const matrixText = fc
+  .tuple(
+    fc.uniqueArray(fc.tuple(statKey, fc.oneof({ weight: 8, arbitrary: scalarText }, { weight: 1, arbitrary: listText }), ws), { maxLength: 5, selector: (f) => f[0] }),
+    fc.boolean(),
+    scalarText,
+  )
+  .map(([fields, repeat, other]) => {
+    // A repeated statistic, now and then, with another value (JSON.parse keeps the last).
+    const all = repeat && fields.length > 0 && fields.length % 3 === 0 ? [...fields, [fields[0][0], other, ''] as const] : fields;
+    return `{${all.map(([k, v, w]) => `${w}"${k}"${w}:${w}${v}${w}`).join(',')}}`;
+  });
+const stringText = fc.string({ maxLength: 8 }).map((s) => toJsonlLine(s));
+const anyValueText = fc.oneof(
+  { weight: 4, arbitrary: matrixText },
+  { weight: 2, arbitrary: scalarText },
+  { weight: 2, arbitrary: stringText },
+  { weight: 1, arbitrary: fc.constantFrom('"a\\nb"', '"bad \\x escape"', '{"nested": [1, {"deep": NaN}]}', '[1, [2, 3]]') },
+);
+/** One key and its value, as the files pair them most of the time. */
+const entry = fc.oneof(
+  { weight: 10, arbitrary: fc.tuple(fc.constantFrom(Q0, K1, 'model.layers.2.mlp.down_proj.weight'), matrixText) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('instruction', 'output'), stringText) },
+  { weight: 2, arbitrary: fc.tuple(fc.constant('loss'), scalarText) },
+  { weight: 2, arbitrary: fc.tuple(oddKey, anyValueText) },
+);
+const lineText = fc
+  .tuple(fc.uniqueArray(fc.tuple(entry, ws), { minLength: 1, maxLength: 6, selector: ([[k]]) => k }), fc.nat(9), anyValueText)
+  .map(([entries, dice, other]) => {
+    // A repeated key, now and then, with another value (JSON.parse keeps the last).
+    const all = dice === 0 ? [...entries, [[entries[0][0][0], other], ''] as const] : entries;
+    return `{${all.map(([[k, v], w]) => `${w}"${k}": ${v}${w}`).join(',')}}`;
+  });
+
+describe('RecordScanner against the general path', () => {
+  it('agrees on random files of random records', () => {
+    let scanned = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(fc.array(lineText, { minLength: 1, maxLength: 6 }), (lines) => {
+        for (const line of lines) if (scans(line)) scanned++;
+        total += lines.length;
+        expectSameRun(enc(lines.join('\n')));
+      }),
+      { numRuns: 1500 },
+    );
+    // The comparison means something only if many lines take the fast path.
+    expect(scanned / total).toBeGreaterThan(0.2);
+  });
+
+  it('agrees when random bytes of a valid file are corrupted', () => {
+    const valid = [
+      `{"instruction": "q", "output": "a", "loss": 0.5, "${Q0}": {"S_sum": 1.25, "S_max": NaN}, "${K1}": {"S_sum": 2.5e-07, "S_list": [2.0, 1.0]}}`,
+      `{"instruction": "r", "output": "b", "loss": 0.75, "${Q0}": {"S_sum": 3.5, "S_max": 1e-300}, "${K1}": {"S_sum": -Infinity, "S_list": []}}`,
+    ].join('\n');
+    const bytes = enc(valid);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
+        const copy = bytes.slice();
+        for (const [at, byte] of edits) copy[at] = byte;
+        expectSameRun(copy);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
