@@ -7,6 +7,7 @@
 import { transfer } from 'comlink';
 import type { Run } from '../core/format/run.ts';
 import { RunParser } from '../core/format/runParser.ts';
+import { idbRunStore, type RunStore } from '../lib/state/persist.ts';
 
 /** What to read: a File/Blob from the page, or a URL fetched (streamed) by the worker. */
 export type ParseSource = { kind: 'blob'; blob: Blob } | { kind: 'url'; url: string };
@@ -18,6 +19,8 @@ export interface ParseRequest {
   file: string;
   runId: string;
   name?: string;
+  /** Save the finished run to the IndexedDB store from here (see RunStore.sharedWithWorkers). */
+  persist?: boolean;
 }
 
 /** Progress of a job: bytes read from the source (before decompression), samples parsed. */
@@ -31,11 +34,24 @@ export interface ParseProgress {
 
 /** The outcome of a job: the run, or why there is none (with the line when the reader knows it). */
 export type ParseResult =
-  | { ok: true; run: Run }
+  | { ok: true; run: Run; /** The run is in the IndexedDB store already (asked for, and the write succeeded). */ persisted: boolean }
   | { ok: false; cancelled: boolean; message: string; line: number | null };
 
 /** Minimum time between two progress reports. */
 export const PROGRESS_INTERVAL_MS = 100;
+
+let store: RunStore | null = null;
+
+/** Saves a run from the worker; false when IndexedDB is missing or refuses (the page then saves it). */
+async function persistRun(run: Run): Promise<boolean> {
+  if (typeof indexedDB === 'undefined') return false;
+  try {
+    await (store ??= idbRunStore()).putRun(run);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const cancelled = new Set<string>();
 const running = new Set<string>();
@@ -93,7 +109,8 @@ export async function parseRequest(
     if (cancelled.has(jobId)) throw new Cancelled();
     const run = parser.finish();
     report();
-    return { ok: true, run };
+    const persisted = request.persist === true && (await persistRun(run));
+    return { ok: true, run, persisted };
   } catch (error) {
     if (error instanceof Cancelled) {
       await reader?.cancel().catch(() => undefined);

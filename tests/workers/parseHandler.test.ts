@@ -55,6 +55,13 @@ describe('parse worker handler', () => {
     expect(result.run.skipped).toEqual([]);
   });
 
+  it('reports a run as not persisted when asked to save it where there is no IndexedDB (the page saves it instead)', async () => {
+    expect(typeof indexedDB).toBe('undefined');
+    const asked = await parseRequest({ ...request({ kind: 'blob', blob: new Blob([statsFile(2, 2)]) }), persist: true });
+    expect(asked.ok && asked.persisted).toBe(false);
+    expect(asked.ok && asked.run.sampleCount).toBe(2);
+  });
+
   it('streams a URL chunk by chunk, lines split across chunks', async () => {
     const text = statsFile(5, 3);
     stubFetch(chunked(text, 97), { headers: { 'content-length': String(encoder.encode(text).length) } });

@@ -70,7 +70,9 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** Index of the first non-space byte from i (JSON's four spaces; every other byte, and the end, stops it). */
 function skipSpace(b: Uint8Array, i: number): number {
+  if (b[i] > 0x20) return i;
   while (isSpace(b[i])) i++;
   return i;
 }

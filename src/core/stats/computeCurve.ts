@@ -94,8 +94,28 @@ export function curveFromValues(values: ArrayLike<number>, sampleCount: number, 
  * (see statValues). A run with no samples gives all-NaN arrays and kept = dropped = 0.
  */
 export function computeCurve(run: Run, module: ModuleKey, stat: StatName): Curve {
-  return curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount);
+  let byKey = curveCache.get(run);
+  if (byKey === undefined) {
+    byKey = new Map();
+    curveCache.set(run, byKey);
+  }
+  const key = `${module}\u0000${stat}`;
+  let curve = byKey.get(key);
+  if (curve === undefined) {
+    curve = curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount);
+    byKey.set(key, curve);
+  }
+  return curve;
 }
+
+/**
+ * Curves already computed, per run object: a view, the MAD table and the overlay ask
+ * for the same curves, and sorting for the percentile bands is the costly part (a
+ * 5000-sample run takes ~0.1 s a statistic). Runs are never modified once built (a live
+ * computation makes a new Run for each update), so a run object's curves never go stale;
+ * callers must not modify a returned Curve.
+ */
+const curveCache = new WeakMap<Run, Map<string, Curve>>();
 
 /** One layer's values for the kept samples, with their sample indices, in sample order. */
 export interface LayerSamples {

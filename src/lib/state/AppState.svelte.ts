@@ -107,8 +107,8 @@ export class AppState {
     this.ready = true;
   }
 
-  /** Adds a run (or replaces the one with the same id, or the same file/URL); returns its id. */
-  addRun(run: Run, source: RunEntry['source']): string {
+  /** Adds a run (or replaces the one with the same id, or the same file/URL); returns its id. `persisted`: the run is in the store already. */
+  addRun(run: Run, source: RunEntry['source'], { persisted = false }: { persisted?: boolean } = {}): string {
     if (this.missingRefs.includes(source.ref)) this.missingRefs = this.missingRefs.filter((r) => r !== source.ref);
     const same = this.entries.findIndex(
       (e) => e.run.id === run.id || (source.kind !== 'compute' && e.source.kind === source.kind && e.source.ref === source.ref),
@@ -122,7 +122,7 @@ export class AppState {
         if (this.selectedId === old.run.id) this.selectedId = run.id;
         if (this.settings.reference === old.run.id) this.settings.reference = run.id;
       }
-      this.#write(() => this.#deps.store.putRun(run));
+      if (!persisted) this.#write(() => this.#deps.store.putRun(run));
       this.#setEntries(next);
       return run.id;
     }
@@ -137,7 +137,7 @@ export class AppState {
       this.entries.map((e) => e.run.meta),
       run.meta,
     );
-    this.#write(() => this.#deps.store.putRun(run));
+    if (!persisted) this.#write(() => this.#deps.store.putRun(run));
     this.#setEntries([...this.entries.slice(0, at), entry, ...this.entries.slice(at)]);
     return run.id;
   }
@@ -225,9 +225,10 @@ export class AppState {
       this.jobs = this.jobs.map((j) => (j.id === jobId ? { ...j, ...p, totalBytes: p.totalBytes ?? j.totalBytes } : j));
     };
     try {
-      const result = await this.#deps.parser.parse({ jobId, source, file, runId: uniqueId('run') }, onProgress);
+      const persist = this.#deps.store.sharedWithWorkers;
+      const result = await this.#deps.parser.parse({ jobId, source, file, runId: uniqueId('run'), persist }, onProgress);
       if (result.ok) {
-        this.addRun(result.run, origin);
+        this.addRun(result.run, origin, { persisted: result.persisted });
         this.#setProblem({ file, fatal: null, skipped: result.run.skipped });
       } else if (!result.cancelled) {
         this.#setProblem({ file, fatal: { message: result.message, line: result.line }, skipped: [] });

@@ -20,6 +20,12 @@ export interface StoredEntry {
 
 /** Where runs persist; the app uses IndexedDB, tests a Map. */
 export interface RunStore {
+  /**
+   * True when a worker can write runs to this store itself (IndexedDB is shared by the
+   * page and its workers): the parse worker then saves a run before handing it over, so
+   * the structured clone of a large run costs the worker's time, not the page's.
+   */
+  readonly sharedWithWorkers: boolean;
   /** Every stored entry with its run, in list order; entries whose run is missing are dropped. */
   loadAll(): Promise<RunEntry[]>;
   putRun(run: Run): Promise<void>;
@@ -57,6 +63,7 @@ export function memoryRunStore(): RunStore {
   let stored: StoredEntry[] = [];
   const flags = new Map<string, boolean>();
   return {
+    sharedWithWorkers: false,
     async loadAll() {
       return joinStored(stored, runs);
     },
@@ -93,6 +100,7 @@ export function idbRunStore(): RunStore {
       },
     }));
   return {
+    sharedWithWorkers: true,
     async loadAll() {
       const d = await open();
       const [stored, runs] = await Promise.all([

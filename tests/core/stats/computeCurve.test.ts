@@ -48,6 +48,17 @@ describe('computeCurve', () => {
     expect(snapshotRun(run)).toEqual(before);
   });
 
+  it('computes each (run, module, statistic) once: the same run gives the same curve object, another run its own', () => {
+    const run = makeRun({ values: { [Q]: { S_sum: rowsQ }, [K]: { S_sum: rowsK } } });
+    const first = computeCurve(run, Q, 'S_sum');
+    expect(computeCurve(run, Q, 'S_sum')).toBe(first);
+    expect(computeCurve(run, K, 'S_sum')).not.toBe(first);
+    expectAllClose(computeCurve(run, K, 'S_sum').mean, [2.5, 2.5, 2.5]);
+    const other = makeRun({ values: { [Q]: { S_sum: rowsK }, [K]: { S_sum: rowsK } } });
+    expectAllClose(computeCurve(other, Q, 'S_sum').mean, [2.5, 2.5, 2.5]);
+    expectAllClose(computeCurve(run, Q, 'S_sum').mean, [3, 30, 300]);
+  });
+
   it('drops per module: the NaN in q does not drop that sample from k', () => {
     const run = makeRun({ values: { [Q]: { S_sum: rowsQ }, [K]: { S_sum: rowsK } } });
     const c = computeCurve(run, K, 'S_sum');

@@ -88,6 +88,50 @@ describe('AppState', () => {
     expect(second.entries[0].run.values).toBeInstanceOf(Map);
   });
 
+  it('leaves saving to the parse worker when the store is shared with workers, and saves itself when the worker could not', async () => {
+    for (const workerSaved of [true, false]) {
+      const inner = memoryRunStore();
+      const putRuns: string[] = [];
+      const asked: (boolean | undefined)[] = [];
+      const store: RunStore = { ...inner, sharedWithWorkers: true, putRun: async (run) => void putRuns.push(run.name) };
+      const parser = handlerParser({});
+      const app = new AppState({
+        parser: {
+          parse: async (request, onProgress) => {
+            asked.push(request.persist);
+            const result = await parser.parse(request, onProgress);
+            return result.ok ? { ...result, persisted: workerSaved } : result;
+          },
+          cancel: parser.cancel,
+        },
+        store,
+        demo: async () => [],
+      });
+      await app.start('');
+      await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
+      await app.flushed();
+      expect(asked).toEqual([true]);
+      expect(putRuns).toEqual(workerSaved ? [] : ['mine.jsonl']);
+      expect(app.entries.map((e) => e.source.ref)).toEqual(['mine.jsonl']);
+    }
+  });
+
+  it('asks no worker to save when the store lives in the page (memory)', async () => {
+    const asked: (boolean | undefined)[] = [];
+    const parser = handlerParser({});
+    const store = memoryRunStore();
+    const app = new AppState({
+      parser: { parse: (request, onProgress) => (asked.push(request.persist), parser.parse(request, onProgress)), cancel: parser.cancel },
+      store,
+      demo: async () => [],
+    });
+    await app.start('');
+    await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
+    await app.flushed();
+    expect(asked).toEqual([false]);
+    expect((await store.loadAll()).map((e) => e.run.name)).toEqual(['mine.jsonl']);
+  });
+
   it('brings the demo back when the user asks for it', async () => {
     const store = memoryRunStore();
     await store.setFlag(DEMO_REMOVED_FLAG, true);
