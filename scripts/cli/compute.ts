@@ -16,6 +16,7 @@ import { computeRecords, type ComputeInput, type ComputeProgress } from '../../s
 import { COT_SETTINGS, experimentPlan, modelStemOf, type CotSetting } from '../../src/core/model/experimentPlan';
 import type { LoadedModel } from '../../src/core/model/modelFolder';
 import { disposeParams } from '../../src/core/model/params';
+import { describeTruncation, truncation } from '../../src/core/model/template';
 import { loadModelDir } from '../lib/modelDir';
 import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
 import { UsageError } from './args';
@@ -82,6 +83,8 @@ async function computeToFile(
   await writeFile(out, done.lines.length ? `${done.lines.join('\n')}\n` : '');
   const records = all.filter((r) => !done.keys.has(sampleKey(r)));
   if (done.lines.length) process.stderr.write(`resuming: ${done.lines.length} records already in ${out}, ${records.length} to compute\n`);
+  const cut = describeTruncation(truncation(model.tokenizer, records, { template: model.template, maxLength: options.maxLength }));
+  if (cut) process.stderr.write(`warning: ${options.label ? `${options.label}: ` : ''}${cut}\n`);
   const tty = process.stderr.isTTY;
   let written = 0;
   let pending: string[] = [];

@@ -10,6 +10,7 @@ import { configureWasm, pickBackend, type BackendName, type BackendTrial } from 
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
 import { disposeParams } from '../core/model/params';
 import { loadModel, type LoadedModel, type ReadModelFile } from '../core/model/modelFolder';
+import { truncation, type Truncation } from '../core/model/template';
 
 /** Where the model's files come from: a folder URL, one URL per file name (Vite `?url` imports), or uploaded bytes. */
 export type ModelSource =
@@ -32,6 +33,7 @@ export interface ComputeJob {
 export type ComputeEvent =
   | { type: 'backend'; jobId: string; active: string; trials: BackendTrial[] }
   | { type: 'model'; jobId: string; name: string; layers: number; template: string }
+  | { type: 'truncation'; jobId: string; truncation: Truncation }
   | { type: 'record'; jobId: string; index: number; line: string }
   | { type: 'progress'; jobId: string; progress: ComputeProgress }
   | { type: 'done'; jobId: string; count: number; cancelled: boolean }
@@ -99,6 +101,8 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         }
         const model = cached.model;
         onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
+        const cut = truncation(model.tokenizer, job.records, { template: model.template, maxLength: job.maxLength });
+        if (cut.truncated > 0) onEvent({ type: 'truncation', jobId: job.jobId, truncation: cut });
         for await (const record of computeRecords(model, job.records, {
           maxLength: job.maxLength,
           withTokens: job.withTokens,

@@ -52,6 +52,18 @@ describe('computeHandler', () => {
     expect(runData.modules.slice(0, 4)).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
   });
 
+  it('warns before computing when the maximum length cuts responses, and computes anyway', async () => {
+    // "What is 2 + 3?\n" is 15 bytes: with BOS the prompt is 16 tokens, the response 1.
+    const cut = await run({ jobId: 't', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', maxLength: 16 });
+    const warning = cut.find((e) => e.type === 'truncation');
+    expect(warning).toEqual({ type: 'truncation', jobId: 't', truncation: { samples: 3, truncated: 3, noResponse: 3, maxLength: 16 } });
+    expect(cut.indexOf(warning!)).toBeLessThan(cut.findIndex((e) => e.type === 'record'));
+    const run_ = parseRun('cut.jsonl', new TextEncoder().encode(cut.flatMap((e) => (e.type === 'record' ? [e.line] : [])).join('\n')));
+    expect([...run_.loss].every(Number.isNaN)).toBe(true); // no response token: NaN, as the study's HF loss
+    const whole = await run({ jobId: 'w', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', maxLength: 17 });
+    expect(whole.some((e) => e.type === 'truncation')).toBe(false);
+  });
+
   it('loads a model folder from a URL base through fetch, treating 404 as a missing file', async () => {
     const fetchFn = (async (url: string | URL | Request) => {
       const name = String(url).split('/').pop()!;

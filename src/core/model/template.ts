@@ -75,3 +75,39 @@ export function encodeSample(
   const ids = prompt.concat(response).slice(0, maxLength);
   return { ids, responseStart: Math.min(prompt.length, ids.length) };
 }
+
+/** How many samples a maximum length cuts: response shortened, or no response token left at all. */
+export interface Truncation {
+  samples: number;
+  /** Samples longer than maxLength: their response loses its end (the loss covers only what is left). */
+  truncated: number;
+  /** Samples whose prompt alone fills maxLength: no response token left, so their loss and gradients are NaN. */
+  noResponse: number;
+  maxLength: number;
+}
+
+/**
+ * Counts what truncation at `maxLength` does to `records`, with the same encoding as
+ * the computation (encodeSample), so a user hears before computing that a small
+ * maximum length cuts detailed responses or leaves samples without any response token.
+ */
+export function truncation(tok: ByteTokenizer, records: readonly TextRecord[], options: EncodeOptions): Truncation {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  let truncated = 0;
+  let noResponse = 0;
+  for (const record of records) {
+    const { ids, responseStart } = encodeSample(tok, record, { ...options, maxLength: maxLength + 1 });
+    if (ids.length <= maxLength) continue;
+    truncated++;
+    if (responseStart >= maxLength) noResponse++;
+  }
+  return { samples: records.length, truncated, noResponse, maxLength };
+}
+
+/** One line telling a user what truncation does, or null when nothing is cut. */
+export function describeTruncation(t: Truncation): string | null {
+  if (t.truncated === 0) return null;
+  const cut = `${t.truncated} of ${t.samples} samples are longer than the maximum length (${t.maxLength} tokens): their responses are cut short`;
+  if (t.noResponse === 0) return `${cut}.`;
+  return `${cut}, and ${t.noResponse} keep no response token at all, so their loss and statistics are NaN (raise the maximum length).`;
+}

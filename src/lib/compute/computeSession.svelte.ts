@@ -6,6 +6,7 @@
 import type { Run } from '../../core/format/run';
 import type { ComputeInput, ComputeProgress } from '../../core/model/computeRecords';
 import type { BackendName, BackendTrial } from '../../core/model/backend';
+import type { Truncation } from '../../core/model/template';
 import type { ModelSource } from '../../workers/computeHandler';
 import type { ComputeService } from './computeClient';
 import { LiveRun, shouldUpdate } from './liveRun';
@@ -42,6 +43,8 @@ export class ComputeSession {
   activeBackend = $state<string | null>(null);
   trials = $state.raw<BackendTrial[]>([]);
   error = $state<string | null>(null);
+  /** What the maximum length cuts in the running (or last) job, when it cuts anything. */
+  truncation = $state.raw<Truncation | null>(null);
   private currentJob: string | null = null;
   private stopped = false;
 
@@ -55,6 +58,7 @@ export class ComputeSession {
     if (this.status === 'running') return;
     this.status = 'running';
     this.error = null;
+    this.truncation = null;
     this.stopped = false;
     for (let i = 0; i < requests.length && !this.stopped; i++) {
       this.step = { index: i + 1, count: requests.length, label: requests[i].label };
@@ -94,6 +98,8 @@ export class ComputeSession {
         if (e.type === 'backend') {
           this.activeBackend = e.active;
           if (e.trials.length) this.trials = e.trials;
+        } else if (e.type === 'truncation') {
+          this.truncation = e.truncation;
         } else if (e.type === 'record') {
           live.push(e.line);
           publish(false);

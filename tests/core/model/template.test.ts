@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePrompt, encodeSample, promptText } from '../../../src/core/model/template';
+import { describeTruncation, encodePrompt, encodeSample, promptText, truncation } from '../../../src/core/model/template';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../../src/core/model/tokenizer';
 
 const tok = new ByteTokenizer(DEFAULT_SPECIAL_TOKENS);
@@ -84,5 +84,40 @@ describe('encodeSample', () => {
     const copy = structuredClone(r);
     encodeSample(tok, r, { template: 'chat' });
     expect(r).toEqual(copy);
+  });
+});
+
+describe('truncation', () => {
+  // Base template: [BOS] + bytes of "Q\n" = 3 prompt tokens; chat: BOS USER Q END ASSISTANT = 5.
+  const records = [
+    { instruction: 'Q', output: 'A' }, // base 4 tokens, chat 6
+    { instruction: 'Q', output: 'ABCDEF' }, // base 9, chat 11
+    { instruction: 'QQQQQQQQ', output: 'A' }, // base 11 (prompt 10), chat 13 (prompt 12)
+  ];
+
+  it('counts samples cut by the maximum length, and those left with no response token', () => {
+    expect(truncation(tok, records, { template: 'base', maxLength: 8 })).toEqual({ samples: 3, truncated: 2, noResponse: 1, maxLength: 8 });
+    expect(truncation(tok, records, { template: 'base', maxLength: 11 })).toEqual({ samples: 3, truncated: 0, noResponse: 0, maxLength: 11 });
+    expect(truncation(tok, records, { template: 'base', maxLength: 10 })).toEqual({ samples: 3, truncated: 1, noResponse: 1, maxLength: 10 });
+    expect(truncation(tok, records, { template: 'chat', maxLength: 6 })).toEqual({ samples: 3, truncated: 2, noResponse: 1, maxLength: 6 });
+    expect(truncation(tok, records, { template: 'chat' })).toEqual({ samples: 3, truncated: 0, noResponse: 0, maxLength: 1024 });
+  });
+
+  it('agrees with encodeSample on which samples keep a response token', () => {
+    for (const maxLength of [3, 4, 5, 9, 10, 12]) {
+      const noResponse = records.filter((r) => {
+        const s = encodeSample(tok, r, { template: 'base', maxLength });
+        return s.responseStart === s.ids.length;
+      }).length;
+      expect(truncation(tok, records, { template: 'base', maxLength }).noResponse, `maxLength ${maxLength}`).toBe(noResponse);
+    }
+  });
+
+  it('says nothing when nothing is cut, and names the NaN samples when some are', () => {
+    expect(describeTruncation({ samples: 3, truncated: 0, noResponse: 0, maxLength: 64 })).toBeNull();
+    expect(describeTruncation({ samples: 3, truncated: 2, noResponse: 0, maxLength: 64 })).toBe(
+      '2 of 3 samples are longer than the maximum length (64 tokens): their responses are cut short.',
+    );
+    expect(describeTruncation({ samples: 3, truncated: 2, noResponse: 1, maxLength: 8 })).toMatch(/1 keep no response token at all, so their loss and statistics are NaN/);
   });
 });

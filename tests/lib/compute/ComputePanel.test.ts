@@ -10,8 +10,7 @@ function setFiles(input: HTMLInputElement, files: File[]) {
   return fireEvent.change(input);
 }
 
-async function setup() {
-  const service = fakeService();
+async function setup(service = fakeService()) {
   const added: Run[] = [];
   const updated: Run[] = [];
   const view = render(ComputePanel, {
@@ -48,6 +47,21 @@ describe('ComputePanel', () => {
     expect(updated.at(-1)!.sampleCount).toBe(3);
     expect(view.getByTestId('active-backend').textContent).toContain('wasm');
     expect(view.getByTestId('compute-progress').textContent).toContain('3 / 3 samples');
+  });
+
+  it('shows, as plain text under the progress, what the maximum length cuts', async () => {
+    const { view } = await setup(fakeService({ truncation: { samples: 3, truncated: 2, noResponse: 1, maxLength: 64 } }));
+    await fireEvent.input(view.getByLabelText('Samples') as HTMLInputElement, { target: { value: '3' } });
+    await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    expect(view.getByTestId('compute-truncation').textContent).toMatch(/^2 of 3 samples are longer than the maximum length \(64 tokens\).*1 keep no response token/);
+  });
+
+  it('shows no truncation warning when nothing is cut', async () => {
+    const { view } = await setup();
+    await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    expect(view.queryByTestId('compute-truncation')).toBeNull();
   });
 
   it('runs the fast-vs-slow experiment on a built-in dataset as six runs in the release layout', async () => {

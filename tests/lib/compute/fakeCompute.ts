@@ -1,5 +1,6 @@
 // A fake compute service for UI tests: emits records of a 2-layer model without tfjs.
 import { toJsonlLine } from '../../../src/core/format/jsonl';
+import type { Truncation } from '../../../src/core/model/template';
 import type { ComputeService } from '../../../src/lib/compute/computeClient';
 import type { ComputeEvent, ComputeJob } from '../../../src/workers/computeHandler';
 
@@ -18,7 +19,7 @@ export function fakeLine(i: number, text: { instruction: string; output: string 
 }
 
 /** A service that answers each job with its records' lines; `jobs` records what it was asked. */
-export function fakeService(options: { failOn?: number } = {}): ComputeService & { jobs: ComputeJob[]; cancelled: string[] } {
+export function fakeService(options: { failOn?: number; truncation?: Truncation } = {}): ComputeService & { jobs: ComputeJob[]; cancelled: string[] } {
   const cancelled: string[] = [];
   const jobs: ComputeJob[] = [];
   return {
@@ -27,6 +28,7 @@ export function fakeService(options: { failOn?: number } = {}): ComputeService &
     async start(job, onEvent: (e: ComputeEvent) => void) {
       jobs.push(job);
       onEvent({ type: 'backend', jobId: job.jobId, active: 'wasm', trials: [{ name: 'wasm', ok: true, msPerStep: 5 }] });
+      if (options.truncation) onEvent({ type: 'truncation', jobId: job.jobId, truncation: options.truncation });
       let count = 0;
       for (let i = 0; i < job.records.length; i++) {
         await new Promise((r) => setTimeout(r, 0));
