@@ -133,7 +133,7 @@ export class RecordScanner {
     if (b[i] !== LBRACE) return false;
     i = skipSpace(b, i + 1);
     for (let slot = 0; ; slot++) {
-      const key = this.topKey(b, i, slot);
+      const key = this.key(b, i, this.topSlots, slot, this.top);
       if (key === null || key.seenAt === this.line) return false;
       key.seenAt = this.line;
       i = skipSpace(b, this.pos);
@@ -236,7 +236,7 @@ export class RecordScanner {
     let present = 0;
     let sList: number[] | null = null;
     for (let slot = this.fieldSlotBase; ; slot++) {
-      const field = this.fieldKey(b, i, slot);
+      const field = this.key(b, i, this.fieldSlots, slot, this.field);
       if (field === null || field.seenAt === stamp) return false;
       field.seenAt = stamp;
       present |= field.derived;
@@ -367,46 +367,41 @@ export class RecordScanner {
     return -1;
   }
 
-  /** The key at b[i] (a quote), through the slot cache; null when it needs the general path. */
-  private topKey(b: Uint8Array, i: number, slot: number): TopKey | null {
-    const cached = this.topSlots[slot];
+  /**
+   * The key at b[i] (a quote), through a slot cache: the key met at this position of
+   * the last lines when its bytes match (no decoding), else `resolve` of its text, which
+   * then takes the slot. Null when the key needs the general path.
+   */
+  private key<K extends { bytes: Uint8Array }>(b: Uint8Array, i: number, slots: (K | undefined)[], slot: number, resolve: (name: string, bytes: Uint8Array) => K | null): K | null {
     if (b[i] !== QUOTE) return null;
+    const cached = slots[slot];
     if (cached !== undefined && matchesKey(b, i + 1, cached.bytes)) {
       this.pos = i + 2 + cached.bytes.length;
       return cached;
     }
     const name = this.keyName(b, i);
     if (name === null) return null;
+    const key = resolve(name, b.slice(i + 1, this.pos - 1));
+    if (key !== null) slots[slot] = key;
+    return key;
+  }
+
+  /** A top-level key by name, resolved once per file: text field, loss, gradient matrix, or anything else. */
+  private readonly top = (name: string, bytes: Uint8Array): TopKey | null => {
     let key = this.topByName.get(name);
     if (key === undefined) {
       if (this.topByName.size >= NAME_LIMIT) return null;
       const matrix = this.sink.matrixKey(name);
       const kind =
         name === 'instruction' ? Kind.Instruction : name === 'input' ? Kind.Input : name === 'output' ? Kind.Output : name === 'loss' ? Kind.Loss : matrix !== null ? Kind.Matrix : Kind.Other;
-      key = { name, bytes: b.slice(i + 1, this.pos - 1), kind, matrix, seenAt: 0 };
+      key = { name, bytes, kind, matrix, seenAt: 0 };
       this.topByName.set(name, key);
     }
-    this.topSlots[slot] = key;
     return key;
-  }
+  };
 
-  /** A matrix field's key at b[i], through the slot cache; null when it needs the general path. */
-  private fieldKey(b: Uint8Array, i: number, slot: number): FieldKey | null {
-    const cached = this.fieldSlots[slot];
-    if (b[i] !== QUOTE) return null;
-    if (cached !== undefined && matchesKey(b, i + 1, cached.bytes)) {
-      this.pos = i + 2 + cached.bytes.length;
-      return cached;
-    }
-    const name = this.keyName(b, i);
-    if (name === null) return null;
-    const key = this.field(name, b.slice(i + 1, this.pos - 1));
-    if (key === null) return null;
-    this.fieldSlots[slot] = key;
-    return key;
-  }
-
-  private field(name: string, bytes: Uint8Array = new TextEncoder().encode(name)): FieldKey | null {
+  /** A matrix field's key by name, resolved once per file. */
+  private readonly field = (name: string, bytes: Uint8Array = new TextEncoder().encode(name)): FieldKey | null => {
     let key = this.fieldByName.get(name);
     if (key === undefined) {
       if (this.fieldByName.size >= NAME_LIMIT) return null;
@@ -415,7 +410,7 @@ export class RecordScanner {
       this.fieldByName.set(name, key);
     }
     return key;
-  }
+  };
 
   /**
    * The text of a key with no escapes whose first character is not a digit (JSON.parse

@@ -39,6 +39,25 @@ function makeApp(store: RunStore = memoryRunStore(), served: Record<string, stri
   });
 }
 
+/** An app on the real handler that records whether each parse asked the worker to save, and answers `persisted` as told (default: as the handler did). */
+function appAskingWorker(store: RunStore, persisted?: boolean) {
+  const asked: (boolean | undefined)[] = [];
+  const parser = handlerParser({});
+  const app = new AppState({
+    parser: {
+      parse: async (request, onProgress) => {
+        asked.push(request.persist);
+        const result = await parser.parse(request, onProgress);
+        return result.ok && persisted !== undefined ? { ...result, persisted } : result;
+      },
+      cancel: parser.cancel,
+    },
+    store,
+    demo: async () => [],
+  });
+  return { app, asked };
+}
+
 const file = (path: string, text: string) => ({ file: new File([text], path.split('/').pop()!), path });
 const refs = (app: AppState) => app.entries.map((e) => e.source.ref);
 
@@ -90,23 +109,9 @@ describe('AppState', () => {
 
   it('leaves saving to the parse worker when the store is shared with workers, and saves itself when the worker could not', async () => {
     for (const workerSaved of [true, false]) {
-      const inner = memoryRunStore();
       const putRuns: string[] = [];
-      const asked: (boolean | undefined)[] = [];
-      const store: RunStore = { ...inner, sharedWithWorkers: true, putRun: async (run) => void putRuns.push(run.name) };
-      const parser = handlerParser({});
-      const app = new AppState({
-        parser: {
-          parse: async (request, onProgress) => {
-            asked.push(request.persist);
-            const result = await parser.parse(request, onProgress);
-            return result.ok ? { ...result, persisted: workerSaved } : result;
-          },
-          cancel: parser.cancel,
-        },
-        store,
-        demo: async () => [],
-      });
+      const store: RunStore = { ...memoryRunStore(), sharedWithWorkers: true, putRun: async (run) => void putRuns.push(run.name) };
+      const { app, asked } = appAskingWorker(store, workerSaved);
       await app.start('');
       await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
       await app.flushed();
@@ -117,14 +122,8 @@ describe('AppState', () => {
   });
 
   it('asks no worker to save when the store lives in the page (memory)', async () => {
-    const asked: (boolean | undefined)[] = [];
-    const parser = handlerParser({});
     const store = memoryRunStore();
-    const app = new AppState({
-      parser: { parse: (request, onProgress) => (asked.push(request.persist), parser.parse(request, onProgress)), cancel: parser.cancel },
-      store,
-      demo: async () => [],
-    });
+    const { app, asked } = appAskingWorker(store);
     await app.start('');
     await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
     await app.flushed();
