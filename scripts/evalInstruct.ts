@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     problems: `${count} held-out arithmetic word problems (heldoutProblems in src/core/model/trainCorpus.ts, seeds never used in training)`,
     command: `npx tsx scripts/evalInstruct.ts --model ${dir} --count ${count} --max-new-tokens ${maxNew}`,
     wall_time_s: seconds,
-    answer_only: answers.filter((a) => /^The answer is -?\d[\d,.]*\.?$/.test(a.output.trim())).length,
+    answer_only: answers.filter((a) => /^-?\d[\d,.]*$/.test(a.output.trim())).length,
   };
   await writeModelCard(dir, metrics);
   disposeParams(model.params);

@@ -128,7 +128,7 @@ export function renderModelCard(m: ModelMetrics, special: Record<string, number>
       '## Exact-match accuracy',
       '',
       `${(100 * a.exact_match).toFixed(1)}% (${a.correct} of ${a.total}) on ${a.problems}: greedy decoding in the chat template, the last number of the answer compared with the problem's answer. Measured by \`${a.command}\` in ${fmtTime(a.wall_time_s)}.`,
-      ...(a.answer_only === undefined ? [] : ['', `${a.answer_only} of ${a.total} answers were answer-only ("The answer is N.", the None style); the rest showed steps. Every answer is in \`eval_answers.jsonl\`.`]),
+      ...(a.answer_only === undefined ? [] : ['', `${a.answer_only} of ${a.total} answers were answer-only (the number alone, the None style); the rest showed steps. Every answer is in \`eval_answers.jsonl\`.`]),
       '',
     );
   } else if (instruct) {

@@ -74,7 +74,7 @@ export function parseBuiltinSpec(spec: string): BuiltinSpec {
 /**
  * The records a spec names (see parseBuiltinSpec), ready for training: the same spec
  * always gives the same records. Example: builtinDataset('builtin:arithmetic?n=2&setting=none')
- * → two records whose output is like "The answer is 42.".
+ * → two records whose output is the bare answer, like "42" (as the study's no_cot files).
  */
 export function builtinDataset(spec: string): DatasetRecord[] {
   const s = parseBuiltinSpec(spec);

@@ -59,9 +59,14 @@ export function formatEquationProse(e: Equation): string {
   return `${e.a} ${op} ${e.b} = ${e.result}`;
 }
 
-/** The None CoT response: the final answer alone, in one short sentence. */
+/**
+ * The None CoT response: the final answer alone, as the study's no_cot files write it
+ * (GSM8K "20", AQuA "(D)"). No carrier sentence: "The answer is 20." would make most
+ * response tokens trivially predictable and dilute the gradient of the answer itself,
+ * which turns the study's fast-vs-slow finding around on small models.
+ */
 export function noneResponse(answer: string): string {
-  return `The answer is ${answer}.`;
+  return answer;
 }
 
 /** The Simplified CoT response: terse steps, then the study's closing line. */

@@ -5,6 +5,7 @@
  */
 import type { TextRecord } from './template';
 import { mulberry32 } from './trainData';
+import { noneResponse } from '../data/problem';
 
 /** A generated problem with its three responses and its answer. */
 export interface LocalProblem {
@@ -40,7 +41,7 @@ export function localProblem(seed: number, index: number): LocalProblem {
   const question = kind === 0
     ? `${who} has ${start} ${item}. ${who} buys ${n} ${box} with ${per} ${item} each, then gives ${given} ${item} to ${friend}. How many ${item} does ${who} have now?`
     : `There are ${n} ${box} with ${per} ${item} in each and ${start} loose ${item}. ${who} takes away ${given} ${item}. How many ${item} are left?`;
-  const none = `The answer is ${answer}.`;
+  const none = noneResponse(String(answer));
   const simplified = `${n} * ${per} = ${bought}. ${start} + ${bought} = ${total}. ${total} - ${given} = ${answer}. The answer is ${answer}.`;
   const detailed = kind === 0
     ? `${who} starts with ${start} ${item}. ${who} buys ${n} ${box} of ${per} ${item}, which is ${n} * ${per} = ${bought} ${item}. Now ${who} has ${start} + ${bought} = ${total} ${item}. After giving ${given} to ${friend}, ${who} has ${total} - ${given} = ${answer} ${item} left. The answer is ${answer}.`

@@ -14,7 +14,7 @@ export function finalAnswer(response: string): string | undefined {
 
 /**
  * Asserts what every problem promises: equations that hold with whole non-negative
- * results, all three responses ending with the answer, the simplified text showing the
+ * results, None CoT the bare answer and the other two responses ending with it, the simplified text showing the
  * very equations recorded, and an empty input.
  */
 export function expectWellFormed(p: Problem): void {
@@ -24,7 +24,9 @@ export function expectWellFormed(p: Problem): void {
     expect(applyOp(e.a, e.op, e.b), `${p.id}: ${e.a} ${e.op} ${e.b}`).toBe(e.result);
     expect(Number.isInteger(e.result) && e.result >= 0, `${p.id}: whole result`).toBe(true);
   }
-  for (const s of SETTING_KINDS) expect(finalAnswer(p.responses[s]), `${p.id} ${s}`).toBe(p.answer);
+  // None CoT is the answer alone, as in the study's no_cot files; the others end with it.
+  expect(p.responses.none, `${p.id} none`).toBe(p.answer);
+  for (const s of SETTING_KINDS.filter((k) => k !== 'none')) expect(finalAnswer(p.responses[s]), `${p.id} ${s}`).toBe(p.answer);
   const shown = equationsIn(p.responses.simplified);
   expect(shown.map((e) => [e.a, e.op, e.b, e.c])).toEqual(p.equations.map((e) => [e.a, e.op, e.b, e.result]));
   for (const e of shown) expect(applyOp(e.a, e.op as '+', e.b)).toBe(e.c);
