@@ -107,6 +107,10 @@ export class RunParser {
   push(chunk: Uint8Array): void {
     if (this.run !== null) throw new Error(`${this.file}: push() after finish()`);
     if (chunk.length === 0) return;
+    // Node's Buffer is a Uint8Array subclass with its own hidden class: byte loops compiled
+    // for one deoptimize on the other (lines are views of chunks, or fresh Uint8Arrays when
+    // they straddle two), so every chunk is viewed as a plain Uint8Array.
+    if (Object.getPrototypeOf(chunk) !== Uint8Array.prototype) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.rawBytes += chunk.length;
     if (this.head !== null) {
       let joined = chunk;
