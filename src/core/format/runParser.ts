@@ -6,13 +6,14 @@
  * Node and tests.
  */
 import { Gunzip } from 'fflate';
-import type { Run, SkippedLine } from './run.ts';
+import type { Run } from './run.ts';
 import { ByteLineSplitter } from './byteLines.ts';
 import { JsonArraySplitter } from './jsonArraySplitter.ts';
 import { locateJsonError } from './jsonError.ts';
 import { parsePythonJson } from './jsonl.ts';
 import { RecordScanner } from './recordScanner.ts';
 import { RecordSink } from './recordSink.ts';
+import { SkipLog } from './skipLog.ts';
 import { parseRunPath } from './runPath.ts';
 
 /** How far a parse has come: input bytes pushed (compressed, for gzip), samples kept, lines skipped. */
@@ -40,9 +41,6 @@ export interface RunParserOptions {
   /** Read JSONL lines with the byte scanner first (default true); false sends every line through JSON.parse, for comparisons. */
   scanner?: boolean;
 }
-
-/** At most this many skipped lines are listed one by one; the rest are counted in one closing entry. */
-export const MAX_LISTED_SKIPS = 1000;
 
 const enum Kind {
   Unknown,
@@ -73,9 +71,7 @@ function isSpace(byte: number): boolean {
 export class RunParser {
   private readonly sink = new RecordSink();
   private readonly scanner: RecordScanner | null;
-  private readonly skipped: SkippedLine[] = [];
-  private skippedCount = 0;
-  private unlisted: { first: number; count: number; allNoMatrix: boolean } | null = null;
+  private readonly skips = new SkipLog();
   private readonly decoder = new TextDecoder('utf-8');
   private head: Uint8Array | null = new Uint8Array(0);
   private gunzip: Gunzip | null = null;
@@ -100,7 +96,7 @@ export class RunParser {
 
   /** Samples kept, lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
-    return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skippedCount };
+    return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skips.count };
   }
 
   /** Feeds the next chunk of the file; chunk boundaries may fall anywhere. Throws only when called after finish(). */
@@ -186,21 +182,7 @@ export class RunParser {
       this.lines = new ByteLineSplitter();
     } else {
       this.streamDecoder = new TextDecoder('utf-8');
-      this.array = new JsonArraySplitter(this.onElement, (index, reason) => this.skip(index, reason));
-    }
-  }
-
-  private skip(line: number, reason: string): void {
-    this.skippedCount++;
-    if (this.skipped.length < MAX_LISTED_SKIPS) {
-      this.skipped.push({ line, reason });
-      return;
-    }
-    const noMatrix = reason.startsWith('no gradient matrix');
-    if (this.unlisted === null) this.unlisted = { first: line, count: 1, allNoMatrix: noMatrix };
-    else {
-      this.unlisted.count++;
-      this.unlisted.allNoMatrix &&= noMatrix;
+      this.array = new JsonArraySplitter(this.onElement, (index, reason) => this.skips.add(index, reason));
     }
   }
 
@@ -210,13 +192,13 @@ export class RunParser {
     if (this.scanner?.scan(bytes)) return;
     const text = this.decoder.decode(bytes);
     const reason = this.readRecord(text, terminated);
-    if (reason !== null) this.skip(line, reason);
+    if (reason !== null) this.skips.add(line, reason);
   };
 
   private readonly onElement = (text: string, index: number, line: number, complete: boolean): void => {
     this.lastLine = index;
     const reason = this.readRecord(text, complete);
-    if (reason !== null) this.skip(index, `${reason} (record starts on line ${line})`);
+    if (reason !== null) this.skips.add(index, `${reason} (record starts on line ${line})`);
   };
 
   /** Parses and stores one record's text; returns why it was skipped, or null (blank text is silently ignored). */
@@ -262,13 +244,9 @@ export class RunParser {
     const samples = this.sink.samples.length;
     if (this.gzipFailure !== null) {
       if (samples === 0) throw new RunReadError(`${this.file}: cannot be decoded as gzip (${this.gzipFailure})`);
-      this.skip(this.lastLine + 1, `gzip data is damaged or cut short here (${this.gzipFailure}); the rest of the file was not read`);
+      this.skips.add(this.lastLine + 1, `gzip data is damaged or cut short here (${this.gzipFailure}); the rest of the file was not read`);
     }
     if (samples === 0) throw this.noRecordError();
-    if (this.unlisted !== null) {
-      const { first, count } = this.unlisted;
-      this.skipped.push({ line: first, reason: `${count} more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` });
-    }
     const columns = this.sink.columns.finish();
     this.run = {
       id: this.options.id ?? hashId(`${this.file}\u0000${this.rawBytes}`),
@@ -282,21 +260,20 @@ export class RunParser {
       values: columns.values,
       loss: columns.loss,
       samples: this.sink.samples,
-      skipped: this.skipped,
+      skipped: this.skips.entries(),
       bytes: this.textBytes,
     };
     return this.run;
   }
 
   private noRecordError(): RunReadError {
-    if (this.textBytes === 0 || this.skipped.length === 0) {
+    const first = this.skips.first;
+    if (this.textBytes === 0 || first === null) {
       return new RunReadError(`${this.file}: holds no usable record (the file is empty)`);
     }
-    const first = this.skipped[0];
     const unit = this.kind === Kind.Array ? 'record' : 'line';
-    const count = this.skippedCount;
-    const allNoMatrix = this.skipped.every((s) => s.reason.startsWith('no gradient matrix')) && (this.unlisted?.allNoMatrix ?? true);
-    const hint = allNoMatrix ? ' — no record has a per-layer gradient matrix; is this a dataset rather than a statistics file?' : '';
+    const count = this.skips.count;
+    const hint = this.skips.allNoMatrix ? ' — no record has a per-layer gradient matrix; is this a dataset rather than a statistics file?' : '';
     return new RunReadError(
       `${this.file}: holds no usable record (${count} ${unit}${count === 1 ? '' : 's'} skipped; ${unit} ${first.line}: ${first.reason})${hint}`,
       first.line,

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/format/run.ts';
-import { MAX_LISTED_SKIPS, parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
+import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
+import { MAX_LISTED_SKIPS } from '../../../src/core/format/skipLog.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
 const enc = (text: string) => new TextEncoder().encode(text);
