@@ -26,6 +26,7 @@ const RBRACE = 0x7d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 const MINUS = 0x2d;
+const SPACE = 0x20;
 const ZERO = 0x30;
 const NINE = 0x39;
 const UPPER_N = 0x4e;
@@ -48,6 +49,7 @@ const enum Kind {
 interface TopKey {
   name: string;
   bytes: Uint8Array;
+  words: Uint32Array;
   kind: Kind;
   matrix: MatrixKey | null;
   seenAt: number;
@@ -57,6 +59,7 @@ interface TopKey {
 interface FieldKey {
   name: string;
   bytes: Uint8Array;
+  words: Uint32Array;
   statId: number;
   /** Bit of S_sum / S_max / S_min / effective_rank (the stats S_list yields), else 0. */
   derived: number;
@@ -77,12 +80,20 @@ function skipSpace(b: Uint8Array, i: number): number {
   return i;
 }
 
-/** True when `bytes` sit at b[i…] and a quote follows them. */
-function matchesKey(b: Uint8Array, i: number, bytes: Uint8Array): boolean {
+/** True when `bytes` sit at b[i…] and a quote follows them; compares four bytes at a time (keys are most of a line's non-numeric bytes). */
+function matchesKey(b: Uint8Array, view: DataView, i: number, bytes: Uint8Array, words: Uint32Array): boolean {
   const len = bytes.length;
   if (b[i + len] !== QUOTE) return false;
-  for (let k = 0; k < len; k++) if (b[i + k] !== bytes[k]) return false;
+  const whole = words.length;
+  for (let w = 0; w < whole; w++) if (view.getUint32(i + 4 * w, true) !== words[w]) return false;
+  for (let k = 4 * whole; k < len; k++) if (b[i + k] !== bytes[k]) return false;
   return true;
+}
+
+/** A key's bytes as little-endian 32-bit words (the whole ones; matchesKey compares the tail byte by byte). */
+function keyWords(bytes: Uint8Array): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Uint32Array.from({ length: Math.floor(bytes.length / 4) }, (_, w) => view.getUint32(4 * w, true));
 }
 
 /** Reads records' bytes into a RecordSink's columns and samples. */
@@ -101,6 +112,8 @@ export class RecordScanner {
   private fieldSlotBase = 0;
   /** Index after the last key, string or scalar read. */
   private pos = 0;
+  /** The line's bytes as a DataView, for matchesKey. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   // The line being read, stored only when all of it was read.
   private matrices: MatrixKey[] = [];
   private cellMatrix: MatrixKey[] = [];
@@ -120,6 +133,7 @@ export class RecordScanner {
    */
   scan(b: Uint8Array): boolean {
     this.line++;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     this.fieldSlotBase = 0;
     this.matrices.length = 0;
     this.cells = 0;
@@ -240,9 +254,15 @@ export class RecordScanner {
       if (field === null || field.seenAt === stamp) return false;
       field.seenAt = stamp;
       present |= field.derived;
-      i = skipSpace(b, this.pos);
-      if (b[i] !== COLON) return false;
-      i = skipSpace(b, i + 1);
+      // Python writes `": "` and `", "`: test for exactly that before the general skip.
+      i = this.pos;
+      if (b[i] !== COLON) {
+        i = skipSpace(b, i);
+        if (b[i] !== COLON) return false;
+      }
+      i++;
+      if (b[i] === SPACE) i++;
+      if (b[i] <= SPACE) i = skipSpace(b, i);
       if (b[i] === LBRACKET) {
         if (field.name !== 'S_list' || !this.numberList(b, i)) return false;
         sList = this.list;
@@ -251,9 +271,12 @@ export class RecordScanner {
         if (this.pos < 0) return false;
         this.cell(matrix, field, value);
       }
-      i = skipSpace(b, this.pos);
+      i = this.pos;
+      if (b[i] <= SPACE) i = skipSpace(b, i);
       if (b[i] === COMMA) {
-        i = skipSpace(b, i + 1);
+        i++;
+        if (b[i] === SPACE) i++;
+        if (b[i] <= SPACE) i = skipSpace(b, i);
         continue;
       }
       if (b[i] !== RBRACE) return false;
@@ -372,10 +395,10 @@ export class RecordScanner {
    * the last lines when its bytes match (no decoding), else `resolve` of its text, which
    * then takes the slot. Null when the key needs the general path.
    */
-  private key<K extends { bytes: Uint8Array }>(b: Uint8Array, i: number, slots: (K | undefined)[], slot: number, resolve: (name: string, bytes: Uint8Array) => K | null): K | null {
+  private key<K extends { bytes: Uint8Array; words: Uint32Array }>(b: Uint8Array, i: number, slots: (K | undefined)[], slot: number, resolve: (name: string, bytes: Uint8Array) => K | null): K | null {
     if (b[i] !== QUOTE) return null;
     const cached = slots[slot];
-    if (cached !== undefined && matchesKey(b, i + 1, cached.bytes)) {
+    if (cached !== undefined && matchesKey(b, this.view, i + 1, cached.bytes, cached.words)) {
       this.pos = i + 2 + cached.bytes.length;
       return cached;
     }
@@ -394,7 +417,7 @@ export class RecordScanner {
       const matrix = this.sink.matrixKey(name);
       const kind =
         name === 'instruction' ? Kind.Instruction : name === 'input' ? Kind.Input : name === 'output' ? Kind.Output : name === 'loss' ? Kind.Loss : matrix !== null ? Kind.Matrix : Kind.Other;
-      key = { name, bytes, kind, matrix, seenAt: 0 };
+      key = { name, bytes, words: keyWords(bytes), kind, matrix, seenAt: 0 };
       this.topByName.set(name, key);
     }
     return key;
@@ -406,7 +429,7 @@ export class RecordScanner {
     if (key === undefined) {
       if (this.fieldByName.size >= NAME_LIMIT) return null;
       const k = (FROM_S_LIST as readonly string[]).indexOf(name);
-      key = { name, bytes, statId: -1, derived: k < 0 ? 0 : 1 << k, seenAt: 0 };
+      key = { name, bytes, words: keyWords(bytes), statId: -1, derived: k < 0 ? 0 : 1 << k, seenAt: 0 };
       this.fieldByName.set(name, key);
     }
     return key;

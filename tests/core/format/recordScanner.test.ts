@@ -61,6 +61,19 @@ describe('RecordScanner', () => {
     expect(run.values.get('self_attn.k_proj')?.get('frobenius_norm')?.[1]).toBeNaN();
   });
 
+  it('tells apart keys of the same length at the same position of successive lines', () => {
+    // S_max / S_min and the q / k names differ only inside: the cached key at a position must not match the other.
+    const lines = [`{"${Q0}": {"S_max": 1, "S_min": 2}, "${K1}": {"S_sum": 5}}`, `{"${K1}": {"S_sum": 6}, "${Q0}": {"S_min": 3, "S_max": 4}}`];
+    const sink = new RecordSink();
+    const scanner = new RecordScanner(sink);
+    expect(lines.map((l) => scanner.scan(enc(l)))).toEqual([true, true]);
+    const run = parseRun('f.jsonl', enc(lines.join('\n')));
+    const q = run.values.get('self_attn.q_proj');
+    expect([q?.get('S_max')?.[0], q?.get('S_max')?.[2]]).toEqual([1, 4]);
+    expect([q?.get('S_min')?.[0], q?.get('S_min')?.[2]]).toEqual([2, 3]);
+    expect([run.values.get('self_attn.k_proj')?.get('S_sum')?.[1], run.values.get('self_attn.k_proj')?.get('S_sum')?.[3]]).toEqual([5, 6]);
+  });
+
   it('derives the S_list statistics and keeps other blocks as parsed values', () => {
     const line = `{"${K1}": {"S_list": [1.0, null]}, "${Q0}": {"S_list": [3.0, 1.0, 0.0]}, "cosine_sim": {"q_proj": {"layer_indices": [0], "matrix": [[1.0]]}}, "uid": 7}`;
     expect(scans(line)).toBe(true);
