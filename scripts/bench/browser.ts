@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRun } from '../../src/core/format/runParser.ts';
+import { poolSize } from '../../src/lib/loading/parsePool.ts';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { launchBrowser, startPreview } from '../../tests/e2e/harness.ts';
 import type { Page } from 'playwright-core';
@@ -49,12 +50,12 @@ function percentile(xs: number[], p: number): number {
 }
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-/** In-page times from the input's change event: first curve of the run, and the longest gap between frames meanwhile. */
-async function timeFirstChart(page: Page, url: string, name: string, bytes: Buffer): Promise<{ firstChart: number; longestFrame: number }> {
-  await page.goto(`${url}?run=${encodeURIComponent(name)}`);
+/** In-page times from the input's change event: a curve of every chosen file's run on screen, and the longest gap between frames meanwhile. */
+async function timeFirstChart(page: Page, url: string, files: { name: string; bytes: Buffer }[]): Promise<{ firstChart: number; longestFrame: number }> {
+  await page.goto(`${url}?${files.map((f) => `run=${encodeURIComponent(f.name)}`).join('&')}`);
   await page.locator('[data-testid="app"][data-ready="true"]').waitFor();
   await page.evaluate(
-    ({ label, ref }) => {
+    ({ label, refs }) => {
       const input = document.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
       (window as unknown as { __firstChart: Promise<unknown> }).__firstChart = new Promise((resolve) => {
         input.addEventListener(
@@ -67,8 +68,11 @@ async function timeFirstChart(page: Page, url: string, name: string, bytes: Buff
               const now = performance.now();
               longestFrame = Math.max(longestFrame, now - last);
               last = now;
-              const id = document.querySelector<HTMLElement>(`[data-testid="run-item"][data-ref="${CSS.escape(ref)}"]`)?.dataset.run;
-              if (id && document.querySelector(`[data-testid="curve"][data-run="${CSS.escape(id)}"]`)) resolve({ firstChart: now - t0, longestFrame });
+              const charted = (ref: string) => {
+                const id = document.querySelector<HTMLElement>(`[data-testid="run-item"][data-ref="${CSS.escape(ref)}"]`)?.dataset.run;
+                return id !== undefined && document.querySelector(`[data-testid="curve"][data-run="${CSS.escape(id)}"]`) !== null;
+              };
+              if (refs.every(charted)) resolve({ firstChart: now - t0, longestFrame });
               else requestAnimationFrame(tick);
             };
             requestAnimationFrame(tick);
@@ -77,15 +81,15 @@ async function timeFirstChart(page: Page, url: string, name: string, bytes: Buff
         );
       });
     },
-    { label: LABEL, ref: name },
+    { label: LABEL, refs: files.map((f) => f.name) },
   );
   // From a file on disk: a local browser reads it directly (a buffer would be sent base64
   // over the protocol, ~1 MB/s). The file must outlive the read: the page reads it lazily.
   const dir = mkdtempSync(join(tmpdir(), 'gradlens-bench-'));
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
+  const paths = files.map((f) => join(dir, f.name));
+  files.forEach((f, i) => writeFileSync(paths[i], f.bytes));
   try {
-    await page.getByLabel(LABEL, { exact: true }).setInputFiles(path);
+    await page.getByLabel(LABEL, { exact: true }).setInputFiles(paths);
     return await page.evaluate(() => (window as unknown as { __firstChart: Promise<{ firstChart: number; longestFrame: number }> }).__firstChart);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -153,11 +157,16 @@ export async function benchBrowser(): Promise<void> {
     const page = await context.newPage();
     page.on('crash', () => console.error('the page crashed'));
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    const { firstChart, longestFrame } = await timeFirstChart(page, preview.url, name, big);
+    const { firstChart, longestFrame } = await timeFirstChart(page, preview.url, [{ name, bytes: big }]);
     const mb = big.byteLength / 1e6;
     console.log(`first chart, ${mb.toFixed(1)} MB file: ${ms(firstChart)} (${(mb / (firstChart / 1000)).toFixed(1)} MB/s)`);
     console.log(`  longest frame on the page while it loaded (parsing is in a worker): ${ms(longestFrame)}`);
     console.log(`  baseline, core parseRun in Node on the same bytes: ${ms(nodeMs)}; ratio ${(firstChart / nodeMs).toFixed(2)}×`);
+    // Six such files chosen together (a release folder): read by the pool of parse workers.
+    const six = Array.from({ length: 6 }, (_, i) => ({ name: `bench_500x32_${i + 1}.jsonl`, bytes: statsFile(Number(process.env.BENCH_SAMPLES ?? 500), 32, 40 + i) }));
+    const together = await timeFirstChart(page, preview.url, six);
+    console.log(`all charted, 6 such files chosen together: ${ms(together.firstChart)}; ratio to 6 × one file ${(together.firstChart / (6 * firstChart)).toFixed(2)}× (parse workers: ${poolSize(await page.evaluate(() => navigator.hardwareConcurrency))})`);
+    console.log(`  longest frame meanwhile: ${ms(together.longestFrame)}`);
     await context.close();
 
     const hoverContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -9,7 +9,7 @@ import type { Run } from '../../core/format/run.ts';
 import { describeRun } from '../../core/format/runPath.ts';
 import type { DemoFile } from '../loading/demo.ts';
 import type { PathedFile } from '../loading/collectFiles.ts';
-import type { ParseService } from '../loading/parseClient.ts';
+import type { ParseService } from '../loading/parsePool.ts';
 import type { ParseProgress, ParseSource } from '../../workers/parseHandler.ts';
 import type { FileProblem, LoadJob } from './loadTypes.ts';
 import { insertionIndex } from './order.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/format/run.ts';
-import type { ParseService } from '../../../src/lib/loading/parseClient.ts';
+import type { ParseService } from '../../../src/lib/loading/parsePool.ts';
 import { AppState, DEMO_REMOVED_FLAG } from '../../../src/lib/state/AppState.svelte.ts';
 import { RUN_PALETTE } from '../../../src/lib/state/palette.ts';
 import { memoryRunStore, type RunStore } from '../../../src/lib/state/persist.ts';
