@@ -99,7 +99,8 @@ function keyWords(bytes: Uint8Array): Uint32Array {
 /** Reads records' bytes into a RecordSink's columns and samples. */
 export class RecordScanner {
   private readonly numbers = new NumberReader();
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Keeps a leading U+FEFF: a field's text may start with one (the general path decodes whole lines, where it is not leading). */
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   private readonly topByName = new Map<string, TopKey>();
   private readonly fieldByName = new Map<string, FieldKey>();
   /** The keys met at each position of the last lines (lines of a file share one key order). */

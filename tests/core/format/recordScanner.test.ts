@@ -115,6 +115,7 @@ describe('RecordScanner', () => {
       `{"${Q0}": {"S_sum": 1}, "${Q0}": {"x": 5}}`,
       `{"${K1}": {"new_stat": 3}}   `,
       ` \t{ "loss" :null ,"${Q0}":{ "S_sum" : -0.0 } }`,
+      `{"instruction": "\uFEFFstarts with a byte order mark", "\uFEFFkey": 1, "${Q0}": {"S_sum": 3}}`,
     ];
     expectSameRun(enc(lines.join('\n')));
   });
