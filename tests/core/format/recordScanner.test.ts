@@ -154,7 +154,12 @@ const matrixText = fc
     const all = repeat && fields.length > 0 && fields.length % 3 === 0 ? [...fields, [fields[0][0], other, ''] as const] : fields;
     return `{${all.map(([k, v, w]) => `${w}"${k}"${w}:${w}${v}${w}`).join(',')}}`;
   });
-const stringText = fc.string({ maxLength: 8 }).map((s) => toJsonlLine(s));
+/** Strings as Python writes them (non-ASCII escaped) and as other writers do (raw UTF-8, a leading U+FEFF now and then). */
+const stringText = fc.oneof(
+  fc.string({ maxLength: 8 }).map((s) => toJsonlLine(s)),
+  fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => JSON.stringify(s)),
+  fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => JSON.stringify(`\uFEFF${s}`)),
+);
 const anyValueText = fc.oneof(
   { weight: 4, arbitrary: matrixText },
   { weight: 2, arbitrary: scalarText },
