@@ -51,7 +51,8 @@ function summarizeAll(run: Run): number {
     for (const module of run.modules) {
       const curve = curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount);
       const mad = computeMad(curve.mean);
-      check += curve.kept + (Number.isFinite(mad.all) ? mad.all : 0);
+      const median = curve.median[0]; // the bands are computed on first use: ask for them, as the baseline computes them
+      check += curve.kept + (Number.isFinite(mad.all) ? mad.all : 0) + (Number.isFinite(median) ? median : 0);
     }
   }
   return check;
@@ -68,14 +69,16 @@ function summarizeAllD3(run: Run): number {
       for (let s = 0; s < run.sampleCount; s++) rows.push(Array.from(flat.subarray(s * L, (s + 1) * L)));
       const kept = rows.filter((r) => !r.some(Number.isNaN));
       const curve: number[] = [];
+      let median = NaN;
       for (let l = 0; l < L; l++) {
         const column = kept.map((r) => r[l]).sort((a, b) => a - b);
         curve.push(mean(column) ?? NaN);
-        for (const p of [0.05, 0.25, 0.5, 0.75, 0.95]) quantileSorted(column, p);
+        const bands = [0.05, 0.25, 0.5, 0.75, 0.95].map((p) => quantileSorted(column, p));
+        if (l === 0) median = bands[2] ?? NaN;
         deviation(column);
       }
       const mad = meanAbsoluteDifference(curve);
-      check += kept.length + (Number.isFinite(mad) ? mad : 0);
+      check += kept.length + (Number.isFinite(mad) ? mad : 0) + (Number.isFinite(median) ? median : 0);
     }
   }
   return check;
