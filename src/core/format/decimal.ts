@@ -9,8 +9,10 @@
  * arithmetic (W exact, 10^e from a table good to 2⁻¹⁰⁶), and the result is returned
  * only when its rounding to the nearest double is proven (the error bound cannot reach
  * a rounding boundary). Otherwise the caller falls back to `Number()`, so every result
- * equals `Number(token)` bit for bit; the fallback is taken about once in 2⁴⁰ on
- * random input, and for more than 19 significant digits or |e| > 270.
+ * equals `Number(token)` bit for bit. The fallback is taken for values within ~2⁻⁹⁶ of
+ * a rounding boundary (about once in 2⁴⁰ for random digits; exact ties, which decimals
+ * of 17 digits from 10⁻⁴ up can be, always), for more than 19 significant digits, and
+ * for |e| > 270.
  */
 
 /** Decimal exponents with a table entry; outside, the caller falls back. */
