@@ -48,6 +48,12 @@ export function keptSampleIndices(values: ArrayLike<number>, sampleCount: number
   return kept.slice(0, n);
 }
 
+/** Writes layer `layer` of the kept `rows` of a sample-major matrix into `out` (length rows.length); returns `out`. */
+function gatherLayer(values: ArrayLike<number>, rows: Int32Array, layerCount: number, layer: number, out: Float64Array): Float64Array {
+  for (let j = 0; j < rows.length; j++) out[j] = values[rows[j] * layerCount + layer];
+  return out;
+}
+
 /** The percentile bands of a curve. */
 interface Bands {
   median: Float64Array;
@@ -105,8 +111,7 @@ class SampleCurve implements Curve {
     const bands: Bands = { median: make(), p5: make(), p25: make(), p75: make(), p95: make() };
     const column = new Float64Array(rows.length);
     for (let l = 0; l < L; l++) {
-      for (let j = 0; j < rows.length; j++) column[j] = values[rows[j] * L + l];
-      column.sort(); // typed-array sort is numeric; no NaN left to place
+      gatherLayer(values, rows, L, l, column).sort(); // typed-array sort is numeric; no NaN left to place
       bands.p5[l] = quantileSorted(column, 0.05);
       bands.p25[l] = quantileSorted(column, 0.25);
       bands.median[l] = quantileSorted(column, 0.5);
@@ -136,7 +141,7 @@ export function curveFromValues(values: ArrayLike<number>, sampleCount: number, 
   const std = new Float64Array(layerCount);
   const column = new Float64Array(k);
   for (let l = 0; l < layerCount; l++) {
-    for (let j = 0; j < k; j++) column[j] = values[rows[j] * layerCount + l];
+    gatherLayer(values, rows, layerCount, l, column);
     mean[l] = meanOf(column);
     std[l] = stdOf(column);
   }
@@ -194,9 +199,7 @@ export function layerSamples(run: Run, module: ModuleKey, stat: StatName, layer:
   }
   const values = statValues(run, module, stat);
   const samples = keptSampleIndices(values, run.sampleCount, L);
-  const out = new Float64Array(samples.length);
-  for (let j = 0; j < samples.length; j++) out[j] = values[samples[j] * L + layer];
-  return { layer, samples, values: out };
+  return { layer, samples, values: gatherLayer(values, samples, L, layer, new Float64Array(samples.length)) };
 }
 
 /**
