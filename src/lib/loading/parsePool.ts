@@ -16,15 +16,22 @@ export function poolSize(cores: number | undefined): number {
   return Math.max(1, Math.min(4, Math.floor(cores ?? 2)));
 }
 
+/** A service of the pool and how many jobs it is running. */
+interface Member {
+  service: ParseService;
+  running: number;
+}
+
 /**
  * A ParseService spreading jobs over up to `size` services made by `create` (started on
- * first need): each job goes to the one with the fewest running jobs, the first such
- * in start order; a cancel goes to the one running that job.
+ * first need): a job goes to an idle service, else to a new one while fewer than `size`
+ * exist, else to the one with the fewest running jobs (the first such in start order);
+ * a cancel goes to the one running that job.
  */
 export function parseServicePool(create: () => ParseService, size: number): ParseService {
-  const members: { service: ParseService; running: number }[] = [];
-  const owner = new Map<string, { service: ParseService; running: number }>();
-  const pick = () => {
+  const members: Member[] = [];
+  const owner = new Map<string, Member>();
+  const pick = (): Member => {
     const idle = members.find((m) => m.running === 0);
     if (idle) return idle;
     if (members.length < size) {
