@@ -15,7 +15,7 @@ import { COLON, COMMA, keyWords, LBRACE, LBRACKET, QUOTE, RBRACE, SPACE, skipSpa
 import { parsePythonJson } from './jsonl.ts';
 import type { SampleText } from './run.ts';
 import type { MatrixKey, RecordSink } from './recordSink.ts';
-import { summarizeSingularValues } from './singularValues.ts';
+import { FROM_S_LIST, summarizeSingularValues } from './singularValues.ts';
 
 /** The scanner keeps at most this many distinct key names (a guard against hostile files); past it, new names take the general path. */
 const NAME_LIMIT = 65536;
@@ -46,7 +46,6 @@ interface FieldKey extends ScannedKey {
   seenAt: number;
 }
 
-const FROM_S_LIST = ['S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
 const ALL_DERIVED = (1 << FROM_S_LIST.length) - 1;
 
 /** Reads records' bytes into a RecordSink's columns and samples. */

@@ -8,7 +8,7 @@ import { BASE_STATS } from './run.ts';
 import type { SampleText } from './run.ts';
 import { parseParamName } from './paramName.ts';
 import { RunColumns } from './runColumns.ts';
-import { summarizeSingularValues } from './singularValues.ts';
+import { FROM_S_LIST, summarizeSingularValues } from './singularValues.ts';
 
 /** Layer indices at or above this are not read as layers (a guard against corrupt or hostile names exhausting memory). */
 export const MAX_LAYERS = 1024;
@@ -16,7 +16,6 @@ export const MAX_LAYERS = 1024;
 const KEY_CACHE_LIMIT = 65536;
 const TEXT_FIELDS = new Set(['instruction', 'input', 'output']);
 const BASE = new Set<string>(BASE_STATS);
-const FROM_S_LIST = ['S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
 
 /** What a parameter name says: its layer and module, and the module's column id once a kept record registered it (−1 before). */
 export interface MatrixKey {

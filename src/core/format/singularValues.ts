@@ -13,6 +13,9 @@ export interface SingularValueStats {
   effective_rank: number;
 }
 
+/** The statistics a list of singular values yields, in the order readers register them. */
+export const FROM_S_LIST = ['S_sum', 'S_max', 'S_min', 'effective_rank'] as const satisfies readonly (keyof SingularValueStats)[];
+
 /** Effective rank lives with the linear algebra; re-exported for readers of `S_list`. */
 export { effectiveRank };
 
