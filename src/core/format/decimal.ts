@@ -53,6 +53,9 @@ function fillPowers(): void {
 }
 fillPowers();
 
+/** The table of 10^e as double-doubles, e = −270 … 270 (high parts, low parts), for the WebAssembly reader (lineTape.ts). */
+export const POWERS_OF_TEN = { minExp: MIN_EXP, maxExp: MAX_EXP, high: PH as Readonly<Float64Array>, low: PL as Readonly<Float64Array> };
+
 /** Dekker's splitter, 2^27 + 1: a × SPLIT separates a double into two 26-bit halves. */
 const SPLIT = 134217729;
 

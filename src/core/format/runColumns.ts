@@ -38,6 +38,8 @@ export class RunColumns {
   private readonly columns: (Float64Array | undefined)[][] = [];
   private loss: Float64Array = new Float64Array(0);
   private row = -1;
+  /** Changes whenever columns are reallocated (rows grown, layers re-laid out): column references taken before are stale. */
+  generation = 0;
 
   /** Id of a module, registering it (in order of first appearance) when new. */
   moduleId(module: ModuleKey): number {
@@ -73,13 +75,23 @@ export class RunColumns {
 
   /** Writes one value of the current row (layer must be ≤ the row's maxLayer). */
   set(moduleId: number, statId: number, layer: number, value: number): void {
+    this.column(moduleId, statId)[this.row * this.stride + layer] = value;
+  }
+
+  /** The column of (module, statistic), made when new; valid while `generation` stays the same. */
+  column(moduleId: number, statId: number): Float64Array {
     const byStat = this.columns[moduleId];
     let column = byStat[statId];
     if (column === undefined) {
       column = nanArray(this.capacity * this.stride);
       byStat[statId] = column;
     }
-    column[this.row * this.stride + layer] = value;
+    return column;
+  }
+
+  /** Index of the current row's layer 0 in every column. */
+  get rowStart(): number {
+    return this.row * this.stride;
   }
 
   /** Sets the loss of the current row. */
@@ -107,6 +119,7 @@ export class RunColumns {
     loss.set(this.loss);
     this.loss = loss;
     this.capacity = rows;
+    this.generation++;
   }
 
   private relayout(stride: number): void {
@@ -118,6 +131,7 @@ export class RunColumns {
       return next;
     });
     this.stride = stride;
+    this.generation++;
   }
 
   /**

@@ -40,6 +40,8 @@ export interface RunParserOptions {
   name?: string;
   /** Read JSONL lines with the byte scanner first (default true); false sends every line through JSON.parse, for comparisons. */
   scanner?: boolean;
+  /** With the scanner on, try the WebAssembly tokenizer first (default true); false reads with the JavaScript scanner alone, for comparisons. */
+  wasm?: boolean;
 }
 
 const enum Kind {
@@ -91,7 +93,7 @@ export class RunParser {
     readonly file: string,
     private readonly options: RunParserOptions = {},
   ) {
-    this.scanner = options.scanner === false ? null : new RecordScanner(this.sink);
+    this.scanner = options.scanner === false ? null : new RecordScanner(this.sink, { wasm: options.wasm });
   }
 
   /** Samples kept, lines skipped and bytes pushed so far. */

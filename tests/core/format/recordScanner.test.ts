@@ -4,14 +4,20 @@ import { toJsonlLine } from '../../../src/core/format/jsonl.ts';
 import type { Run } from '../../../src/core/format/run.ts';
 import { RecordScanner } from '../../../src/core/format/recordScanner.ts';
 import { RecordSink } from '../../../src/core/format/recordSink.ts';
+import { RecordKeys } from '../../../src/core/format/recordKeys.ts';
+import { LineCells } from '../../../src/core/format/lineCells.ts';
+import { TapeScanner } from '../../../src/core/format/tapeScanner.ts';
 import { parseRun, RunReadError } from '../../../src/core/format/runParser.ts';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
-/** The reader's answer for a file, with the byte scanner on or off (the general path only). */
-function read(bytes: Uint8Array, scanner: boolean): Run | string {
+type Path = 'wasm' | 'js' | 'general';
+const OPTIONS = { wasm: {}, js: { wasm: false }, general: { scanner: false } } as const;
+
+/** The reader's answer for a file along one path: WebAssembly tokenizer first (the default), JavaScript scanner first, or the general path alone. */
+function read(bytes: Uint8Array, path: Path): Run | string {
   try {
-    return parseRun('cot/model/grads_gsm8k_train_no_cot.jsonl', bytes, { scanner });
+    return parseRun('cot/model/grads_gsm8k_train_no_cot.jsonl', bytes, OPTIONS[path]);
   } catch (error) {
     if (error instanceof RunReadError) return `RunReadError: ${error.message}`;
     throw error;
@@ -19,25 +25,39 @@ function read(bytes: Uint8Array, scanner: boolean): Run | string {
 }
 
 function expectSameRun(bytes: Uint8Array): void {
-  const fast = read(bytes, true);
-  const general = read(bytes, false);
-  expect(fast).toEqual(general);
-  if (typeof fast !== 'string' && typeof general !== 'string') {
-    // toEqual does not see the order of Map keys or prototypes: compare those too.
-    expect([...fast.values.keys()]).toEqual([...general.values.keys()]);
-    expect(fast.stats).toEqual(general.stats);
-    fast.samples.forEach((s, i) => {
-      if (s.extra !== undefined) {
-        expect(Object.getPrototypeOf(s.extra)).toBe(null);
-        expect(Object.keys(s.extra)).toEqual(Object.keys(general.samples[i].extra ?? {}));
-      }
-    });
+  const general = read(bytes, 'general');
+  for (const path of ['wasm', 'js'] as const) {
+    const fast = read(bytes, path);
+    expect(fast).toEqual(general);
+    if (typeof fast !== 'string' && typeof general !== 'string') {
+      // toEqual does not see the order of Map keys or prototypes: compare those too.
+      expect([...fast.values.keys()]).toEqual([...general.values.keys()]);
+      expect(fast.stats).toEqual(general.stats);
+      fast.samples.forEach((s, i) => {
+        if (s.extra !== undefined) {
+          expect(Object.getPrototypeOf(s.extra)).toBe(null);
+          expect(Object.keys(s.extra)).toEqual(Object.keys(general.samples[i].extra ?? {}));
+        }
+      });
+    }
   }
 }
 
 /** True when the scanner itself stores this line (rather than leaving it to the general path). */
 function scans(line: string): boolean {
   return new RecordScanner(new RecordSink()).scan(enc(line));
+}
+
+/** How many of these lines the WebAssembly tape path stores, read in order as one file (the rest go to the JavaScript scanner). */
+function tapeScans(...lines: string[]): number {
+  const sink = new RecordSink();
+  const cells = new LineCells(sink);
+  const tape = TapeScanner.create(new RecordKeys(sink), cells, sink);
+  if (tape === null) throw new Error('WebAssembly is unavailable here');
+  return lines.filter((line) => {
+    cells.reset();
+    return tape.scan(enc(line));
+  }).length;
 }
 
 const Q0 = 'model.layers.0.self_attn.q_proj.weight';
@@ -47,6 +67,7 @@ describe('RecordScanner', () => {
   it('reads a line as Python writes it, every value exact', () => {
     const line = `{"instruction": "Add 2 and 3.\\nThen stop.", "output": "5", "loss": 1.929934944945686, "${Q0}": {"M_mean": 1.304985468236325e-05, "S_sum": 36.309785818223745, "S_min": NaN, "S_max": Infinity}, "${K1}": {"S_sum": -Infinity, "frobenius_norm": null}}`;
     expect(scans(line)).toBe(true);
+    expect(tapeScans(line)).toBe(1);
     const run = parseRun('f.jsonl', enc(line));
     expect(run.samples[0]).toEqual({ instruction: 'Add 2 and 3.\nThen stop.', input: '', output: '5' });
     expect(run.loss[0]).toBe(1.929934944945686);
@@ -184,17 +205,20 @@ const lineText = fc
 describe('RecordScanner against the general path', () => {
   it('agrees on random files of random records', () => {
     let scanned = 0;
+    let taped = 0;
     let total = 0;
     fc.assert(
       fc.property(fc.array(lineText, { minLength: 1, maxLength: 6 }), (lines) => {
         for (const line of lines) if (scans(line)) scanned++;
+        taped += tapeScans(...lines);
         total += lines.length;
         expectSameRun(enc(lines.join('\n')));
       }),
       { numRuns: 1500 },
     );
-    // The comparison means something only if many lines take the fast path.
+    // The comparison means something only if many lines take the fast paths.
     expect(scanned / total).toBeGreaterThan(0.2);
+    expect(taped / total).toBeGreaterThan(0.1);
   });
 
   it('agrees when random bytes of a valid file are corrupted', () => {
@@ -211,5 +235,74 @@ describe('RecordScanner against the general path', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+// Files whose lines share one key order, as release files do: after its first line the
+// tape path stores each line through a plan. Values vary line to line (numbers Python
+// writes, bare tokens, null, numbers the kernel leaves to JavaScript, strings with and
+// without escapes, now and then one that is not valid JSON or not of the usual type).
+const planNumber = fc.oneof(
+  { weight: 8, arbitrary: number.map((x) => toJsonlLine(x)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'null',
+      '1.00000000000000000000001',
+      '12345678901234567890123',
+      '4.9e-324',
+      '2.2250738585072014e-308',
+      '1.7976931348623157e308',
+      '1e-400',
+      '1e400',
+      '0.1e-9999999',
+      '-0',
+    ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('"1"', 'true', '01') },
+);
+const planString = fc.oneof(
+  { weight: 6, arbitrary: stringText },
+  { weight: 1, arbitrary: fc.constantFrom('"bad \\x escape"', '5', 'null') },
+);
+const STATS = ['M_mean', 'S_sum', 'S_max', 'S_min'];
+const MATRICES = [Q0, K1, 'model.layers.2.mlp.down_proj.weight'];
+const planLine = fc
+  .tuple(planString, planString, planNumber, fc.array(planNumber, { minLength: MATRICES.length * STATS.length, maxLength: MATRICES.length * STATS.length }))
+  .map(([instruction, output, loss, values]) => {
+    const matrices = MATRICES.map((m, i) => `"${m}": {${STATS.map((s, j) => `"${s}": ${values[i * STATS.length + j]}`).join(', ')}}`);
+    return `{"instruction": ${instruction}, "output": ${output}, "loss": ${loss}, ${matrices.join(', ')}}`;
+  });
+
+describe('the tape path on lines of one shape', () => {
+  it('agrees with the general path, line after line', () => {
+    let taped = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(fc.array(planLine, { minLength: 2, maxLength: 8 }), (lines) => {
+        taped += tapeScans(...lines);
+        total += lines.length;
+        expectSameRun(enc(lines.join('\n')));
+      }),
+      { numRuns: 400 },
+    );
+    expect(taped / total).toBeGreaterThan(0.2);
+  });
+
+  it('reads every value of a release-like file exactly, the plan path included', () => {
+    const rows = Array.from({ length: 50 }, (_, r) => MATRICES.map((_, m) => STATS.map((_, s) => Math.sin(r * 7919 + m * 104729 + s) * 10 ** ((r % 9) - 4))));
+    const lines = rows.map(
+      (row, r) =>
+        `{"instruction": "q${r}", "output": "a\\"${r}", "loss": ${r / 7}, ${MATRICES.map((m, i) => `"${m}": {${STATS.map((s, j) => `"${s}": ${toJsonlLine(row[i][j])}`).join(', ')}}`).join(', ')}}`,
+    );
+    expect(tapeScans(...lines)).toBe(lines.length);
+    const run = parseRun('f.jsonl', enc(lines.join('\n')));
+    expect(run.samples[49]).toEqual({ instruction: 'q49', input: '', output: 'a"49' });
+    expect(run.loss[49]).toBe(49 / 7);
+    for (let r = 0; r < rows.length; r++) {
+      expect(run.values.get('self_attn.q_proj')?.get('S_max')?.[r * 3 + 0]).toBe(rows[r][0][2]);
+      expect(run.values.get('self_attn.k_proj')?.get('M_mean')?.[r * 3 + 1]).toBe(rows[r][1][0]);
+      expect(run.values.get('mlp.down_proj')?.get('S_min')?.[r * 3 + 2]).toBe(rows[r][2][3]);
+    }
   });
 });

@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toJsonlLine } from '../../../src/core/format/jsonl.ts';
+import { ENTRY_WORDS, LineTape, TapeKind } from '../../../src/core/format/lineTape.ts';
+
+const enc = (text: string) => new TextEncoder().encode(text);
+
+function newTape(): LineTape {
+  const tape = LineTape.create();
+  if (tape === null) throw new Error('WebAssembly is unavailable here');
+  return tape;
+}
+
+interface Entry {
+  key: string;
+  kind: TapeKind;
+  text: string;
+  count: number;
+  value: number;
+}
+
+/** The tape of one line as plain objects, or null when the kernel leaves the line alone. */
+function entries(tape: LineTape, line: string): Entry[] | null {
+  const bytes = enc(line);
+  const count = tape.tokenize(bytes);
+  if (count < 0) return null;
+  return Array.from({ length: count }, (_, e) => {
+    const at = tape.intBase + ENTRY_WORDS * e;
+    const [id, kind, start, end, members] = tape.ints.subarray(at, at + ENTRY_WORDS);
+    return { key: tape.key(id).name, kind, text: new TextDecoder().decode(bytes.subarray(start, end)), count: members, value: tape.values[tape.valueBase + e] };
+  });
+}
+
+/** The value the kernel gives for a number token, converted as the reader does for slow ones. */
+function numberOf(tape: LineTape, token: string): { value: number; slow: boolean } {
+  const tokens = entries(tape, `{"x": ${token}}`);
+  if (tokens === null) throw new Error(`left alone: ${token}`);
+  const [entry] = tokens;
+  return entry.kind === TapeKind.SlowNumber ? { value: Number(entry.text), slow: true } : { value: entry.value, slow: false };
+}
+
+describe('LineTape (the WebAssembly line tokenizer)', () => {
+  it('writes one entry per member, objects followed by their members', () => {
+    const tape = newTape();
+    expect(entries(tape, '{"instruction": "a \\"b\\"", "output": "c", "loss": 0.5, "m.0.q.weight": {"S_sum": 1.5, "S_max": NaN, "S_min": null}, "e": {}}')).toEqual([
+      { key: 'instruction', kind: TapeKind.StringEscaped, text: '"a \\"b\\""', count: 0, value: expect.any(Number) },
+      { key: 'output', kind: TapeKind.String, text: '"c"', count: 0, value: expect.any(Number) },
+      { key: 'loss', kind: TapeKind.Number, text: '0.5', count: 0, value: 0.5 },
+      { key: 'm.0.q.weight', kind: TapeKind.Object, text: '{"S_sum": 1.5, "S_max": NaN, "S_min": null}', count: 3, value: expect.any(Number) },
+      { key: 'S_sum', kind: TapeKind.Number, text: '1.5', count: 0, value: 1.5 },
+      { key: 'S_max', kind: TapeKind.Number, text: 'NaN', count: 0, value: NaN },
+      { key: 'S_min', kind: TapeKind.Number, text: 'null', count: 0, value: NaN },
+      { key: 'e', kind: TapeKind.Object, text: '{}', count: 0, value: expect.any(Number) },
+    ]);
+  });
+
+  it.each([
+    ['a repeated top-level key', '{"a": 1, "a": 2}'],
+    ['a repeated field', '{"m": {"s": 1, "s": 2}}'],
+    ['an escaped key', '{"a\\u0062": 1}'],
+    ['a non-ASCII key', '{"é": 1}'],
+    ['an integer-like key', '{"0": 1}'],
+    ['an array', '{"m": {"S_list": [1, 2]}}'],
+    ['a nested object', '{"m": {"n": {"x": 1}}}'],
+    ['a string inside a matrix', '{"m": {"s": "1"}}'],
+    ['true', '{"a": true}'],
+    ['a trailing comma', '{"a": 1,}'],
+    ['trailing text', '{"a": 1} x'],
+    ['a truncated line', '{"a": 1.5'],
+    ['a leading zero', '{"a": 01}'],
+    ['a bare dot', '{"a": 1.}'],
+    ['-NaN', '{"a": -NaN}'],
+    ['a raw control character in a string', '{"a": "x\ty"}'],
+    ['an empty object line', '{}'],
+    ['a byte order mark', '\uFEFF{"a": 1}'],
+  ])('leaves %s to the JavaScript paths', (_, line) => {
+    expect(entries(newTape(), line)).toBeNull();
+  });
+
+  it('allows a key repeated in another scope (a field named like a top-level key)', () => {
+    expect(entries(newTape(), '{"loss": 1, "m": {"loss": 2}, "n": {"loss": 3}}')?.map((e) => e.key)).toEqual(['loss', 'm', 'loss', 'n', 'loss']);
+  });
+
+  it('converts the numbers Python writes exactly like Number()', () => {
+    const tape = newTape();
+    let slow = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(fc.double(), (x) => {
+        for (const token of [toJsonlLine(x), JSON.stringify(x)]) {
+          if (!Number.isFinite(x) && token === 'null') continue;
+          const read = numberOf(tape, token);
+          expect(Object.is(read.value, Number.isNaN(x) ? NaN : Number(token === 'NaN' || token.endsWith('Infinity') ? x : token))).toBe(true);
+          // Past 10^±250 the power table ends and every number is left to JavaScript.
+          if (x === 0 || (Math.abs(x) > 1e-250 && Math.abs(x) < 1e250)) {
+            total++;
+            if (read.slow) slow++;
+          }
+        }
+      }),
+      { numRuns: 20000 },
+    );
+    // Almost every repr in range is converted in WebAssembly (exact ties are not).
+    expect(slow / total).toBeLessThan(0.01);
+  });
+
+  it('converts any decimal token exactly like Number(), handing the unproven ones to JavaScript', () => {
+    const tape = newTape();
+    const token = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,24})$/), fc.option(fc.stringMatching(/^[0-9]{1,25}$/)), fc.option(fc.integer({ min: -400, max: 400 })))
+      .map(([negative, int, frac, exp]) => `${negative ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`);
+    fc.assert(
+      fc.property(token, (text) => {
+        expect(Object.is(numberOf(tape, text).value, Number(text))).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+    for (const text of ['4.9e-324', '2.4703282292062327e-324', '2.4703282292062328e-324', '1.7976931348623157e308', '1.7976931348623159e308', '9007199254740993', '0.1e-99999', '1e99999', '-0', '-0.0e5']) {
+      expect(Object.is(numberOf(tape, text).value, Number(text))).toBe(true);
+    }
+  });
+
+  it('tells whether a line repeats the shape of the line before', () => {
+    const tape = newTape();
+    const shape = (line: string) => (tape.tokenize(enc(line)) < 0 ? 'left alone' : tape.sameShape());
+    expect(shape('{"a": "x", "m": {"s": 1, "t": 2}}')).toBe(false);
+    expect(shape('{"a": "y\\n", "m": {"s": 1e300, "t": 1.00000000000000000000001}}')).toBe(true);
+    expect(shape('{"a": "y", "m": {"s": 1, "u": 2}}')).toBe(false);
+    expect(shape('{"a": 5, "m": {"s": 1, "u": 2}}')).toBe(false);
+    expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(false);
+    expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(true);
+    expect(shape('{"a": 6, "m": {"s": 1}, "u": [2]}')).toBe('left alone');
+    expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(false);
+  });
+
+  it('counts the numbers it leaves to JavaScript', () => {
+    const tape = newTape();
+    tape.tokenize(enc('{"m": {"a": 1.00000000000000000000001, "b": 2, "c": 12345678901234567890123}}'));
+    expect(tape.slowNumbers()).toBe(2);
+  });
+
+  it('grows its memory for long lines and reads them whole', () => {
+    const tape = newTape();
+    const matrix = (m: number) => `"k${m}": {${Array.from({ length: 20 }, (_, f) => `"v${f}": ${toJsonlLine((m * 20 + f) / 3)}`).join(', ')}}`;
+    const line = `{${Array.from({ length: 10000 }, (_, m) => matrix(m)).join(', ')}}`;
+    expect(line.length).toBeGreaterThan(4_000_000);
+    const read = entries(tape, line);
+    expect(read).toHaveLength(10000 * 21);
+    expect(read?.[21 * 9999 + 20].value).toBe(199999 / 3);
+    expect(entries(tape, '{"k0": {"v0": 2}}')?.[1].value).toBe(2);
+  });
+
+  it('leaves lines alone once it holds its maximum of distinct names, and reads known names still', () => {
+    const tape = newTape();
+    const names = Array.from({ length: 20000 }, (_, i) => `"n${i}": 1`);
+    expect(tape.tokenize(enc(`{${names.join(', ')}}`))).toBe(-1);
+    expect(entries(tape, '{"n1": 2}')?.[0].value).toBe(2);
+  });
+});
