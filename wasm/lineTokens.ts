@@ -62,7 +62,7 @@ const PAD: i32 = 16;
 const SPLIT: f64 = 134217729.0;
 const ERROR_BOUND: f64 = 1.2621774483536189e-29; // 2^-96, as in decimal.ts
 
-// Fixed regions, then the line, tape and values (placed by prepare()).
+// Fixed regions, then the bytes region (lines or chunks of the file), the tape and its values.
 const BASE: usize = (__heap_base + 15) & ~(<usize>15);
 const TABLE: usize = BASE;
 const KEY_START: usize = TABLE + <usize>TABLE_SLOTS * 4;
@@ -72,7 +72,11 @@ const STAMP_FIELD: usize = STAMP_TOP + <usize>MAX_NAMES * 4;
 const SLOT_TOP: usize = STAMP_FIELD + <usize>MAX_NAMES * 4;
 const SLOT_FIELD: usize = SLOT_TOP + <usize>TOP_SLOTS * 4;
 const SHAPE: usize = SLOT_FIELD + <usize>FIELD_SLOTS * 4;
-const POW_HI: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
+/** Per entry of a line of the remembered shape: the output slot its number goes to (−1: none). Written by the caller. */
+const SCATTER: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
+/** The output slots scatter() fills. */
+const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
+const POW_HI: usize = OUT + <usize>SHAPE_ENTRIES * 8;
 const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
 const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
 const DYNAMIC: usize = ARENA + <usize>ARENA_BYTES + 16;
@@ -83,8 +87,11 @@ let lineStamp: i32 = 0;
 let objectStamp: i32 = 0;
 let linePtr: usize = DYNAMIC;
 let lineEnd: usize = DYNAMIC;
+/** Bytes the bytes region holds (PAD more are reserved after them). */
+let bytesCapacity: i32 = 0;
 let tape: usize = 0;
 let values: usize = 0;
+/** Tape entries there is room for. */
 let capacity: i32 = 0;
 let entries: i32 = 0;
 /** Where the last reader stopped. */
@@ -102,32 +109,79 @@ export function powerTable(): usize {
   return POW_HI;
 }
 
-/** Makes room for a line of `length` bytes; returns where to write it, or 0 when memory cannot grow. */
-export function prepare(length: i32): usize {
-  const cap = (length >> 2) + 4;
-  const line = DYNAMIC;
-  const tapeAt = (line + <usize>length + <usize>PAD + 7) & ~(<usize>7);
+/** Places the tape after the bytes region and grows memory to hold both; false when memory cannot grow. */
+function layout(bytes: i32, cap: i32): bool {
+  const tapeAt = (DYNAMIC + <usize>bytes + <usize>PAD + 7) & ~(<usize>7);
   const valuesAt = tapeAt + <usize>cap * 20 + 8;
   const end = (valuesAt & ~(<usize>7)) + <usize>cap * 8;
   const pages = <i32>((end + 0xffff) >> 16);
   const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) return 0;
-  linePtr = line;
-  lineEnd = line + <usize>length;
+  if (pages > have && memory.grow(pages - have) < 0) return false;
+  bytesCapacity = bytes;
   tape = tapeAt;
   values = valuesAt & ~(<usize>7);
   capacity = cap;
-  return line;
+  return true;
 }
 
-/** Where the tape's i32 entries start (valid after prepare). */
+/**
+ * Makes the bytes region hold at least `length` bytes (its content is kept); returns
+ * where it starts, or 0 when memory cannot grow. Memory may grow: views of it are stale.
+ */
+export function prepare(length: i32): usize {
+  if (length <= bytesCapacity) return DYNAMIC;
+  return layout(length, capacity) ? DYNAMIC : 0;
+}
+
+/** Makes the tape hold the entries of a line of `length` bytes; false when memory cannot grow. Memory may grow. */
+export function reserve(length: i32): bool {
+  const cap = (length >> 2) + 4;
+  return cap <= capacity || layout(bytesCapacity, cap);
+}
+
+/** The first LF in [from, limit), eight bytes at a time; 0 when there is none. */
+export function findLineEnd(from: usize, limit: usize): usize {
+  let p = from;
+  while (p + 8 <= limit) {
+    const x = load<u64>(p) ^ 0x0a0a0a0a0a0a0a0a;
+    const found = (x - 0x0101010101010101) & ~x & 0x8080808080808080;
+    if (found != 0) return p + <usize>(ctz(found) >> 3);
+    p += 8;
+  }
+  while (p < limit) {
+    if (<u32>load<u8>(p) == 0x0a) return p;
+    p++;
+  }
+  return 0;
+}
+
+/** Where the tape's i32 entries start. */
 export function tapeStart(): usize {
   return tape;
 }
 
-/** Where the tape's f64 values start (valid after prepare). */
+/** Where the tape's f64 values start. */
 export function valuesStart(): usize {
   return values;
+}
+
+/** Where the caller writes the scatter map (one i32 per entry, SHAPE_ENTRIES of them). */
+export function scatterStart(): usize {
+  return SCATTER;
+}
+
+/** Where scatter() writes (one f64 per output slot). */
+export function outStart(): usize {
+  return OUT;
+}
+
+/** Copies the values of the last line's first `count` entries to the output slots the scatter map names. */
+export function scatter(count: i32): void {
+  const n = count < SHAPE_ENTRIES ? count : SHAPE_ENTRIES;
+  for (let e: i32 = 0; e < n; e++) {
+    const slot = load<i32>(SCATTER + (<usize>e << 2));
+    if (slot >= 0) store<f64>(OUT + (<usize>slot << 3), load<f64>(values + (<usize>e << 3)));
+  }
 }
 
 /** Where the bytes of key `id` are. */
@@ -269,6 +323,21 @@ function toDouble(w: u64, e: i32): f64 {
   return hi;
 }
 
+/** True when the eight bytes at p are all ASCII digits (fast_float's test). */
+@inline
+function eightDigits(p: usize): bool {
+  const v = load<u64>(p);
+  return ((v & 0xf0f0f0f0f0f0f0f0) | (((v + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) >> 4)) == 0x3333333333333333;
+}
+
+/** The value of eight ASCII digits at p, first digit most significant (fast_float's SWAR conversion). */
+@inline
+function eightDigitsValue(p: usize): u64 {
+  let v = load<u64>(p) - 0x3030303030303030;
+  v = v * 10 + (v >> 8);
+  return (((v & 0x000000ff000000ff) * (100 + (<u64>1000000 << 32))) + (((v >> 16) & 0x000000ff000000ff) * (1 + (<u64>10000 << 32)))) >> 32;
+}
+
 /**
  * A JSON number at p (RFC 8259 grammar), into `numberValue`; `pos` past it. Returns
  * NUMBER, SLOW_NUMBER (more than 19 digits or rounding not proven: the caller converts
@@ -285,11 +354,17 @@ function readNumber(p: usize): i32 {
     c = <u32>load<u8>(++p);
     if (isDigit(c)) return -1;
   } else if (isDigit(c)) {
-    do {
+    while (digits <= MAX_DIGITS - 8 && eightDigits(p)) {
+      w = w * 100000000 + eightDigitsValue(p);
+      digits += 8;
+      p += 8;
+    }
+    c = <u32>load<u8>(p);
+    while (isDigit(c)) {
       if (digits < MAX_DIGITS) w = w * 10 + <u64>(c - ZERO);
       digits++;
       c = <u32>load<u8>(++p);
-    } while (isDigit(c));
+    }
   } else return -1;
   if (c == DOT) {
     c = <u32>load<u8>(++p);
@@ -300,6 +375,13 @@ function readNumber(p: usize): i32 {
         c = <u32>load<u8>(++p);
       }
     }
+    while (digits <= MAX_DIGITS - 8 && eightDigits(p)) {
+      w = w * 100000000 + eightDigitsValue(p);
+      digits += 8;
+      e -= 8;
+      p += 8;
+    }
+    c = <u32>load<u8>(p);
     while (isDigit(c)) {
       if (digits < MAX_DIGITS) w = w * 10 + <u64>(c - ZERO);
       digits++;
@@ -426,13 +508,24 @@ function readObject(p: usize): i32 {
 }
 
 /**
- * Tokenizes the line of `length` bytes written at prepare()'s address. Returns the number
- * of tape entries, or −1 when the line must take the JavaScript paths.
+ * Tokenizes the line of `length` bytes at `start` (inside the bytes region; reserve() its
+ * length first). Returns the number of tape entries, or −1 when the line must take the
+ * JavaScript paths.
  */
-export function scan(length: i32): i32 {
+export function scan(start: usize, length: i32): i32 {
+  if (start < DYNAMIC || start + <usize>length > DYNAMIC + <usize>bytesCapacity || (length >> 2) + 4 > capacity) return -1;
   same = true;
   slow = 0;
-  const count = scanLine(length);
+  linePtr = start;
+  lineEnd = start + <usize>length;
+  // The line is read in place: the bytes after it (the next line's) are zeroed while it is read.
+  const after0 = load<u64>(lineEnd);
+  const after1 = load<u64>(lineEnd, 8);
+  store<u64>(lineEnd, 0);
+  store<u64>(lineEnd, 0, 8);
+  const count = scanLine();
+  store<u64>(lineEnd, after0);
+  store<u64>(lineEnd, after1, 8);
   if (count < 0 || count != shapeEntries) same = false;
   shapeEntries = count;
   return count;
@@ -448,11 +541,9 @@ export function slowNumbers(): i32 {
   return slow;
 }
 
-function scanLine(length: i32): i32 {
+function scanLine(): i32 {
   const stamp = ++lineStamp;
-  const end = linePtr + <usize>length;
-  if (end != lineEnd) return -1;
-  memory.fill(end, 0, <usize>PAD);
+  const end = lineEnd;
   entries = 0;
   fieldSlot = 0;
   let p = skipSpace(linePtr);

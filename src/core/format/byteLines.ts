@@ -14,8 +14,16 @@ function withoutCr(line: Uint8Array): Uint8Array {
   return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
 }
 
+/** A streaming LF splitter: `push` chunks (cut anywhere), then `finish`. */
+export interface LineSplitter {
+  /** Feeds a chunk; calls `onLine` for each line it completes. The chunk may be reused by the caller afterwards. */
+  push(chunk: Uint8Array, onLine: LineHandler): void;
+  /** Ends the stream: an unterminated last line (if any bytes) is passed with `terminated` false. */
+  finish(onLine: LineHandler): void;
+}
+
 /** Streaming LF splitter; keeps only the unfinished line between pushes (copied, so callers may reuse chunks). */
-export class ByteLineSplitter {
+export class ByteLineSplitter implements LineSplitter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private lineNumber = 0;

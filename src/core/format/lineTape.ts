@@ -1,8 +1,9 @@
 /**
  * The WebAssembly line tokenizer (wasm/lineTokens.ts) seen from JavaScript: a line's
  * bytes in, a tape of its members out (see the kernel's header for the layout), numbers
- * converted exactly. The record scanner maps the tape to columns; lines the kernel leaves
- * alone (it returns −1) take the JavaScript scanner and then the general path.
+ * converted exactly. Lines are read in place when they lie in the kernel's bytes region
+ * (tapeLines.ts puts a file's chunks there), else copied in. The record scanner maps the
+ * tape to columns; lines the kernel leaves alone (−1) take the JavaScript scanner.
  */
 import { POWERS_OF_TEN } from './decimal.ts';
 import { LINE_TOKENS_WASM } from './lineTokensWasm.ts';
@@ -18,16 +19,23 @@ export const enum TapeKind {
 
 /** i32 words per tape entry: key id, kind, start, end, count. */
 export const ENTRY_WORDS = 5;
+/** Entries of a line the kernel remembers the shape of (and scatters); longer lines never repeat a shape. */
+export const SHAPE_ENTRIES = 16384;
 
 interface Kernel {
   memory: WebAssembly.Memory;
   powerTable(): number;
   prepare(length: number): number;
+  reserve(length: number): number;
+  findLineEnd(from: number, limit: number): number;
   tapeStart(): number;
   valuesStart(): number;
+  scatterStart(): number;
+  outStart(): number;
+  scatter(count: number): void;
   keyStart(id: number): number;
   keyLength(id: number): number;
-  scan(length: number): number;
+  scan(start: number, length: number): number;
   sameShape(): number;
   slowNumbers(): number;
 }
@@ -48,22 +56,26 @@ function kernelModule(): WebAssembly.Module | null {
 
 /** One kernel instance: key ids are the instance's own, so each file gets one. */
 export class LineTape {
-  /** The tape's words: entry e starts at `intBase + ENTRY_WORDS × e`. */
+  /** The kernel's memory as bytes (the bytes region starts at `regionStart`). */
+  bytes = new Uint8Array(0);
+  /** The tape's words: entry e starts at `intBase + ENTRY_WORDS × e`; the scatter map at `scatterBase`. */
   ints = new Int32Array(0);
-  /** Numbers: entry e's value is `values[valueBase + e]`. */
+  /** Numbers: entry e's value is `values[valueBase + e]`; output slot s of scatter() is `values[outBase + s]`. */
   values = new Float64Array(0);
   intBase = 0;
   valueBase = 0;
-  private bytes = new Uint8Array(0);
+  readonly scatterBase: number;
+  readonly outBase: number;
   private readonly decoder = new TextDecoder('utf-8');
 
   private constructor(private readonly kernel: Kernel) {
-    kernel.prepare(0);
+    kernel.reserve(0);
     this.views();
     const at = kernel.powerTable() / 8;
-    const count = POWERS_OF_TEN.high.length;
     this.values.set(POWERS_OF_TEN.high, at);
-    this.values.set(POWERS_OF_TEN.low, at + count);
+    this.values.set(POWERS_OF_TEN.low, at + POWERS_OF_TEN.high.length);
+    this.scatterBase = kernel.scatterStart() / 4;
+    this.outBase = kernel.outStart() / 8;
   }
 
   /** A new instance, or null when WebAssembly is not available here. */
@@ -77,17 +89,44 @@ export class LineTape {
     }
   }
 
-  /** Tokenizes one line (no terminator). Returns the number of tape entries, or −1 when the line needs the JavaScript paths. */
+  /**
+   * Tokenizes one line (no terminator): in place when it is a view of the bytes region
+   * (from `line()`), else copied to the region's start. Returns the number of tape
+   * entries, or −1 when the line needs the JavaScript paths.
+   */
   tokenize(line: Uint8Array): number {
     const kernel = this.kernel;
-    const at = kernel.prepare(line.length);
-    if (at === 0) return -1;
-    this.views();
-    this.bytes.set(line, at);
-    const count = kernel.scan(line.length);
+    let start = line.byteOffset;
+    if (line.buffer !== this.bytes.buffer) {
+      start = kernel.prepare(line.length);
+      if (start === 0 || !kernel.reserve(line.length)) return -1;
+      this.views();
+      this.bytes.set(line, start);
+    }
+    const count = kernel.scan(start, line.length);
     this.intBase = kernel.tapeStart() / 4;
     this.valueBase = kernel.valuesStart() / 8;
     return count;
+  }
+
+  /** Makes the bytes region hold `length` bytes (keeping what it holds) and returns its start; throws when memory cannot grow. */
+  region(length: number): number {
+    const start = this.kernel.prepare(length);
+    if (start === 0) throw new RangeError(`cannot hold ${length} bytes in WebAssembly memory`);
+    this.views();
+    return start;
+  }
+
+  /** The first LF in bytes[from, limit), or 0. */
+  findLineEnd(from: number, limit: number): number {
+    return this.kernel.findLineEnd(from, limit);
+  }
+
+  /** A view of bytes[start, start + length) for tokenize(), with tape room reserved first (views made before are stale when memory grew). */
+  line(start: number, length: number): Uint8Array {
+    this.kernel.reserve(length);
+    this.views();
+    return this.bytes.subarray(start, start + length);
   }
 
   /** True when the last line tokenized has the keys, kinds and member counts of the line before, entry for entry. */
@@ -98,6 +137,11 @@ export class LineTape {
   /** How many of the last line's numbers the kernel left to JavaScript (SlowNumber entries). */
   slowNumbers(): number {
     return this.kernel.slowNumbers();
+  }
+
+  /** Copies the last line's numbers to the output slots of the scatter map (`ints[scatterBase + e]`, −1 for none). */
+  scatter(count: number): void {
+    this.kernel.scatter(count);
   }
 
   /** The text of key `id` and its UTF-8 bytes (a copy). */

@@ -13,6 +13,7 @@
  * line goes through `parsePythonJson` + `RecordSink.add`, which reads or reports it.
  * The two paths give identical runs (tests/core/format/recordScanner.test.ts).
  */
+import type { LineSplitter } from './byteLines.ts';
 import { COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, SPACE, skipSpace, TokenReader } from './jsonTokens.ts';
 import { parsePythonJson } from './jsonl.ts';
 import { LineCells } from './lineCells.ts';
@@ -46,6 +47,11 @@ export class RecordScanner {
     this.keys = new RecordKeys(sink);
     this.cells = new LineCells(sink);
     this.tape = options.wasm === false ? null : TapeScanner.create(this.keys, this.cells, sink);
+  }
+
+  /** A line splitter that hands this scanner its lines where it reads them fastest, or null when any splitter will do. */
+  lineSplitter(): LineSplitter | null {
+    return this.tape?.lineSplitter() ?? null;
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import { Gunzip } from 'fflate';
 import type { Run } from './run.ts';
-import { ByteLineSplitter } from './byteLines.ts';
+import { ByteLineSplitter, type LineSplitter } from './byteLines.ts';
 import { JsonArraySplitter } from './jsonArraySplitter.ts';
 import { locateJsonError } from './jsonError.ts';
 import { parsePythonJson } from './jsonl.ts';
@@ -81,7 +81,7 @@ export class RunParser {
   private kind = Kind.Unknown;
   private sniffed: Uint8Array[] = [];
   private sniffedBytes = 0;
-  private lines: ByteLineSplitter | null = null;
+  private lines: LineSplitter | null = null;
   private array: JsonArraySplitter | null = null;
   private streamDecoder: TextDecoder | null = null;
   private rawBytes = 0;
@@ -181,7 +181,7 @@ export class RunParser {
   private startKind(kind: Kind): void {
     this.kind = kind;
     if (kind === Kind.Lines) {
-      this.lines = new ByteLineSplitter();
+      this.lines = this.scanner?.lineSplitter() ?? new ByteLineSplitter();
     } else {
       this.streamDecoder = new TextDecoder('utf-8');
       this.array = new JsonArraySplitter(this.onElement, (index, reason) => this.skips.add(index, reason));

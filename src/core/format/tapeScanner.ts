@@ -8,7 +8,8 @@
  */
 import { parsePythonJson } from './jsonl.ts';
 import type { LineCells } from './lineCells.ts';
-import { ENTRY_WORDS, LineTape, TapeKind } from './lineTape.ts';
+import { ENTRY_WORDS, LineTape, SHAPE_ENTRIES, TapeKind } from './lineTape.ts';
+import { TapeLineSplitter } from './tapeLines.ts';
 import { KeyKind, type FieldKey, type RecordKeys, type TopKey } from './recordKeys.ts';
 import type { MatrixKey, RecordSink } from './recordSink.ts';
 import type { SampleText } from './run.ts';
@@ -19,17 +20,28 @@ interface PlanField {
   key: TopKey;
 }
 
-/** How to store a line of a known shape. */
+/**
+ * How to store a line of a known shape. The kernel's scatter map sends each value to an
+ * output slot; slots are laid out column by column in runs of consecutive layers, so a
+ * line is stored by one `set` per run.
+ */
 interface LinePlan {
   maxLayer: number;
   fields: PlanField[];
-  /** Per value: its tape entry, column (valid for `generation`) and layer. */
-  entries: Int32Array;
-  modules: Int32Array;
-  stats: Int32Array;
-  layers: Int32Array;
+  /** The columns written, as (module, statistic) ids, and the arrays they are (valid for `generation`). */
+  modules: number[];
+  stats: number[];
   targets: Float64Array[];
   generation: number;
+  /** Per run: its column (index into targets), first layer, length and first output slot. */
+  runColumn: Int32Array;
+  runLayer: Int32Array;
+  runLength: Int32Array;
+  runSlot: Int32Array;
+  /** Per value, in line order (for lines with numbers converted in JavaScript): tape entry, column and layer. */
+  entries: Int32Array;
+  columns: Int32Array;
+  layers: Int32Array;
 }
 
 /** Reads lines through the WebAssembly tape into the shared LineCells, or straight into the columns by plan. */
@@ -59,7 +71,7 @@ export class TapeScanner {
     const tape = this.tape;
     const count = tape.tokenize(b);
     if (count < 0) return false;
-    const stored = this.plan !== null && tape.sameShape() ? this.byPlan(b, this.plan) : this.walk(b, count);
+    const stored = this.plan !== null && tape.sameShape() ? this.byPlan(b, this.plan, count) : this.walk(b, count);
     if (!stored) this.plan = null;
     return stored;
   }
@@ -147,58 +159,105 @@ export class TapeScanner {
     const read = this.sample(b, fields);
     if (read === null) return false;
     cells.store(maxLayer, read.loss, read.sample);
-    this.plan = this.makePlan(maxLayer, fields.slice());
+    this.plan = count <= SHAPE_ENTRIES ? this.makePlan(maxLayer, fields.slice(), count) : null;
     return true;
   }
 
   /** Stores a line with the shape of the last one through its plan. */
-  private byPlan(b: Uint8Array, plan: LinePlan): boolean {
+  private byPlan(b: Uint8Array, plan: LinePlan, count: number): boolean {
     const read = this.sample(b, plan.fields);
     if (read === null) return false;
     const tape = this.tape;
     const columns = this.sink.columns;
     columns.beginSample(plan.maxLayer);
     columns.setLoss(read.loss);
+    const targets = plan.targets;
     if (plan.generation !== columns.generation) {
-      for (let k = 0; k < plan.targets.length; k++) plan.targets[k] = columns.column(plan.modules[k], plan.stats[k]);
+      for (let c = 0; c < targets.length; c++) targets[c] = columns.column(plan.modules[c], plan.stats[c]);
       plan.generation = columns.generation;
     }
-    const { entries, layers, targets } = plan;
-    const values = tape.values;
-    const valueBase = tape.valueBase;
     const row = columns.rowStart;
-    const n = entries.length;
-    for (let k = 0; k < n; k++) targets[k][row + layers[k]] = values[valueBase + entries[k]];
+    tape.scatter(count);
+    const out = tape.values;
+    const outBase = tape.outBase;
+    const { runColumn, runLayer, runLength, runSlot } = plan;
+    for (let r = 0; r < runColumn.length; r++) {
+      const from = outBase + runSlot[r];
+      targets[runColumn[r]].set(out.subarray(from, from + runLength[r]), row + runLayer[r]);
+    }
     if (tape.slowNumbers() > 0) {
-      for (let k = 0; k < n; k++) targets[k][row + layers[k]] = this.number(b, entries[k]);
+      // Some numbers are converted here: write every value again, in line order (a repeated cell keeps the last).
+      const { entries, columns: cellColumns, layers } = plan;
+      for (let k = 0; k < entries.length; k++) targets[cellColumns[k]][row + layers[k]] = this.number(b, entries[k]);
     }
     this.sink.samples.push(read.sample);
     return true;
   }
 
-  /** The plan of the line just stored from the cells. */
-  private makePlan(maxLayer: number, fields: PlanField[]): LinePlan {
+  /** The plan of the line just stored from the cells (all registered now), and its scatter map in the kernel. */
+  private makePlan(maxLayer: number, fields: PlanField[], count: number): LinePlan {
     const cells = this.cells;
     const n = cells.count;
-    const columns = this.sink.columns;
-    const plan: LinePlan = {
-      maxLayer,
-      fields,
-      entries: cells.cellEntry.slice(0, n),
-      modules: new Int32Array(n),
-      stats: new Int32Array(n),
-      layers: new Int32Array(n),
-      targets: [],
-      generation: columns.generation,
-    };
+    const sinkColumns = this.sink.columns;
+    const modules: number[] = [];
+    const stats: number[] = [];
+    const columnOf = new Map<number, number>();
+    const cellColumns = new Int32Array(n);
+    const layers = new Int32Array(n);
+    const layersOf: Set<number>[] = [];
     for (let k = 0; k < n; k++) {
       const matrix = cells.cellMatrix[k];
-      plan.modules[k] = matrix.moduleId;
-      plan.stats[k] = cells.cellField[k].statId;
-      plan.layers[k] = matrix.layer;
-      plan.targets.push(columns.column(matrix.moduleId, plan.stats[k]));
+      const stat = cells.cellField[k].statId;
+      const key = matrix.moduleId * 65536 + stat;
+      let c = columnOf.get(key);
+      if (c === undefined) {
+        c = modules.length;
+        columnOf.set(key, c);
+        modules.push(matrix.moduleId);
+        stats.push(stat);
+        layersOf.push(new Set());
+      }
+      cellColumns[k] = c;
+      layers[k] = matrix.layer;
+      layersOf[c].add(matrix.layer);
     }
-    return plan;
+    // Output slots column by column, layers ascending; a run is a stretch of consecutive layers.
+    const slotOf = layersOf.map(() => new Map<number, number>());
+    const runs: number[][] = [];
+    let slot = 0;
+    layersOf.forEach((set, c) => {
+      const sorted = [...set].sort((x, y) => x - y);
+      for (let i = 0; i < sorted.length; i++) {
+        if (i === 0 || sorted[i] !== sorted[i - 1] + 1) runs.push([c, sorted[i], 0, slot]);
+        runs[runs.length - 1][2]++;
+        slotOf[c].set(sorted[i], slot++);
+      }
+    });
+    const tape = this.tape;
+    const map = tape.ints;
+    map.fill(-1, tape.scatterBase, tape.scatterBase + count);
+    const entries = cells.cellEntry.slice(0, n);
+    for (let k = 0; k < n; k++) map[tape.scatterBase + entries[k]] = slotOf[cellColumns[k]].get(layers[k]) as number;
+    return {
+      maxLayer,
+      fields,
+      modules,
+      stats,
+      targets: modules.map((m, c) => sinkColumns.column(m, stats[c])),
+      generation: sinkColumns.generation,
+      runColumn: Int32Array.from(runs, (r) => r[0]),
+      runLayer: Int32Array.from(runs, (r) => r[1]),
+      runLength: Int32Array.from(runs, (r) => r[2]),
+      runSlot: Int32Array.from(runs, (r) => r[3]),
+      entries,
+      columns: cellColumns,
+      layers,
+    };
+  }
+
+  /** A splitter that puts a file's lines where the kernel reads them without copying. */
+  lineSplitter(): TapeLineSplitter {
+    return new TapeLineSplitter(this.tape);
   }
 
   private topKey(id: number): TopKey | null {
