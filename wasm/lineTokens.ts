@@ -86,7 +86,7 @@ let arenaUsed: i32 = 0;
 let lineStamp: i32 = 0;
 let objectStamp: i32 = 0;
 let linePtr: usize = DYNAMIC;
-let lineEnd: usize = DYNAMIC;
+let lineLimit: usize = DYNAMIC;
 /** Bytes the bytes region holds (PAD more are reserved after them). */
 let bytesCapacity: i32 = 0;
 let tape: usize = 0;
@@ -199,10 +199,11 @@ function isDigit(c: u32): bool {
   return c - ZERO <= 9;
 }
 
+/** Past JSON whitespace, except LF: in JSONL an LF ends the line. */
 @inline
 function skipSpace(p: usize): usize {
   let c = <u32>load<u8>(p);
-  while (c == 0x20 || c == 0x09 || c == 0x0d || c == 0x0a) c = <u32>load<u8>(++p);
+  while (c == 0x20 || c == 0x09 || c == 0x0d) c = <u32>load<u8>(++p);
   return p;
 }
 
@@ -268,7 +269,7 @@ function readKey(p: usize, slot: i32, slots: usize, slotCount: i32): i32 {
     if (cached >= 0) {
       const length = keyLength(cached);
       const after = s + <usize>length;
-      if (after < lineEnd && <u32>load<u8>(after) == QUOTE && sameBytes(s, keyStart(cached), length)) {
+      if (after < lineLimit && <u32>load<u8>(after) == QUOTE && sameBytes(s, keyStart(cached), length)) {
         pos = after + 1;
         return cached;
       }
@@ -507,28 +508,42 @@ function readObject(p: usize): i32 {
   }
 }
 
+/** scan(): the line runs into `limit` with no LF, and more bytes may follow. */
+const INCOMPLETE: i32 = -3;
+/** Where the last line scanned ended: its LF, or `limit` for a final line. */
+let terminator: usize = 0;
+
 /**
- * Tokenizes the line of `length` bytes at `start` (inside the bytes region; reserve() its
- * length first). Returns the number of tape entries, or −1 when the line must take the
- * JavaScript paths.
+ * Tokenizes the line starting at `start` in the bytes region, in place: it ends at the
+ * first LF (JSONL's line end; not whitespace here) or, when `final`, at `limit`. The
+ * bytes [start, limit) must be in the region, and the tape must have room for
+ * limit − start bytes (reserve()). Returns the number of tape entries (lineEnd() tells
+ * where the line ended), −1 when the line must take the JavaScript paths (its end is
+ * then unknown: findLineEnd()), or −3 when it reaches `limit` and is not `final`.
  */
-export function scan(start: usize, length: i32): i32 {
-  if (start < DYNAMIC || start + <usize>length > DYNAMIC + <usize>bytesCapacity || (length >> 2) + 4 > capacity) return -1;
+export function scan(start: usize, limit: usize, final: i32): i32 {
+  if (start < DYNAMIC || limit < start || limit > DYNAMIC + <usize>bytesCapacity || (<i32>(limit - start) >> 2) + 4 > capacity) return -1;
   same = true;
   slow = 0;
   linePtr = start;
-  lineEnd = start + <usize>length;
-  // The line is read in place: the bytes after it (the next line's) are zeroed while it is read.
-  const after0 = load<u64>(lineEnd);
-  const after1 = load<u64>(lineEnd, 8);
-  store<u64>(lineEnd, 0);
-  store<u64>(lineEnd, 0, 8);
-  const count = scanLine();
-  store<u64>(lineEnd, after0);
-  store<u64>(lineEnd, after1, 8);
-  if (count < 0 || count != shapeEntries) same = false;
+  lineLimit = limit;
+  // Every reader stops at a zero byte: past `limit` there are PAD of them.
+  store<u64>(limit, 0);
+  store<u64>(limit, 0, 8);
+  const count = scanLine(limit, final != 0);
+  if (count < 0) {
+    // A line left alone or cut short stored no shape when it matched the last line so far: the next may still match that one.
+    if (!same) shapeEntries = -1;
+    return count;
+  }
+  if (count != shapeEntries) same = false;
   shapeEntries = count;
   return count;
+}
+
+/** Where the last line scan() read ended (its LF, or `limit` for a final line). */
+export function lineEnd(): usize {
+  return terminator;
 }
 
 /** 1 when the last line scanned has the keys, kinds and member counts of the line before, entry for entry. */
@@ -541,9 +556,8 @@ export function slowNumbers(): i32 {
   return slow;
 }
 
-function scanLine(): i32 {
+function scanLine(limit: usize, final: bool): i32 {
   const stamp = ++lineStamp;
-  const end = lineEnd;
   entries = 0;
   fieldSlot = 0;
   let p = skipSpace(linePtr);
@@ -573,7 +587,8 @@ function scanLine(): i32 {
         if (b < 0x20) return -1;
         if (b == BACKSLASH) {
           kind = STRING_ESCAPED;
-          q++;
+          // Never step over an LF (or the zeros past the limit): the line ends there.
+          if (<u32>load<u8>(++q) < 0x20) return -1;
         }
         q++;
       }
@@ -598,5 +613,13 @@ function scanLine(): i32 {
       open = false;
     } else return -1;
   }
-  return p == end ? entries : -1;
+  if (<u32>load<u8>(p) == 0x0a) {
+    if (final) return -1;
+    terminator = p;
+    return entries;
+  }
+  if (p != limit) return -1;
+  if (!final) return INCOMPLETE;
+  terminator = limit;
+  return entries;
 }

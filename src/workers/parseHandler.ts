@@ -85,8 +85,8 @@ export async function parseRequest(
   running.add(jobId);
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   try {
-    const parser = new RunParser(request.file, { id: request.runId, name: request.name });
     const { stream, total } = await openSource(request.source);
+    const parser = new RunParser(request.file, { id: request.runId, name: request.name, expectedBytes: total ?? undefined });
     reader = stream.getReader();
     let bytes = 0;
     let lastReport = -Infinity;

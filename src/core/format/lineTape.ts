@@ -17,6 +17,9 @@ export const enum TapeKind {
   Object = 5,
 }
 
+/** scanAt(): the line runs into the limit with no LF yet. */
+export const INCOMPLETE = -3;
+
 /** i32 words per tape entry: key id, kind, start, end, count. */
 export const ENTRY_WORDS = 5;
 /** Entries of a line the kernel remembers the shape of (and scatters); longer lines never repeat a shape. */
@@ -35,7 +38,8 @@ interface Kernel {
   scatter(count: number): void;
   keyStart(id: number): number;
   keyLength(id: number): number;
-  scan(start: number, length: number): number;
+  scan(start: number, limit: number, final: number): number;
+  lineEnd(): number;
   sameShape(): number;
   slowNumbers(): number;
 }
@@ -67,6 +71,8 @@ export class LineTape {
   readonly scatterBase: number;
   readonly outBase: number;
   private readonly decoder = new TextDecoder('utf-8');
+  private claimed: Uint8Array | null = null;
+  private claimedCount = -1;
 
   private constructor(private readonly kernel: Kernel) {
     kernel.reserve(0);
@@ -90,23 +96,43 @@ export class LineTape {
   }
 
   /**
-   * Tokenizes one line (no terminator): in place when it is a view of the bytes region
-   * (from `line()`), else copied to the region's start. Returns the number of tape
+   * Tokenizes one line (no terminator). A line claim()ed by the splitter was tokenized
+   * already; any other is copied to the bytes region's start. Returns the number of tape
    * entries, or −1 when the line needs the JavaScript paths.
    */
   tokenize(line: Uint8Array): number {
+    if (line === this.claimed) return this.claimedCount;
     const kernel = this.kernel;
-    let start = line.byteOffset;
-    if (line.buffer !== this.bytes.buffer) {
-      start = kernel.prepare(line.length);
-      if (start === 0 || !kernel.reserve(line.length)) return -1;
-      this.views();
-      this.bytes.set(line, start);
-    }
-    const count = kernel.scan(start, line.length);
+    const start = kernel.prepare(line.length);
+    if (start === 0 || !kernel.reserve(line.length)) return -1;
+    this.views();
+    this.bytes.set(line, start);
+    return this.scanAt(start, start + line.length, true);
+  }
+
+  /**
+   * Tokenizes the line starting at `start` in the bytes region, in place, up to the first
+   * LF or, when `final`, to `limit` (reserve room first). Returns the entry count (with
+   * lineEnd()), −1 when the line needs the JavaScript paths (find its end with
+   * findLineEnd()), or INCOMPLETE when it runs into `limit` and is not final.
+   */
+  scanAt(start: number, limit: number, final: boolean): number {
+    const kernel = this.kernel;
+    const count = kernel.scan(start, limit, final ? 1 : 0);
     this.intBase = kernel.tapeStart() / 4;
     this.valueBase = kernel.valuesStart() / 8;
     return count;
+  }
+
+  /** Where the line of the last successful scanAt() ended: its LF, or the limit of a final line. */
+  lineEnd(): number {
+    return this.kernel.lineEnd();
+  }
+
+  /** Marks `line` (a view of the bytes region) as the one scanAt() just read with this result, so tokenize(line) returns it. */
+  claim(line: Uint8Array, count: number): void {
+    this.claimed = line;
+    this.claimedCount = count;
   }
 
   /** Makes the bytes region hold `length` bytes (keeping what it holds) and returns its start; throws when memory cannot grow. */
@@ -117,16 +143,16 @@ export class LineTape {
     return start;
   }
 
+  /** Makes the tape hold the entries of `length` bytes of lines (views made before are stale when memory grew); false when it cannot. */
+  reserve(length: number): boolean {
+    const ok = this.kernel.reserve(length) !== 0;
+    this.views();
+    return ok;
+  }
+
   /** The first LF in bytes[from, limit), or 0. */
   findLineEnd(from: number, limit: number): number {
     return this.kernel.findLineEnd(from, limit);
-  }
-
-  /** A view of bytes[start, start + length) for tokenize(), with tape room reserved first (views made before are stale when memory grew). */
-  line(start: number, length: number): Uint8Array {
-    this.kernel.reserve(length);
-    this.views();
-    return this.bytes.subarray(start, start + length);
   }
 
   /** True when the last line tokenized has the keys, kinds and member counts of the line before, entry for entry. */

@@ -73,6 +73,19 @@ export class RunColumns {
     return this.row;
   }
 
+  /**
+   * Makes room for `rows` rows in one step (a reader that knows the file's size calls it
+   * after the first line, sparing the doubling copies), but never for more than
+   * `maxBytes` of columns (the estimate may be far off when the first line is atypical).
+   */
+  reserveRows(rows: number, maxBytes: number): void {
+    let columns = 0;
+    for (const byStat of this.columns) for (const column of byStat) if (column !== undefined) columns++;
+    const affordable = Math.floor(maxBytes / (8 * Math.max(1, columns * this.stride)));
+    const target = Math.min(Math.ceil(rows), affordable);
+    if (target > this.capacity) this.grow(target);
+  }
+
   /** Writes one value of the current row (layer must be ≤ the row's maxLayer). */
   set(moduleId: number, statId: number, layer: number, value: number): void {
     this.column(moduleId, statId)[this.row * this.stride + layer] = value;

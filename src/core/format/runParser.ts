@@ -40,6 +40,8 @@ export interface RunParserOptions {
   name?: string;
   /** Read JSONL lines with the byte scanner first (default true); false sends every line through JSON.parse, for comparisons. */
   scanner?: boolean;
+  /** The file's size in bytes when known: the columns are sized for it after the first line (not for gzip, whose ratio is unknown). */
+  expectedBytes?: number;
   /** With the scanner on, try the WebAssembly tokenizer first (default true); false reads with the JavaScript scanner alone, for comparisons. */
   wasm?: boolean;
 }
@@ -88,6 +90,8 @@ export class RunParser {
   private textBytes = 0;
   private lastLine = 0;
   private run: Run | null = null;
+  /** Whether the columns were sized for expectedBytes yet. */
+  private sized = false;
 
   constructor(
     readonly file: string,
@@ -101,7 +105,7 @@ export class RunParser {
     return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skips.count };
   }
 
-  /** Feeds the next chunk of the file; chunk boundaries may fall anywhere. Throws only when called after finish(). */
+  /** Feeds the next chunk of the file; chunk boundaries may fall anywhere, and the caller may reuse the chunk's memory afterwards. Throws only when called after finish(). */
   push(chunk: Uint8Array): void {
     if (this.run !== null) throw new Error(`${this.file}: push() after finish()`);
     if (chunk.length === 0) return;
@@ -137,7 +141,8 @@ export class RunParser {
     }
     if (this.gzipFailure !== null) return;
     try {
-      this.gunzip.push(chunk, final);
+      // fflate keeps a view of the input it has not inflated yet; the caller may reuse its chunk.
+      this.gunzip.push(chunk.slice(), final);
     } catch (error) {
       this.gzipFailure = error instanceof Error ? error.message : String(error);
     }
@@ -191,11 +196,19 @@ export class RunParser {
   private readonly onLine = (bytes: Uint8Array, line: number, terminated: boolean): void => {
     this.lastLine = line;
     if (bytes.length === 0) return;
-    if (this.scanner?.scan(bytes)) return;
-    const text = this.decoder.decode(bytes);
-    const reason = this.readRecord(text, terminated);
-    if (reason !== null) this.skips.add(line, reason);
+    if (!this.scanner?.scan(bytes)) {
+      const reason = this.readRecord(this.decoder.decode(bytes), terminated);
+      if (reason !== null) this.skips.add(line, reason);
+    }
+    if (this.sink.samples.length === 1 && this.options.expectedBytes !== undefined && !this.sized) this.sizeColumns(bytes.length + 1, this.options.expectedBytes);
   };
+
+  /** After the first record: rows for a file of `total` bytes whose lines are about `lineBytes` long (plain files only). */
+  private sizeColumns(lineBytes: number, total: number): void {
+    this.sized = true;
+    if (this.gunzip !== null) return;
+    this.sink.columns.reserveRows((total / lineBytes) * 1.05 + 1, total);
+  }
 
   private readonly onElement = (text: string, index: number, line: number, complete: boolean): void => {
     this.lastLine = index;

@@ -1,16 +1,17 @@
 /**
- * Splits a JSONL byte stream into lines inside the WebAssembly kernel's memory, so the
- * tokenizer reads each line where it lies: chunks are copied in once, line ends are
- * found eight bytes at a time, and no line is copied again (ByteLineSplitter's
- * `indexOf` and the per-line copy cost about as much as tokenizing). Same contract as
- * ByteLineSplitter; the lines it passes are views valid only during the call.
+ * Splits a JSONL byte stream into lines inside the WebAssembly kernel's memory and
+ * tokenizes each where it lies: chunks are copied in once, and the kernel finds a
+ * line's end as it reads it (ByteLineSplitter's `indexOf` plus a copy per line cost
+ * about as much as tokenizing). Lines the kernel leaves alone are found by an LF search.
+ * Same contract as ByteLineSplitter; the lines it passes are views valid only during
+ * the call, and each comes already tokenized (LineTape.claim).
  */
 import type { LineHandler, LineSplitter } from './byteLines.ts';
-import type { LineTape } from './lineTape.ts';
+import { INCOMPLETE, type LineTape } from './lineTape.ts';
 
 const CR = 0x0d;
-/** Chunks are copied in slices of at most this many bytes, so the region stays small whatever the caller pushes. */
-const SLICE = 1 << 22;
+/** Chunks are copied in slices of at most this many bytes (the tape is sized for a slice). */
+const SLICE = 1 << 20;
 
 /** A LineSplitter over a LineTape's bytes region. */
 export class TapeLineSplitter implements LineSplitter {
@@ -18,38 +19,53 @@ export class TapeLineSplitter implements LineSplitter {
   private pending = 0;
   private lineNumber = 0;
 
-  constructor(private readonly tape: LineTape) {}
+  constructor(
+    private readonly tape: LineTape,
+    private readonly slice = SLICE,
+  ) {}
 
   push(chunk: Uint8Array, onLine: LineHandler): void {
-    for (let at = 0; at < chunk.length; at += SLICE) this.pushSlice(chunk.subarray(at, Math.min(chunk.length, at + SLICE)), onLine);
+    for (let at = 0; at < chunk.length; at += this.slice) this.pushSlice(chunk.subarray(at, Math.min(chunk.length, at + this.slice)), onLine, false);
   }
 
   finish(onLine: LineHandler): void {
-    if (this.pending === 0) return;
-    const start = this.tape.region(this.pending);
-    const length = this.pending;
-    this.pending = 0;
-    this.deliver(start, start + length, false, onLine);
+    if (this.pending > 0) this.pushSlice(new Uint8Array(0), onLine, true);
   }
 
-  private pushSlice(slice: Uint8Array, onLine: LineHandler): void {
+  /** Appends a slice to the unfinished line and passes on every line it completes (and, when final, the rest). */
+  private pushSlice(slice: Uint8Array, onLine: LineHandler, final: boolean): void {
     const tape = this.tape;
     const base = tape.region(this.pending + slice.length);
     tape.bytes.set(slice, base + this.pending);
     const limit = base + this.pending + slice.length;
+    const room = tape.reserve(limit - base);
     let start = base;
-    for (;;) {
-      const end = tape.findLineEnd(start, limit);
-      if (end === 0) break;
-      this.deliver(start, end, true, onLine);
+    while (start < limit) {
+      let count = room ? tape.scanAt(start, limit, final) : -1;
+      if (count === INCOMPLETE) break;
+      let end: number;
+      if (count >= 0) end = tape.lineEnd();
+      else {
+        end = tape.findLineEnd(start, limit);
+        if (end === 0) {
+          if (!final) break;
+          end = limit;
+        }
+        count = -1;
+      }
+      const terminated = end < limit || !final;
+      let stop = end;
+      if (stop > start && tape.bytes[stop - 1] === CR) stop--;
+      const line = tape.bytes.subarray(start, stop);
+      tape.claim(line, count);
+      onLine(line, ++this.lineNumber, terminated);
       start = end + 1;
+    }
+    if (final) {
+      this.pending = 0;
+      return;
     }
     tape.bytes.copyWithin(base, start, limit);
     this.pending = limit - start;
-  }
-
-  private deliver(start: number, end: number, terminated: boolean, onLine: LineHandler): void {
-    if (end > start && this.tape.bytes[end - 1] === CR) end--;
-    onLine(this.tape.line(start, end - start), ++this.lineNumber, terminated);
   }
 }

@@ -38,6 +38,8 @@ interface LinePlan {
   runLayer: Int32Array;
   runLength: Int32Array;
   runSlot: Int32Array;
+  /** Per run: a view of its output slots, made again when the kernel's memory grew. */
+  runViews: Float64Array[];
   /** Per value, in line order (for lines with numbers converted in JavaScript): tape entry, column and layer. */
   entries: Int32Array;
   columns: Int32Array;
@@ -178,13 +180,9 @@ export class TapeScanner {
     }
     const row = columns.rowStart;
     tape.scatter(count);
-    const out = tape.values;
-    const outBase = tape.outBase;
-    const { runColumn, runLayer, runLength, runSlot } = plan;
-    for (let r = 0; r < runColumn.length; r++) {
-      const from = outBase + runSlot[r];
-      targets[runColumn[r]].set(out.subarray(from, from + runLength[r]), row + runLayer[r]);
-    }
+    const { runColumn, runLayer, runViews } = plan;
+    if (runViews.length === 0 || runViews[0].buffer !== tape.values.buffer) this.runViews(plan);
+    for (let r = 0; r < runColumn.length; r++) targets[runColumn[r]].set(runViews[r], row + runLayer[r]);
     if (tape.slowNumbers() > 0) {
       // Some numbers are converted here: write every value again, in line order (a repeated cell keeps the last).
       const { entries, columns: cellColumns, layers } = plan;
@@ -192,6 +190,14 @@ export class TapeScanner {
     }
     this.sink.samples.push(read.sample);
     return true;
+  }
+
+  /** Views of the plan's runs in the kernel's output slots. */
+  private runViews(plan: LinePlan): void {
+    const out = this.tape.values;
+    const base = this.tape.outBase;
+    plan.runViews.length = 0;
+    for (let r = 0; r < plan.runSlot.length; r++) plan.runViews.push(out.subarray(base + plan.runSlot[r], base + plan.runSlot[r] + plan.runLength[r]));
   }
 
   /** The plan of the line just stored from the cells (all registered now), and its scatter map in the kernel. */
@@ -249,6 +255,7 @@ export class TapeScanner {
       runLayer: Int32Array.from(runs, (r) => r[1]),
       runLength: Int32Array.from(runs, (r) => r[2]),
       runSlot: Int32Array.from(runs, (r) => r[3]),
+      runViews: [],
       entries,
       columns: cellColumns,
       layers,

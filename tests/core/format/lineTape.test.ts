@@ -129,8 +129,13 @@ describe('LineTape (the WebAssembly line tokenizer)', () => {
     expect(shape('{"a": 5, "m": {"s": 1, "u": 2}}')).toBe(false);
     expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(false);
     expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(true);
+    // A line left alone after matching so far changed nothing: the next is compared with the last line read whole.
     expect(shape('{"a": 6, "m": {"s": 1}, "u": [2]}')).toBe('left alone');
+    expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(true);
+    // One that differed before it was left alone leaves nothing to compare with.
+    expect(shape('{"b": 6, "u": [2]}')).toBe('left alone');
     expect(shape('{"a": 6, "m": {"s": 1}, "u": 2}')).toBe(false);
+    expect(shape('{"a": 7, "m": {"s": 2}, "u": 3}')).toBe(true);
   });
 
   it('counts the numbers it leaves to JavaScript', () => {

@@ -138,6 +138,25 @@ describe('RunParser chunking', () => {
     }
   });
 
+  it.each([
+    ['JSONL', bytes],
+    ['gzip', gzipSync(bytes)],
+    ['a JSON array', enc(`[${[line(0), line(1), line(2)].join(',\n')}]`)],
+  ])('keeps nothing of a chunk after push (%s): the caller may reuse its buffer', (_, input) => {
+    const parser = new RunParser('c.jsonl', { expectedBytes: input.length });
+    const buffer = new Uint8Array(5);
+    for (let at = 0; at < input.length; at += buffer.length) {
+      const n = Math.min(buffer.length, input.length - at);
+      buffer.set(input.subarray(at, at + n));
+      parser.push(buffer.subarray(0, n));
+      buffer.fill(0x7b);
+    }
+    const run = parser.finish();
+    expect(run.sampleCount).toBe(3);
+    expect(run.skipped).toEqual([]);
+    expect(value(run, 'self_attn.k_proj', 'S_sum', 2, 1)).toBe(211);
+  });
+
   it('reports progress as bytes pushed, samples kept and lines skipped', () => {
     const parser = new RunParser('p.jsonl');
     parser.push(enc(line(0) + '\n{bad\n' + line(1).slice(0, 10)));
