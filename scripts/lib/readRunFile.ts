@@ -7,7 +7,7 @@ import type { Run } from '../../src/core/format/run.ts';
 import { RunParser } from '../../src/core/format/runParser.ts';
 import type { ParseProgress } from '../../src/core/format/runParser.ts';
 
-/** Chunk size of the file stream: large enough that per-chunk overhead vanishes, small enough to keep memory flat. */
+/** Chunk size of the reads: large enough that per-chunk overhead vanishes, small enough to keep memory flat. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
@@ -17,19 +17,27 @@ const CHUNK_BYTES = 1 << 20;
  */
 export async function readRunFile(path: string, onProgress?: (p: ParseProgress) => void): Promise<Run> {
   const file = await open(path, 'r');
+  let next: Promise<unknown> = Promise.resolve();
   try {
     const parser = new RunParser(path, { expectedBytes: (await file.stat()).size });
-    // One buffer, reused: the parser copies what it keeps, and fresh buffers per chunk
-    // (as a read stream makes) cost more in page faults than reading does.
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+    // Two buffers, reused in turn: the next chunk is read while this one is parsed, and
+    // the parser copies what it keeps (fresh buffers per chunk, as a read stream makes,
+    // cost more in page faults than reading does).
+    const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+    let position = 0;
+    let reading = file.read(buffers[0], 0, CHUNK_BYTES, position);
+    for (let turn = 0; ; turn ^= 1) {
+      const { bytesRead } = await reading;
       if (bytesRead === 0) break;
-      parser.push(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      reading = file.read(buffers[turn ^ 1], 0, CHUNK_BYTES, position);
+      next = reading;
+      parser.push(buffers[turn].subarray(0, bytesRead));
       onProgress?.(parser.progress);
     }
     return parser.finish();
   } finally {
+    await next.catch(() => undefined);
     await file.close();
   }
 }

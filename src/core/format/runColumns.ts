@@ -172,7 +172,8 @@ export class RunColumns {
         if (column === undefined) {
           out.set(stat, nanArray(n * layers));
         } else if (stride === layers) {
-          out.set(stat, column.slice(0, n * layers));
+          // A view when little capacity is unused (a store sized from the file's size), a compact copy otherwise.
+          out.set(stat, column.length - n * layers <= column.length / 8 ? column.subarray(0, n * layers) : column.slice(0, n * layers));
         } else {
           const compact = new Float64Array(n * layers);
           for (let r = 0; r < n; r++) compact.set(column.subarray(r * stride, r * stride + layers), r * layers);
