@@ -110,7 +110,7 @@ export async function benchRead(): Promise<void> {
     const path = join(BENCH_DIR, file.name);
     await ensureFile(path, file.samples);
     const mb = statSync(path).size / 1e6;
-    const tries = file.samples <= 500 ? 3 : 1;
+    const tries = file.samples <= 500 ? 5 : 1;
     // Interleaved, so a burst of load from elsewhere hits both readers alike.
     const oursRuns: (Measure | null)[] = [];
     const theirRuns: (Measure | null)[] = [];
@@ -141,7 +141,7 @@ export async function benchRead(): Promise<void> {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log('Read + summarize, each file in its own process (best of 3 for the small one). "s" columns: timed inside the process,');
+  console.log('Read + summarize, each file in its own process (best of 5 for the small one, interleaved with Python). "s" columns: timed inside the process,');
   console.log('startup excluded, speed-up = python s / gradlens s; "wall" columns: whole process including startup.');
   console.log(`Load average now: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a busy machine vary widely).`);
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
