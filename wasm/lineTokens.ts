@@ -74,9 +74,10 @@ const SLOT_FIELD: usize = SLOT_TOP + <usize>TOP_SLOTS * 4;
 const SHAPE: usize = SLOT_FIELD + <usize>FIELD_SLOTS * 4;
 /** Per entry of a line of the remembered shape: the output slot its number goes to (−1: none). Written by the caller. */
 const SCATTER: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
-/** The output slots scatter() fills. */
+/** The output slots scatter() fills (OUT_SLOTS doubles: several lines' values, laid out by the caller). */
 const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
-const POW_HI: usize = OUT + <usize>SHAPE_ENTRIES * 8;
+const OUT_SLOTS: i32 = 131072;
+const POW_HI: usize = OUT + <usize>OUT_SLOTS * 8;
 const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
 const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
 const DYNAMIC: usize = ARENA + <usize>ARENA_BYTES + 16;
@@ -175,12 +176,17 @@ export function outStart(): usize {
   return OUT;
 }
 
-/** Copies the values of the last line's first `count` entries to the output slots the scatter map names. */
-export function scatter(count: i32): void {
+/** How many output slots there are. */
+export function outSlots(): i32 {
+  return OUT_SLOTS;
+}
+
+/** Copies the values of the last line's first `count` entries to output slot map[e] + `offset` (entries mapped to −1 are skipped). */
+export function scatter(count: i32, offset: i32): void {
   const n = count < SHAPE_ENTRIES ? count : SHAPE_ENTRIES;
   for (let e: i32 = 0; e < n; e++) {
     const slot = load<i32>(SCATTER + (<usize>e << 2));
-    if (slot >= 0) store<f64>(OUT + (<usize>slot << 3), load<f64>(values + (<usize>e << 3)));
+    if (slot >= 0 && <u32>(slot + offset) < <u32>OUT_SLOTS) store<f64>(OUT + (<usize>(slot + offset) << 3), load<f64>(values + (<usize>e << 3)));
   }
 }
 

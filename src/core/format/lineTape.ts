@@ -35,7 +35,8 @@ interface Kernel {
   valuesStart(): number;
   scatterStart(): number;
   outStart(): number;
-  scatter(count: number): void;
+  scatter(count: number, offset: number): void;
+  outSlots(): number;
   keyStart(id: number): number;
   keyLength(id: number): number;
   scan(start: number, limit: number, final: number): number;
@@ -70,6 +71,8 @@ export class LineTape {
   valueBase = 0;
   readonly scatterBase: number;
   readonly outBase: number;
+  /** How many output slots scatter() has. */
+  readonly outSlots: number;
   private readonly decoder = new TextDecoder('utf-8');
   private claimed: Uint8Array | null = null;
   private claimedCount = -1;
@@ -82,6 +85,7 @@ export class LineTape {
     this.values.set(POWERS_OF_TEN.low, at + POWERS_OF_TEN.high.length);
     this.scatterBase = kernel.scatterStart() / 4;
     this.outBase = kernel.outStart() / 8;
+    this.outSlots = kernel.outSlots();
   }
 
   /** A new instance, or null when WebAssembly is not available here. */
@@ -165,9 +169,9 @@ export class LineTape {
     return this.kernel.slowNumbers();
   }
 
-  /** Copies the last line's numbers to the output slots of the scatter map (`ints[scatterBase + e]`, −1 for none). */
-  scatter(count: number): void {
-    this.kernel.scatter(count);
+  /** Copies the last line's numbers to output slot `ints[scatterBase + e]` + `offset` (−1 in the map: none), in entry order. */
+  scatter(count: number, offset: number): void {
+    this.kernel.scatter(count, offset);
   }
 
   /** The text of key `id` and its UTF-8 bytes (a copy). */

@@ -49,6 +49,11 @@ export class RecordScanner {
     this.tape = options.wasm === false ? null : TapeScanner.create(this.keys, this.cells, sink);
   }
 
+  /** Stores what the fast path holds back (lines batched in WebAssembly memory); call before the store is read. */
+  flush(): void {
+    this.tape?.flush();
+  }
+
   /** A line splitter that hands this scanner its lines where it reads them fastest, or null when any splitter will do. */
   lineSplitter(): LineSplitter | null {
     return this.tape?.lineSplitter() ?? null;

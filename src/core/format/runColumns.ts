@@ -102,9 +102,9 @@ export class RunColumns {
     return column;
   }
 
-  /** Index of the current row's layer 0 in every column. */
-  get rowStart(): number {
-    return this.row * this.stride;
+  /** How many values a row takes in each column (≥ layerCount; rows are re-laid out when a deeper layer comes). */
+  get rowLength(): number {
+    return this.stride;
   }
 
   /** Sets the loss of the current row. */

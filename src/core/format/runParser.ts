@@ -252,6 +252,7 @@ export class RunParser {
       this.lines?.push(all, this.onLine);
     }
     if (this.lines !== null) this.lines.finish(this.onLine);
+    this.scanner?.flush();
     if (this.array !== null) {
       this.array.push((this.streamDecoder as TextDecoder).decode());
       this.array.finish();

@@ -22,28 +22,21 @@ interface PlanField {
 
 /**
  * How to store a line of a known shape. The kernel's scatter map sends each value to an
- * output slot; slots are laid out column by column in runs of consecutive layers, so a
- * line is stored by one `set` per run.
+ * output slot: column c's values for batch row r, layer l, at (c × rows + r) × stride + l,
+ * so a batch of lines is stored by one `set` per column.
  */
 interface LinePlan {
   maxLayer: number;
   fields: PlanField[];
-  /** The columns written, as (module, statistic) ids, and the arrays they are (valid for `generation`). */
+  /** The columns written, as (module, statistic) ids. */
   modules: number[];
   stats: number[];
-  targets: Float64Array[];
-  generation: number;
-  /** Per run: its column (index into targets), first layer, length and first output slot. */
-  runColumn: Int32Array;
-  runLayer: Int32Array;
-  runLength: Int32Array;
-  runSlot: Int32Array;
-  /** Per run: a view of its output slots, made again when the kernel's memory grew. */
-  runViews: Float64Array[];
-  /** Per value, in line order (for lines with numbers converted in JavaScript): tape entry, column and layer. */
+  /** The columns' row length the plan was made for, and the rows an output batch holds. */
+  stride: number;
+  rows: number;
+  /** Per value, in line order (for lines with numbers converted in JavaScript): tape entry and output slot in batch row 0. */
   entries: Int32Array;
-  columns: Int32Array;
-  layers: Int32Array;
+  slots: Int32Array;
 }
 
 /** Reads lines through the WebAssembly tape into the shared LineCells, or straight into the columns by plan. */
@@ -52,6 +45,10 @@ export class TapeScanner {
   private readonly fieldById: (FieldKey | null | undefined)[] = [];
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   private plan: LinePlan | null = null;
+  /** Lines stored by plan whose values wait in the kernel's output slots: their plan, first row and count. */
+  private batchPlan: LinePlan | null = null;
+  private batchFirst = 0;
+  private batchRows = 0;
   /** The current line's top-level entries that are not matrices (filled by the walk). */
   private readonly fields: PlanField[] = [];
 
@@ -72,8 +69,14 @@ export class TapeScanner {
   scan(b: Uint8Array): boolean {
     const tape = this.tape;
     const count = tape.tokenize(b);
+    const plan = this.plan;
+    if (count >= 0 && plan !== null && tape.sameShape() && plan.stride === this.sink.columns.rowLength) {
+      if (this.byPlan(b, plan, count)) return true;
+    }
+    // Any other way of storing the line comes after the rows waiting in the batch.
+    this.flush();
     if (count < 0) return false;
-    const stored = this.plan !== null && tape.sameShape() ? this.byPlan(b, this.plan, count) : this.walk(b, count);
+    const stored = this.walk(b, count);
     if (!stored) this.plan = null;
     return stored;
   }
@@ -165,101 +168,82 @@ export class TapeScanner {
     return true;
   }
 
-  /** Stores a line with the shape of the last one through its plan. */
+  /** Stores a line with the shape of the last one through its plan (its values wait in the batch); false, storing nothing, when it cannot. */
   private byPlan(b: Uint8Array, plan: LinePlan, count: number): boolean {
     const read = this.sample(b, plan.fields);
     if (read === null) return false;
+    if (this.batchRows === plan.rows || (this.batchPlan !== plan && this.batchRows > 0)) this.flush();
     const tape = this.tape;
     const columns = this.sink.columns;
     columns.beginSample(plan.maxLayer);
     columns.setLoss(read.loss);
-    const targets = plan.targets;
-    if (plan.generation !== columns.generation) {
-      for (let c = 0; c < targets.length; c++) targets[c] = columns.column(plan.modules[c], plan.stats[c]);
-      plan.generation = columns.generation;
+    if (this.batchRows === 0) {
+      this.batchPlan = plan;
+      this.batchFirst = columns.sampleCount - 1;
     }
-    const row = columns.rowStart;
-    tape.scatter(count);
-    const { runColumn, runLayer, runViews } = plan;
-    if (runViews.length === 0 || runViews[0].buffer !== tape.values.buffer) this.runViews(plan);
-    for (let r = 0; r < runColumn.length; r++) targets[runColumn[r]].set(runViews[r], row + runLayer[r]);
+    const offset = this.batchRows++ * plan.stride;
+    tape.scatter(count, offset);
     if (tape.slowNumbers() > 0) {
       // Some numbers are converted here: write every value again, in line order (a repeated cell keeps the last).
-      const { entries, columns: cellColumns, layers } = plan;
-      for (let k = 0; k < entries.length; k++) targets[cellColumns[k]][row + layers[k]] = this.number(b, entries[k]);
+      const out = tape.values;
+      const at = tape.outBase + offset;
+      for (let k = 0; k < plan.entries.length; k++) out[at + plan.slots[k]] = this.number(b, plan.entries[k]);
     }
     this.sink.samples.push(read.sample);
     return true;
   }
 
-  /** Views of the plan's runs in the kernel's output slots. */
-  private runViews(plan: LinePlan): void {
+  /** Writes the batch's rows to the columns and clears the output slots. Call before anything else stores a row. */
+  flush(): void {
+    const plan = this.batchPlan;
+    if (plan === null || this.batchRows === 0) return;
+    const columns = this.sink.columns;
     const out = this.tape.values;
-    const base = this.tape.outBase;
-    plan.runViews.length = 0;
-    for (let r = 0; r < plan.runSlot.length; r++) plan.runViews.push(out.subarray(base + plan.runSlot[r], base + plan.runSlot[r] + plan.runLength[r]));
+    const block = plan.rows * plan.stride;
+    const used = this.batchRows * plan.stride;
+    for (let c = 0; c < plan.modules.length; c++) {
+      const from = this.tape.outBase + c * block;
+      columns.column(plan.modules[c], plan.stats[c]).set(out.subarray(from, from + used), this.batchFirst * plan.stride);
+      out.fill(NaN, from, from + used);
+    }
+    this.batchRows = 0;
   }
 
-  /** The plan of the line just stored from the cells (all registered now), and its scatter map in the kernel. */
-  private makePlan(maxLayer: number, fields: PlanField[], count: number): LinePlan {
+  /**
+   * The plan of the line just stored from the cells (all registered now), and its scatter
+   * map in the kernel; null when a batch row of its columns does not fit the output slots.
+   */
+  private makePlan(maxLayer: number, fields: PlanField[], count: number): LinePlan | null {
     const cells = this.cells;
     const n = cells.count;
-    const sinkColumns = this.sink.columns;
+    const stride = this.sink.columns.rowLength;
     const modules: number[] = [];
     const stats: number[] = [];
     const columnOf = new Map<number, number>();
     const cellColumns = new Int32Array(n);
-    const layers = new Int32Array(n);
-    const layersOf: Set<number>[] = [];
     for (let k = 0; k < n; k++) {
-      const matrix = cells.cellMatrix[k];
+      const moduleId = cells.cellMatrix[k].moduleId;
       const stat = cells.cellField[k].statId;
-      const key = matrix.moduleId * 65536 + stat;
+      const key = moduleId * 65536 + stat;
       let c = columnOf.get(key);
       if (c === undefined) {
         c = modules.length;
         columnOf.set(key, c);
-        modules.push(matrix.moduleId);
+        modules.push(moduleId);
         stats.push(stat);
-        layersOf.push(new Set());
       }
       cellColumns[k] = c;
-      layers[k] = matrix.layer;
-      layersOf[c].add(matrix.layer);
     }
-    // Output slots column by column, layers ascending; a run is a stretch of consecutive layers.
-    const slotOf = layersOf.map(() => new Map<number, number>());
-    const runs: number[][] = [];
-    let slot = 0;
-    layersOf.forEach((set, c) => {
-      const sorted = [...set].sort((x, y) => x - y);
-      for (let i = 0; i < sorted.length; i++) {
-        if (i === 0 || sorted[i] !== sorted[i - 1] + 1) runs.push([c, sorted[i], 0, slot]);
-        runs[runs.length - 1][2]++;
-        slotOf[c].set(sorted[i], slot++);
-      }
-    });
     const tape = this.tape;
+    const rows = Math.floor(tape.outSlots / (modules.length * stride));
+    if (rows < 1) return null;
+    const entries = cells.cellEntry.slice(0, n);
+    const slots = Int32Array.from(cellColumns, (c, k) => c * rows * stride + cells.cellMatrix[k].layer);
     const map = tape.ints;
     map.fill(-1, tape.scatterBase, tape.scatterBase + count);
-    const entries = cells.cellEntry.slice(0, n);
-    for (let k = 0; k < n; k++) map[tape.scatterBase + entries[k]] = slotOf[cellColumns[k]].get(layers[k]) as number;
-    return {
-      maxLayer,
-      fields,
-      modules,
-      stats,
-      targets: modules.map((m, c) => sinkColumns.column(m, stats[c])),
-      generation: sinkColumns.generation,
-      runColumn: Int32Array.from(runs, (r) => r[0]),
-      runLayer: Int32Array.from(runs, (r) => r[1]),
-      runLength: Int32Array.from(runs, (r) => r[2]),
-      runSlot: Int32Array.from(runs, (r) => r[3]),
-      runViews: [],
-      entries,
-      columns: cellColumns,
-      layers,
-    };
+    for (let k = 0; k < n; k++) map[tape.scatterBase + entries[k]] = slots[k];
+    tape.values.fill(NaN, tape.outBase, tape.outBase + modules.length * rows * stride);
+    return { maxLayer, fields, modules, stats, stride, rows, entries, slots };
   }
 
   /** A splitter that puts a file's lines where the kernel reads them without copying. */
