@@ -105,6 +105,16 @@ let same: bool = false;
 /** Numbers of this line left to the caller (SLOW_NUMBER entries). */
 let slow: i32 = 0;
 
+/** Forgets every key and the last line's shape, for the next file (the memory and the power table stay). */
+export function reset(): void {
+  memory.fill(TABLE, 0, <usize>TABLE_SLOTS * 4);
+  memory.fill(SLOT_TOP, 0, <usize>(TOP_SLOTS + FIELD_SLOTS) * 4);
+  names = 0;
+  arenaUsed = 0;
+  shapeEntries = -1;
+  same = false;
+}
+
 /** Where the caller writes the 2 × 541 doubles of 10^e (high parts, then low parts), e = −270 … 270. */
 export function powerTable(): usize {
   return POW_HI;

@@ -42,10 +42,14 @@ interface Kernel {
   scan(start: number, limit: number, final: number): number;
   lineEnd(): number;
   sameShape(): number;
+  reset(): void;
   slowNumbers(): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+/** Instances given back, for the next files of this thread. */
+const released: LineTape[] = [];
+const MAX_RELEASED = 4;
 
 /** The compiled kernel, or null where WebAssembly is missing or refuses it (then the JavaScript scanner reads every line). */
 function kernelModule(): WebAssembly.Module | null {
@@ -88,8 +92,19 @@ export class LineTape {
     this.outSlots = kernel.outSlots();
   }
 
-  /** A new instance, or null when WebAssembly is not available here. */
+  /**
+   * An instance for one file: a released one (its keys forgotten) when there is one, else
+   * a new one; null when WebAssembly is not available here. Reusing instances spares each
+   * file a new WebAssembly memory (creating and dropping one per file held Chromium's page
+   * up while several files loaded).
+   */
   static create(): LineTape | null {
+    const idle = released.pop();
+    if (idle !== undefined) {
+      idle.kernel.reset();
+      idle.claimed = null;
+      return idle;
+    }
     const module = kernelModule();
     if (module === null) return null;
     try {
@@ -97,6 +112,11 @@ export class LineTape {
     } catch {
       return null;
     }
+  }
+
+  /** Gives the instance back for the next file (its owner must not use it again). */
+  release(): void {
+    if (released.length < MAX_RELEASED && !released.includes(this)) released.push(this);
   }
 
   /**

@@ -54,6 +54,11 @@ export class RecordScanner {
     this.tape?.flush();
   }
 
+  /** Gives the WebAssembly instance back for the next file; the scanner must not be used after. */
+  release(): void {
+    this.tape?.release();
+  }
+
   /** A line splitter that hands this scanner its lines where it reads them fastest, or null when any splitter will do. */
   lineSplitter(): LineSplitter | null {
     return this.tape?.lineSplitter() ?? null;

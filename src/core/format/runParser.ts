@@ -253,6 +253,7 @@ export class RunParser {
     }
     if (this.lines !== null) this.lines.finish(this.onLine);
     this.scanner?.flush();
+    this.scanner?.release();
     if (this.array !== null) {
       this.array.push((this.streamDecoder as TextDecoder).decode());
       this.array.finish();

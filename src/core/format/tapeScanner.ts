@@ -246,6 +246,11 @@ export class TapeScanner {
     return { maxLayer, fields, modules, stats, stride, rows, entries, slots };
   }
 
+  /** Gives the WebAssembly instance back for the next file; the scanner must not be used after. */
+  release(): void {
+    this.tape.release();
+  }
+
   /** A splitter that puts a file's lines where the kernel reads them without copying. */
   lineSplitter(): TapeLineSplitter {
     return new TapeLineSplitter(this.tape);

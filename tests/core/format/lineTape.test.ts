@@ -162,3 +162,27 @@ describe('LineTape (the WebAssembly line tokenizer)', () => {
     expect(entries(tape, '{"n1": 2}')?.[0].value).toBe(2);
   });
 });
+
+describe('LineTape instances', () => {
+  it('are reused after release with their keys forgotten, so a file reads the same on a fresh or a reused one', () => {
+    const first = newTape();
+    expect(entries(first, '{"a": 1, "m": {"s": 2}}')?.map((e) => e.key)).toEqual(['a', 'm', 's']);
+    first.release();
+    const again = newTape();
+    expect(again).toBe(first);
+    // Key ids restart: the first key of the next file is id 0, whatever the last file held.
+    const line = '{"z": 3, "m": {"t": 4}}';
+    const read = entries(again, line);
+    expect(read?.map((e) => [e.key, e.value])).toEqual([
+      ['z', 3],
+      ['m', expect.any(Number)],
+      ['t', 4],
+    ]);
+    expect(again.tokenize(new TextEncoder().encode(line))).toBe(3);
+    expect(again.ints[again.intBase]).toBe(0);
+    expect(again.sameShape()).toBe(true);
+    const fresh = newTape();
+    expect(fresh).not.toBe(again);
+    expect(entries(fresh, line)).toEqual(read);
+  });
+});
