@@ -306,6 +306,7 @@ function readKey(p: usize, slot: i32, slots: usize, slotCount: i32): i32 {
   return id;
 }
 
+/** The exact error of p = fl(a × b), Dekker's two-product: decimal.ts's function, repeated here (the kernel is compiled on its own). */
 @inline
 function productError(a: f64, b: f64, p: f64): f64 {
   const ta = SPLIT * a;

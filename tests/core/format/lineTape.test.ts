@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toJsonlLine } from '../../../src/core/format/jsonl.ts';
-import { ENTRY_WORDS, LineTape, TapeKind } from '../../../src/core/format/lineTape.ts';
+import { ENTRY_WORDS, type LineTape, TapeKind } from '../../../src/core/format/lineTape.ts';
+import { newTape } from './newTape.ts';
 
 const enc = (text: string) => new TextEncoder().encode(text);
-
-function newTape(): LineTape {
-  const tape = LineTape.create();
-  if (tape === null) throw new Error('WebAssembly is unavailable here');
-  return tape;
-}
 
 interface Entry {
   key: string;

@@ -1,17 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteLineSplitter, type LineSplitter } from '../../../src/core/format/byteLines.ts';
-import { ENTRY_WORDS, LineTape } from '../../../src/core/format/lineTape.ts';
+import { ENTRY_WORDS, type LineTape } from '../../../src/core/format/lineTape.ts';
+import { newTape } from './newTape.ts';
 import { TapeLineSplitter } from '../../../src/core/format/tapeLines.ts';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-function newTape(): LineTape {
-  const tape = LineTape.create();
-  if (tape === null) throw new Error('WebAssembly is unavailable here');
-  return tape;
-}
 
 interface Seen {
   text: string;
