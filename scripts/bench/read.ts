@@ -13,6 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import type { Run } from '../../src/core/format/run.ts';
+import { computeCurve } from '../../src/core/stats/computeCurve.ts';
+import { computeMad } from '../../src/core/stats/mad.ts';
 import { readRunFile } from '../lib/readRunFile.ts';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -45,26 +47,13 @@ async function ensureFile(path: string, samples: number): Promise<void> {
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
 }
 
-/** The summary the study computes: per module, mean S_sum per layer over NaN-free rows, then MAD; summed into one checksum. */
+/** The summary the study computes, by gradlens's own functions: per module, the S_sum curve over NaN-free rows and its MAD; summed into one checksum. */
 function summarize(run: Run): number {
-  const L = run.layerCount;
   let checksum = 0;
   for (const module of run.modules) {
-    const col = run.values.get(module)?.get('S_sum');
-    if (!col) continue;
-    const curve = new Float64Array(L);
-    let kept = 0;
-    for (let s = 0; s < run.sampleCount; s++) {
-      let ok = true;
-      for (let l = 0; l < L; l++) if (Number.isNaN(col[s * L + l])) ok = false;
-      if (!ok) continue;
-      kept++;
-      for (let l = 0; l < L; l++) curve[l] += col[s * L + l];
-    }
-    let mad = 0;
-    for (let l = 0; l < L; l++) curve[l] /= kept;
-    for (let l = 0; l + 1 < L; l++) mad += Math.abs(curve[l + 1] - curve[l]);
-    checksum += curve.reduce((a, b) => a + b, 0) + mad / (L - 1);
+    if (!run.stats.includes('S_sum')) continue;
+    const curve = computeCurve(run, module, 'S_sum');
+    checksum += curve.mean.reduce((a, b) => a + b, 0) + computeMad(curve.mean).all;
   }
   return checksum;
 }

@@ -4,7 +4,7 @@
  * bands (percentiles, std) drawn around it, and one layer's per-sample values.
  */
 import type { ModuleKey, Run, StatName } from '../format/run.ts';
-import { meanOf, quantileSorted, stdOf } from './quantile.ts';
+import { quantileSorted } from './quantile.ts';
 import { statValues } from './statValues.ts';
 
 /** A module's curve over layers: columnar, one entry per layer. */
@@ -137,14 +137,23 @@ class SampleCurve implements Curve {
 export function curveFromValues(values: ArrayLike<number>, sampleCount: number, layerCount: number): Curve {
   const rows = keptSampleIndices(values, sampleCount, layerCount);
   const k = rows.length;
-  const mean = new Float64Array(layerCount);
-  const std = new Float64Array(layerCount);
-  const column = new Float64Array(k);
-  for (let l = 0; l < layerCount; l++) {
-    gatherLayer(values, rows, layerCount, l, column);
-    mean[l] = meanOf(column);
-    std[l] = stdOf(column);
+  const L = layerCount;
+  // meanOf and stdOf per layer, computed row by row: the same sums in the same order
+  // (kept rows ascending), so the same bits, in two passes over the rows instead of four
+  // strided ones per layer.
+  const mean = new Float64Array(L);
+  const std = new Float64Array(L);
+  for (let j = 0; j < k; j++) {
+    for (let l = 0, i = rows[j] * L; l < L; l++, i++) mean[l] += values[i];
   }
+  for (let l = 0; l < L; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
+  for (let j = 0; j < k; j++) {
+    for (let l = 0, i = rows[j] * L; l < L; l++, i++) {
+      const d = values[i] - mean[l];
+      std[l] += d * d;
+    }
+  }
+  for (let l = 0; l < L; l++) std[l] = k === 0 ? NaN : Math.sqrt(std[l] / k);
   return new SampleCurve(layerCount, mean, std, k, sampleCount - k, values, rows);
 }
 

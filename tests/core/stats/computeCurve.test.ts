@@ -7,6 +7,7 @@ import {
   keptSampleIndices,
   layerSamples,
 } from '../../../src/core/stats/computeCurve.ts';
+import { meanOf, stdOf } from '../../../src/core/stats/quantile.ts';
 import { expectAllClose, expectClose } from './close.ts';
 import { makeRun, snapshotRun } from './makeRun.ts';
 
@@ -198,6 +199,25 @@ describe('curve properties on random finite data', () => {
         }
         return c.kept === samples && c.dropped === 0;
       }),
+    );
+  });
+});
+
+describe('curveFromValues against meanOf / stdOf per layer', () => {
+  it('gives the same bits as the per-layer functions over the kept rows', () => {
+    const value = fc.oneof({ weight: 20, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 1e300) });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 6 }), fc.array(value, { minLength: 72, maxLength: 72 }), (samples, layers, pool) => {
+        const values = Float64Array.from({ length: samples * layers }, (_, i) => pool[i % pool.length]);
+        const curve = curveFromValues(values, samples, layers);
+        const rows = keptSampleIndices(values, samples, layers);
+        for (let l = 0; l < layers; l++) {
+          const column = Array.from(rows, (r) => values[r * layers + l]);
+          expect(Object.is(curve.mean[l], meanOf(column))).toBe(true);
+          expect(Object.is(curve.std[l], stdOf(column))).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
