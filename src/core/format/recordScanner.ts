@@ -34,7 +34,8 @@ export class RecordScanner {
   private readonly tokens = new TokenReader();
   private readonly keys: RecordKeys;
   private readonly cells: LineCells;
-  private readonly tape: TapeScanner | null;
+  /** Null where unavailable, turned off, or after release(). */
+  private tape: TapeScanner | null;
   /** The keys met at each position of the last lines (lines of a file share one key order). */
   private readonly topSlots: (TopKey | undefined)[] = [];
   private readonly fieldSlots: (FieldKey | undefined)[] = [];
@@ -54,9 +55,11 @@ export class RecordScanner {
     this.tape?.flush();
   }
 
-  /** Gives the WebAssembly instance back for the next file; the scanner must not be used after. */
+  /** Gives the WebAssembly instance back for the next file (once: another file may have it next); later lines take the JavaScript paths. */
   release(): void {
+    this.tape?.flush();
     this.tape?.release();
+    this.tape = null;
   }
 
   /** A line splitter that hands this scanner its lines where it reads them fastest, or null when any splitter will do. */

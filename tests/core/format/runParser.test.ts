@@ -309,3 +309,27 @@ describe('RunParser ids and names', () => {
     expect(parseRun('C:\\runs\\llama3_8b\\grads_gsm8k_train_with_cot.jsonl', enc(line(0))).name).toBe('grads_gsm8k_train_with_cot.jsonl');
   });
 });
+
+describe('RunParser and the WebAssembly instances it borrows', () => {
+  it('gives its instance back once, however often finish() is called, so two later files never share one', () => {
+    const empty = new RunParser('empty.jsonl');
+    empty.push(enc('\n'));
+    expect(() => empty.finish()).toThrow(RunReadError);
+    expect(() => empty.finish()).toThrow(RunReadError);
+    // Were the instance given back twice, these two parsers would read through one kernel and mix their keys.
+    const a = new RunParser('a.jsonl');
+    const b = new RunParser('b.jsonl');
+    const lines = (prefix: string) => enc([0, 1, 2].map((s) => `{"${prefix}.layers.0.self_attn.q_proj.weight": {"S_sum": ${s}}}`).join('\n'));
+    const aBytes = lines('model');
+    const bBytes = lines('transformer');
+    // Pushed in turns, as a worker reading two files at once does.
+    for (let i = 0; i < Math.max(aBytes.length, bBytes.length); i += 16) {
+      if (i < aBytes.length) a.push(aBytes.subarray(i, i + 16));
+      if (i < bBytes.length) b.push(bBytes.subarray(i, i + 16));
+    }
+    const [runA, runB] = [a.finish(), b.finish()];
+    expect([runA.sampleCount, runB.sampleCount]).toEqual([3, 3]);
+    expect(Array.from(runA.values.get('self_attn.q_proj')?.get('S_sum') ?? [])).toEqual([0, 1, 2]);
+    expect(Array.from(runB.values.get('self_attn.q_proj')?.get('S_sum') ?? [])).toEqual([0, 1, 2]);
+  });
+});
