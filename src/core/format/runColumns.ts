@@ -172,9 +172,8 @@ export class RunColumns {
         if (column === undefined) {
           out.set(stat, nanArray(n * layers));
         } else if (stride === layers) {
-          // Always a compact copy: views into the larger store made loading several files in the app
-          // twice as slow, with second-long frames (measured by `npm run bench -- browser`).
-          out.set(stat, column.slice(0, n * layers));
+          // A view when little capacity is unused (a store sized from the file's size), a compact copy otherwise.
+          out.set(stat, column.length - n * layers <= column.length / 8 ? column.subarray(0, n * layers) : column.slice(0, n * layers));
         } else {
           const compact = new Float64Array(n * layers);
           for (let r = 0; r < n; r++) compact.set(column.subarray(r * stride, r * stride + layers), r * layers);
