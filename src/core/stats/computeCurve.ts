@@ -66,19 +66,19 @@ interface Bands {
 }
 
 /**
- * A curve whose percentile bands are computed on first use: sorting each layer's values
- * is most of a curve's cost (~0.1 s a statistic for 5000 samples), and most views draw
- * the mean alone. Until then it holds the matrix and the kept rows, not a copy.
+ * A curve whose std and percentile bands are computed on first use: sorting each layer's
+ * values is most of a curve's cost (~0.1 s a statistic for 5000 samples), and most views
+ * draw the mean alone. Until then it holds the matrix and the kept rows, not a copy.
  */
 class SampleCurve implements Curve {
   #bands: Bands | null = null;
+  #std: Float64Array | null = null;
   #values: ArrayLike<number> | null;
   #rows: Int32Array | null;
 
   constructor(
     readonly layerCount: number,
     readonly mean: Float64Array,
-    readonly std: Float64Array,
     readonly kept: number,
     readonly dropped: number,
     values: ArrayLike<number>,
@@ -86,6 +86,27 @@ class SampleCurve implements Curve {
   ) {
     this.#values = values;
     this.#rows = rows;
+  }
+
+  /** stdOf per layer over the kept rows, computed on first use (a third pass over the rows most views never need). */
+  get std(): Float64Array {
+    if (this.#std !== null) return this.#std;
+    const values = this.#values as ArrayLike<number>;
+    const rows = this.#rows as Int32Array;
+    const L = this.layerCount;
+    const k = rows.length;
+    const mean = this.mean;
+    const std = new Float64Array(L);
+    // The same sums in the same order as stdOf on each layer's column (kept rows ascending): the same bits.
+    for (let j = 0; j < k; j++) {
+      for (let l = 0, i = rows[j] * L; l < L; l++, i++) {
+        const d = values[i] - mean[l];
+        std[l] += d * d;
+      }
+    }
+    for (let l = 0; l < L; l++) std[l] = k === 0 ? NaN : Math.sqrt(std[l] / k);
+    this.#std = std;
+    return std;
   }
 
   get median(): Float64Array {
@@ -121,6 +142,7 @@ class SampleCurve implements Curve {
       bands.p95[l] = quantileSorted(column, 0.95);
     }
     this.#bands = bands;
+    void this.std; // computed before the matrix is let go
     this.#values = null;
     this.#rows = null;
     return bands;
@@ -140,23 +162,15 @@ export function curveFromValues(values: ArrayLike<number>, sampleCount: number, 
   const rows = keptSampleIndices(values, sampleCount, layerCount);
   const k = rows.length;
   const L = layerCount;
-  // meanOf and stdOf per layer, computed row by row: the same sums in the same order
-  // (kept rows ascending), so the same bits, in two passes over the rows instead of four
-  // strided ones per layer.
+  // meanOf per layer, computed row by row: the same sums in the same order (kept rows
+  // ascending), so the same bits, in one pass over the rows instead of two strided ones per
+  // layer. The std follows on first use.
   const mean = new Float64Array(L);
-  const std = new Float64Array(L);
   for (let j = 0; j < k; j++) {
     for (let l = 0, i = rows[j] * L; l < L; l++, i++) mean[l] += values[i];
   }
   for (let l = 0; l < L; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
-  for (let j = 0; j < k; j++) {
-    for (let l = 0, i = rows[j] * L; l < L; l++, i++) {
-      const d = values[i] - mean[l];
-      std[l] += d * d;
-    }
-  }
-  for (let l = 0; l < L; l++) std[l] = k === 0 ? NaN : Math.sqrt(std[l] / k);
-  return new SampleCurve(layerCount, mean, std, k, sampleCount - k, values, rows);
+  return new SampleCurve(layerCount, mean, k, sampleCount - k, values, rows);
 }
 
 /**
