@@ -217,7 +217,8 @@ describe('RecordScanner against the general path', () => {
       { numRuns: 1500 },
     );
     // The comparison means something only if many lines take the fast paths.
-    expect(scanned / total).toBeGreaterThan(0.2);
+    // Measured: ~0.21 and ~0.17 of ~5000 lines; the bounds sit many standard deviations below (0.2 failed now and then).
+    expect(scanned / total).toBeGreaterThan(0.15);
     expect(taped / total).toBeGreaterThan(0.1);
   });
 
@@ -286,7 +287,8 @@ describe('the tape path on lines of one shape', () => {
       }),
       { numRuns: 400 },
     );
-    expect(taped / total).toBeGreaterThan(0.2);
+    // About one line in five is valid throughout (13 values, each now and then of the wrong kind); 0.1 is many standard deviations below.
+    expect(taped / total).toBeGreaterThan(0.1);
   });
 
   it('reads every value of a release-like file exactly, the plan path included', () => {
