@@ -51,11 +51,19 @@ let compiled: WebAssembly.Module | null | undefined;
 const released: LineTape[] = [];
 const MAX_RELEASED = 4;
 
+/** The bytes of base64 text (an index loop: `Uint8Array.from` over the string made an iterator step per byte). */
+function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** The compiled kernel, or null where WebAssembly is missing or refuses it (then the JavaScript scanner reads every line). */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(LINE_TOKENS_WASM), (c) => c.charCodeAt(0)));
+      compiled = new WebAssembly.Module(base64Bytes(LINE_TOKENS_WASM));
     } catch {
       compiled = null;
     }

@@ -98,7 +98,10 @@ export class TapeScanner {
     const ints = tape.ints;
     const sample: SampleText = { instruction: '', input: '', output: '' };
     let loss = NaN;
-    for (const { entry, key } of fields) {
+    // Indexed, not for…of: this runs for every line, mostly before it is optimized.
+    for (let f = 0; f < fields.length; f++) {
+      const entry = fields[f].entry;
+      const key = fields[f].key;
       const at = tape.intBase + ENTRY_WORDS * entry;
       const kind = ints[at + 1];
       const start = ints[at + 2];
