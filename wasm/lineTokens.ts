@@ -21,84 +21,39 @@
  * instance's life, so the caller resolves each key name once.
  */
 
-const STRING: i32 = 1;
-const STRING_ESCAPED: i32 = 2;
-const NUMBER: i32 = 3;
-const SLOW_NUMBER: i32 = 4;
-const OBJECT: i32 = 5;
+import { BACKSLASH, COLON, COMMA, LBRACE, LF, NUMBER, OBJECT, QUOTE, RBRACE, skipSpace, SLOW_NUMBER, STRING, STRING_ESCAPED } from './format';
+import { forgetNames, keyBytes, keyBytesLength, keyEnd, readKey } from './keys';
+import {
+  bytesCapacity,
+  capacity,
+  DYNAMIC,
+  FIELD_SLOTS,
+  layout,
+  OUT,
+  OUT_SLOTS,
+  POW_HI,
+  SCATTER,
+  SHAPE,
+  SHAPE_ENTRIES,
+  SLOT_FIELD,
+  SLOT_TOP,
+  STAMP_FIELD,
+  STAMP_TOP,
+  TABLE,
+  TABLE_SLOTS,
+  tape,
+  TOP_SLOTS,
+  values,
+} from './memory';
+import { numberEnd, numberValue, readScalar } from './numbers';
 
-const QUOTE: u32 = 0x22;
-const BACKSLASH: u32 = 0x5c;
-const COLON: u32 = 0x3a;
-const COMMA: u32 = 0x2c;
-const LBRACE: u32 = 0x7b;
-const RBRACE: u32 = 0x7d;
-const MINUS: u32 = 0x2d;
-const PLUS: u32 = 0x2b;
-const DOT: u32 = 0x2e;
-const ZERO: u32 = 0x30;
-const NINE: u32 = 0x39;
-
-/** Distinct key names kept; past it, lines with new names return −1. */
-const MAX_NAMES: i32 = 16384;
-/** Open-addressing slots (a power of two, twice MAX_NAMES). */
-const TABLE_SLOTS: i32 = 32768;
-const ARENA_BYTES: i32 = 1 << 18;
-/** Positions in a line whose last key is remembered (top level; matrix fields of the whole line). */
-const TOP_SLOTS: i32 = 4096;
-const FIELD_SLOTS: i32 = 16384;
-/** Entries of the last line remembered for sameShape(). */
-const SHAPE_ENTRIES: i32 = 16384;
-/** Decimal exponents of the power table the caller writes (see decimal.ts). */
-const MIN_EXP: i32 = -270;
-const MAX_EXP: i32 = 270;
-const POW_COUNT: i32 = MAX_EXP - MIN_EXP + 1;
-/** Significant digits a u64 holds exactly (10^19 < 2^64). */
-const MAX_DIGITS: i32 = 19;
-const EXPONENT_CAP: i32 = 100000;
-/** Bytes after a line set to zero: every reader stops at a zero byte, so none reads past them. */
-const PAD: i32 = 16;
-
-const SPLIT: f64 = 134217729.0;
-const ERROR_BOUND: f64 = 1.2621774483536189e-29; // 2^-96, as in decimal.ts
-
-// Fixed regions, then the bytes region (lines or chunks of the file), the tape and its values.
-const BASE: usize = (__heap_base + 15) & ~(<usize>15);
-const TABLE: usize = BASE;
-const KEY_START: usize = TABLE + <usize>TABLE_SLOTS * 4;
-const KEY_LENGTH: usize = KEY_START + <usize>MAX_NAMES * 4;
-const STAMP_TOP: usize = KEY_LENGTH + <usize>MAX_NAMES * 4;
-const STAMP_FIELD: usize = STAMP_TOP + <usize>MAX_NAMES * 4;
-const SLOT_TOP: usize = STAMP_FIELD + <usize>MAX_NAMES * 4;
-const SLOT_FIELD: usize = SLOT_TOP + <usize>TOP_SLOTS * 4;
-const SHAPE: usize = SLOT_FIELD + <usize>FIELD_SLOTS * 4;
-/** Per entry of a line of the remembered shape: the output slot its number goes to (−1: none). Written by the caller. */
-const SCATTER: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
-/** The output slots scatter() fills (OUT_SLOTS doubles: several lines' values, laid out by the caller). */
-const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
-const OUT_SLOTS: i32 = 131072;
-const POW_HI: usize = OUT + <usize>OUT_SLOTS * 8;
-const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
-const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
-const DYNAMIC: usize = ARENA + <usize>ARENA_BYTES + 16;
-
-let names: i32 = 0;
-let arenaUsed: i32 = 0;
 let lineStamp: i32 = 0;
 let objectStamp: i32 = 0;
 let linePtr: usize = DYNAMIC;
 let lineLimit: usize = DYNAMIC;
-/** Bytes the bytes region holds (PAD more are reserved after them). */
-let bytesCapacity: i32 = 0;
-let tape: usize = 0;
-let values: usize = 0;
-/** Tape entries there is room for. */
-let capacity: i32 = 0;
 let entries: i32 = 0;
 /** Where the last reader stopped. */
 let pos: usize = 0;
-/** The last number read. */
-let numberValue: f64 = 0;
 /** Entries of the last line read (−1 after a line left alone), and whether this line's keys and kinds repeat it. */
 let shapeEntries: i32 = -1;
 let same: bool = false;
@@ -109,8 +64,7 @@ let slow: i32 = 0;
 export function reset(): void {
   memory.fill(TABLE, 0, <usize>TABLE_SLOTS * 4);
   memory.fill(SLOT_TOP, 0, <usize>(TOP_SLOTS + FIELD_SLOTS) * 4);
-  names = 0;
-  arenaUsed = 0;
+  forgetNames();
   shapeEntries = -1;
   same = false;
 }
@@ -118,21 +72,6 @@ export function reset(): void {
 /** Where the caller writes the 2 × 541 doubles of 10^e (high parts, then low parts), e = −270 … 270. */
 export function powerTable(): usize {
   return POW_HI;
-}
-
-/** Places the tape after the bytes region and grows memory to hold both; false when memory cannot grow. */
-function layout(bytes: i32, cap: i32): bool {
-  const tapeAt = (DYNAMIC + <usize>bytes + <usize>PAD + 7) & ~(<usize>7);
-  const valuesAt = tapeAt + <usize>cap * 20 + 8;
-  const end = (valuesAt & ~(<usize>7)) + <usize>cap * 8;
-  const pages = <i32>((end + 0xffff) >> 16);
-  const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) return false;
-  bytesCapacity = bytes;
-  tape = tapeAt;
-  values = valuesAt & ~(<usize>7);
-  capacity = cap;
-  return true;
 }
 
 /**
@@ -202,261 +141,12 @@ export function scatter(count: i32, offset: i32): void {
 
 /** Where the bytes of key `id` are. */
 export function keyStart(id: i32): usize {
-  return ARENA + <usize>load<i32>(KEY_START + (<usize>id << 2));
+  return keyBytes(id);
 }
 
 /** How many bytes key `id` has. */
 export function keyLength(id: i32): i32 {
-  return load<i32>(KEY_LENGTH + (<usize>id << 2));
-}
-
-@inline
-function isDigit(c: u32): bool {
-  return c - ZERO <= 9;
-}
-
-/** Past JSON whitespace, except LF: in JSONL an LF ends the line. */
-@inline
-function skipSpace(p: usize): usize {
-  let c = <u32>load<u8>(p);
-  while (c == 0x20 || c == 0x09 || c == 0x0d) c = <u32>load<u8>(++p);
-  return p;
-}
-
-/** Equal bytes at a and b, eight at a time (both regions may be read up to 7 bytes past `length`). */
-function sameBytes(a: usize, b: usize, length: i32): bool {
-  let i: i32 = 0;
-  for (; i + 8 <= length; i += 8) {
-    if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
-  }
-  if (i < length) {
-    const mask: u64 = (<u64>1 << (<u64>(length - i) << 3)) - 1;
-    if (((load<u64>(a + <usize>i) ^ load<u64>(b + <usize>i)) & mask) != 0) return false;
-  }
-  return true;
-}
-
-function hashBytes(s: usize, length: i32): u32 {
-  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>length;
-  let i: i32 = 0;
-  for (; i + 8 <= length; i += 8) {
-    h = (h ^ load<u64>(s + <usize>i)) * 0xff51afd7ed558ccd;
-    h ^= h >> 32;
-  }
-  if (i < length) {
-    const mask: u64 = (<u64>1 << (<u64>(length - i) << 3)) - 1;
-    h = (h ^ (load<u64>(s + <usize>i) & mask)) * 0xff51afd7ed558ccd;
-    h ^= h >> 32;
-  }
-  return <u32>(h ^ (h >> 29));
-}
-
-/** The id of the key bytes s[0, length), added when new; −1 when the name table is full. */
-function intern(s: usize, length: i32): i32 {
-  let slot = <i32>hashBytes(s, length) & (TABLE_SLOTS - 1);
-  for (;;) {
-    const v = load<i32>(TABLE + (<usize>slot << 2));
-    if (v == 0) break;
-    const id = v - 1;
-    if (load<i32>(KEY_LENGTH + (<usize>id << 2)) == length && sameBytes(s, keyStart(id), length)) return id;
-    slot = (slot + 1) & (TABLE_SLOTS - 1);
-  }
-  if (names >= MAX_NAMES || arenaUsed + length + 8 > ARENA_BYTES) return -1;
-  const id = names++;
-  memory.copy(ARENA + <usize>arenaUsed, s, <usize>length);
-  store<i32>(KEY_START + (<usize>id << 2), arenaUsed);
-  store<i32>(KEY_LENGTH + (<usize>id << 2), length);
-  store<i32>(STAMP_TOP + (<usize>id << 2), 0);
-  store<i32>(STAMP_FIELD + (<usize>id << 2), 0);
-  arenaUsed += (length + 8) & ~7;
-  store<i32>(TABLE + (<usize>slot << 2), id + 1);
-  return id;
-}
-
-/**
- * The key whose opening quote is at p: first the key met at this position of the last
- * lines (one comparison, no scan), else scanned and interned. Sets `pos` past the closing
- * quote; −1 for a key this path leaves alone (digit first, escape, control or non-ASCII byte).
- */
-function readKey(p: usize, slot: i32, slots: usize, slotCount: i32): i32 {
-  const s = p + 1;
-  if (slot < slotCount) {
-    const cached = load<i32>(slots + (<usize>slot << 2)) - 1;
-    if (cached >= 0) {
-      const length = keyLength(cached);
-      const after = s + <usize>length;
-      if (after < lineLimit && <u32>load<u8>(after) == QUOTE && sameBytes(s, keyStart(cached), length)) {
-        pos = after + 1;
-        return cached;
-      }
-    }
-  }
-  if (isDigit(<u32>load<u8>(s))) return -1;
-  let q = s;
-  for (;;) {
-    const c = <u32>load<u8>(q);
-    if (c == QUOTE) break;
-    if (c < 0x20 || c == BACKSLASH || c >= 0x80) return -1;
-    q++;
-  }
-  const id = intern(s, <i32>(q - s));
-  if (id < 0) return -1;
-  if (slot < slotCount) store<i32>(slots + (<usize>slot << 2), id + 1);
-  pos = q + 1;
-  return id;
-}
-
-/** The exact error of p = fl(a × b), Dekker's two-product: decimal.ts's function, repeated here (the kernel is compiled on its own). */
-@inline
-function productError(a: f64, b: f64, p: f64): f64 {
-  const ta = SPLIT * a;
-  const ah = ta - (ta - a);
-  const al = a - ah;
-  const tb = SPLIT * b;
-  const bh = tb - (tb - b);
-  const bl = b - bh;
-  return ah * bh - p + ah * bl + al * bh + al * bl;
-}
-
-/** The double nearest w × 10^e when its rounding is proven (decimal.ts's method), else NaN. */
-function toDouble(w: u64, e: i32): f64 {
-  if (w == 0) return 0;
-  if (e < MIN_EXP || e > MAX_EXP) return NaN;
-  const k = <usize>(e - MIN_EXP) << 3;
-  const ph = load<f64>(POW_HI + k);
-  if (w < (<u64>1 << 53) && e >= -22 && e <= 22) {
-    // Clinger's fast path: w and 10^|e| exact, one correctly rounded operation.
-    return e >= 0 ? <f64>w * ph : <f64>w / load<f64>(POW_HI + (<usize>(-e - MIN_EXP) << 3));
-  }
-  const pl = load<f64>(POW_LO + k);
-  // w as an exact double-double: the nearest double and the (small, exact) rest.
-  const wh = <f64>w;
-  const wl = <f64>(<i64>w - <i64>(<u64>wh));
-  const p = wh * ph;
-  const t = productError(wh, ph, p) + (wh * pl + wl * ph);
-  const hi = p + t;
-  const lo = t - (hi - p);
-  const d = abs<f64>(hi) * ERROR_BOUND;
-  if (hi + (lo + d) != hi || hi + (lo - d) != hi) return NaN;
-  return hi;
-}
-
-/** True when the eight bytes at p are all ASCII digits (fast_float's test). */
-@inline
-function eightDigits(p: usize): bool {
-  const v = load<u64>(p);
-  return ((v & 0xf0f0f0f0f0f0f0f0) | (((v + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) >> 4)) == 0x3333333333333333;
-}
-
-/** The value of eight ASCII digits at p, first digit most significant (fast_float's SWAR conversion). */
-@inline
-function eightDigitsValue(p: usize): u64 {
-  let v = load<u64>(p) - 0x3030303030303030;
-  v = v * 10 + (v >> 8);
-  return (((v & 0x000000ff000000ff) * (100 + (<u64>1000000 << 32))) + (((v >> 16) & 0x000000ff000000ff) * (1 + (<u64>10000 << 32)))) >> 32;
-}
-
-/**
- * A JSON number at p (RFC 8259 grammar), into `numberValue`; `pos` past it. Returns
- * NUMBER, SLOW_NUMBER (more than 19 digits or rounding not proven: the caller converts
- * the text) or −1 (not a number).
- */
-function readNumber(p: usize): i32 {
-  let c = <u32>load<u8>(p);
-  const negative = c == MINUS;
-  if (negative) c = <u32>load<u8>(++p);
-  let w: u64 = 0;
-  let digits: i32 = 0;
-  let e: i32 = 0;
-  if (c == ZERO) {
-    c = <u32>load<u8>(++p);
-    if (isDigit(c)) return -1;
-  } else if (isDigit(c)) {
-    while (digits <= MAX_DIGITS - 8 && eightDigits(p)) {
-      w = w * 100000000 + eightDigitsValue(p);
-      digits += 8;
-      p += 8;
-    }
-    c = <u32>load<u8>(p);
-    while (isDigit(c)) {
-      if (digits < MAX_DIGITS) w = w * 10 + <u64>(c - ZERO);
-      digits++;
-      c = <u32>load<u8>(++p);
-    }
-  } else return -1;
-  if (c == DOT) {
-    c = <u32>load<u8>(++p);
-    if (!isDigit(c)) return -1;
-    if (digits == 0) {
-      while (c == ZERO) {
-        e--;
-        c = <u32>load<u8>(++p);
-      }
-    }
-    while (digits <= MAX_DIGITS - 8 && eightDigits(p)) {
-      w = w * 100000000 + eightDigitsValue(p);
-      digits += 8;
-      e -= 8;
-      p += 8;
-    }
-    c = <u32>load<u8>(p);
-    while (isDigit(c)) {
-      if (digits < MAX_DIGITS) w = w * 10 + <u64>(c - ZERO);
-      digits++;
-      e--;
-      c = <u32>load<u8>(++p);
-    }
-  }
-  if (c == 0x65 || c == 0x45) {
-    c = <u32>load<u8>(++p);
-    let sign: i32 = 1;
-    if (c == MINUS) {
-      sign = -1;
-      c = <u32>load<u8>(++p);
-    } else if (c == PLUS) c = <u32>load<u8>(++p);
-    if (!isDigit(c)) return -1;
-    let x: i32 = 0;
-    do {
-      if (x < EXPONENT_CAP) x = x * 10 + <i32>(c - ZERO);
-      c = <u32>load<u8>(++p);
-    } while (isDigit(c));
-    e += sign * x;
-  }
-  pos = p;
-  if (digits > MAX_DIGITS) return SLOW_NUMBER;
-  const v = toDouble(w, e);
-  if (v != v) return SLOW_NUMBER;
-  numberValue = negative ? -v : v;
-  return NUMBER;
-}
-
-/** A number or one of `NaN`, `Infinity`, `-Infinity`, `null` (NaN) at p; as readNumber. */
-function readScalar(p: usize): i32 {
-  const c = <u32>load<u8>(p);
-  if (c == 0x4e) {
-    // NaN
-    if (<u32>load<u8>(p + 1) != 0x61 || <u32>load<u8>(p + 2) != 0x4e) return -1;
-    numberValue = NaN;
-    pos = p + 3;
-    return NUMBER;
-  }
-  if (c == 0x6e) {
-    // null
-    if (load<u32>(p) != 0x6c6c756e) return -1;
-    numberValue = NaN;
-    pos = p + 4;
-    return NUMBER;
-  }
-  const negative = c == MINUS;
-  const at = negative ? p + 1 : p;
-  if (<u32>load<u8>(at) == 0x49) {
-    // Infinity
-    if (load<u64>(at) != 0x7974696e69666e49) return -1;
-    numberValue = negative ? -Infinity : Infinity;
-    pos = at + 8;
-    return NUMBER;
-  }
-  return readNumber(p);
+  return keyBytesLength(id);
 }
 
 @inline
@@ -494,13 +184,13 @@ function readObject(p: usize): i32 {
   }
   for (;;) {
     if (<u32>load<u8>(p) != QUOTE) return -1;
-    const id = readKey(p, fieldSlot, SLOT_FIELD, FIELD_SLOTS);
+    const id = readKey(p, lineLimit, fieldSlot, SLOT_FIELD, FIELD_SLOTS);
     if (id < 0) return -1;
     fieldSlot++;
     const stampAt = STAMP_FIELD + (<usize>id << 2);
     if (load<i32>(stampAt) == stamp) return -1;
     store<i32>(stampAt, stamp);
-    p = pos;
+    p = keyEnd;
     if (<u32>load<u8>(p) != COLON) {
       p = skipSpace(p);
       if (<u32>load<u8>(p) != COLON) return -1;
@@ -510,10 +200,10 @@ function readObject(p: usize): i32 {
     if (e >= capacity) return -1;
     const kind = readScalar(p);
     if (kind < 0) return -1;
-    entry(e, id, kind, p, pos, 0);
+    entry(e, id, kind, p, numberEnd, 0);
     store<f64>(values + (<usize>e << 3), numberValue);
     count++;
-    p = skipSpace(pos);
+    p = skipSpace(numberEnd);
     const c = <u32>load<u8>(p);
     if (c == COMMA) {
       p = skipSpace(p + 1);
@@ -584,12 +274,12 @@ function scanLine(limit: usize, final: bool): i32 {
   let open = true;
   while (open) {
     if (<u32>load<u8>(p) != QUOTE) return -1;
-    const id = readKey(p, slot++, SLOT_TOP, TOP_SLOTS);
+    const id = readKey(p, lineLimit, slot++, SLOT_TOP, TOP_SLOTS);
     if (id < 0) return -1;
     const stampAt = STAMP_TOP + (<usize>id << 2);
     if (load<i32>(stampAt) == stamp) return -1;
     store<i32>(stampAt, stamp);
-    p = skipSpace(pos);
+    p = skipSpace(keyEnd);
     if (<u32>load<u8>(p) != COLON) return -1;
     p = skipSpace(p + 1);
     const e = entries++;
@@ -618,6 +308,7 @@ function scanLine(limit: usize, final: bool): i32 {
     } else {
       const kind = readScalar(p);
       if (kind < 0) return -1;
+      pos = numberEnd;
       entry(e, id, kind, p, pos, 0);
       store<f64>(values + (<usize>e << 3), numberValue);
     }
@@ -630,7 +321,7 @@ function scanLine(limit: usize, final: bool): i32 {
       open = false;
     } else return -1;
   }
-  if (<u32>load<u8>(p) == 0x0a) {
+  if (<u32>load<u8>(p) == LF) {
     if (final) return -1;
     terminator = p;
     return entries;

@@ -1,0 +1,64 @@
+/**
+ * The kernel's memory (AssemblyScript; see lineTokens.ts): fixed regions for the key
+ * table, the remembered shape, the scatter map and output, the power table and the key
+ * bytes; then the bytes region (lines or chunks of a file), the tape and its values,
+ * which grow on demand.
+ */
+
+/** Distinct key names kept; past it, lines with new names return −1. */
+export const MAX_NAMES: i32 = 16384;
+/** Open-addressing slots (a power of two, twice MAX_NAMES). */
+export const TABLE_SLOTS: i32 = 32768;
+export const ARENA_BYTES: i32 = 1 << 18;
+/** Positions in a line whose last key is remembered (top level; matrix fields of the whole line). */
+export const TOP_SLOTS: i32 = 4096;
+export const FIELD_SLOTS: i32 = 16384;
+/** Entries of the last line remembered for sameShape(). */
+export const SHAPE_ENTRIES: i32 = 16384;
+/** Decimal exponents of the power table the caller writes (see decimal.ts). */
+export const MIN_EXP: i32 = -270;
+export const MAX_EXP: i32 = 270;
+const POW_COUNT: i32 = MAX_EXP - MIN_EXP + 1;
+/** The output slots scatter() fills (doubles: several lines' values, laid out by the caller). */
+export const OUT_SLOTS: i32 = 131072;
+/** Bytes after a line's limit set to zero: every reader stops at a zero byte, so none reads past them. */
+export const PAD: i32 = 16;
+
+const BASE: usize = (__heap_base + 15) & ~(<usize>15);
+export const TABLE: usize = BASE;
+export const KEY_START: usize = TABLE + <usize>TABLE_SLOTS * 4;
+export const KEY_LENGTH: usize = KEY_START + <usize>MAX_NAMES * 4;
+export const STAMP_TOP: usize = KEY_LENGTH + <usize>MAX_NAMES * 4;
+export const STAMP_FIELD: usize = STAMP_TOP + <usize>MAX_NAMES * 4;
+export const SLOT_TOP: usize = STAMP_FIELD + <usize>MAX_NAMES * 4;
+export const SLOT_FIELD: usize = SLOT_TOP + <usize>TOP_SLOTS * 4;
+export const SHAPE: usize = SLOT_FIELD + <usize>FIELD_SLOTS * 4;
+/** Per entry of a line of the remembered shape: the output slot its number goes to (−1: none). Written by the caller. */
+export const SCATTER: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
+export const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
+export const POW_HI: usize = OUT + <usize>OUT_SLOTS * 8;
+export const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
+export const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
+export const DYNAMIC: usize = ARENA + <usize>ARENA_BYTES + 16;
+
+/** Bytes the bytes region holds (PAD more are reserved after them). */
+export let bytesCapacity: i32 = 0;
+/** Where the tape's entries and values are, and how many entries there is room for. */
+export let tape: usize = 0;
+export let values: usize = 0;
+export let capacity: i32 = 0;
+
+/** Places the tape after a bytes region of `bytes` and grows memory to hold both; false when memory cannot grow. */
+export function layout(bytes: i32, cap: i32): bool {
+  const tapeAt = (DYNAMIC + <usize>bytes + <usize>PAD + 7) & ~(<usize>7);
+  const valuesAt = tapeAt + <usize>cap * 20 + 8;
+  const end = (valuesAt & ~(<usize>7)) + <usize>cap * 8;
+  const pages = <i32>((end + 0xffff) >> 16);
+  const have = memory.size();
+  if (pages > have && memory.grow(pages - have) < 0) return false;
+  bytesCapacity = bytes;
+  tape = tapeAt;
+  values = valuesAt & ~(<usize>7);
+  capacity = cap;
+  return true;
+}
