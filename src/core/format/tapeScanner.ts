@@ -3,8 +3,10 @@
  * (lineTape.ts), its tape mapped to the run's columns. The first line of each shape is
  * walked entry by entry and leaves a plan (which entry goes to which column and layer);
  * the following lines with the same keys in the same order, which is every line of a
- * release file, are stored through the plan in one loop. A line the kernel or the walk
- * leaves alone stores nothing and returns false (the JavaScript scanner reads it).
+ * release file, have their values scattered by the kernel into a batch laid out by
+ * column, written to the columns a batch at a time (flush(): before any other path stores
+ * a row, and at the end of the file). A line the kernel or the walk leaves alone stores
+ * nothing and returns false (the JavaScript scanner reads it).
  */
 import { parsePythonJson } from './jsonl.ts';
 import type { LineCells } from './lineCells.ts';
