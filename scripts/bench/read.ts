@@ -50,8 +50,8 @@ async function ensureFile(path: string, samples: number): Promise<void> {
 /** The summary the study computes, by gradlens's own functions: per module, the S_sum curve over NaN-free rows and its MAD; summed into one checksum. */
 function summarize(run: Run): number {
   let checksum = 0;
+  if (!run.stats.includes('S_sum')) return checksum;
   for (const module of run.modules) {
-    if (!run.stats.includes('S_sum')) continue;
     const curve = computeCurve(run, module, 'S_sum');
     checksum += curve.mean.reduce((a, b) => a + b, 0) + computeMad(curve.mean).all;
   }

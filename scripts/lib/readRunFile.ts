@@ -17,7 +17,7 @@ const CHUNK_BYTES = 1 << 20;
  */
 export async function readRunFile(path: string, onProgress?: (p: ParseProgress) => void): Promise<Run> {
   const file = await open(path, 'r');
-  let next: Promise<unknown> = Promise.resolve();
+  let reading: Promise<{ bytesRead: number }> = Promise.resolve({ bytesRead: 0 });
   try {
     const parser = new RunParser(path, { expectedBytes: (await file.stat()).size });
     // Two buffers, reused in turn: the next chunk is read while this one is parsed, and
@@ -25,19 +25,18 @@ export async function readRunFile(path: string, onProgress?: (p: ParseProgress) 
     // cost more in page faults than reading does).
     const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
     let position = 0;
-    let reading = file.read(buffers[0], 0, CHUNK_BYTES, position);
+    reading = file.read(buffers[0], 0, CHUNK_BYTES, position);
     for (let turn = 0; ; turn ^= 1) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       position += bytesRead;
       reading = file.read(buffers[turn ^ 1], 0, CHUNK_BYTES, position);
-      next = reading;
       parser.push(buffers[turn].subarray(0, bytesRead));
       onProgress?.(parser.progress);
     }
     return parser.finish();
   } finally {
-    await next.catch(() => undefined);
+    await reading.catch(() => undefined);
     await file.close();
   }
 }

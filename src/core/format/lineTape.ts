@@ -71,9 +71,9 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** One kernel instance: key ids are the instance's own, so each file gets one. */
+/** One kernel instance: key ids are the instance's own, so one file reads through it at a time. */
 export class LineTape {
-  /** The kernel's memory as bytes (the bytes region starts at `regionStart`). */
+  /** The kernel's memory as bytes (the bytes region starts where region() says). */
   bytes = new Uint8Array(0);
   /** The tape's words: entry e starts at `intBase + ENTRY_WORDS × e`; the scatter map at `scatterBase`. */
   ints = new Int32Array(0);
@@ -103,8 +103,7 @@ export class LineTape {
   /**
    * An instance for one file: a released one (its keys forgotten) when there is one, else
    * a new one; null when WebAssembly is not available here. Reusing instances spares each
-   * file a new WebAssembly memory (creating and dropping one per file held Chromium's page
-   * up while several files loaded).
+   * file a new WebAssembly memory and its first-touch page faults.
    */
   static create(): LineTape | null {
     const idle = released.pop();

@@ -50,14 +50,12 @@ export class RecordScanner {
     this.tape = options.wasm === false ? null : TapeScanner.create(this.keys, this.cells, sink);
   }
 
-  /** Stores what the fast path holds back (lines batched in WebAssembly memory); call before the store is read. */
-  flush(): void {
-    this.tape?.flush();
-  }
-
-  /** Gives the WebAssembly instance back for the next file (once: another file may have it next); later lines take the JavaScript paths. */
+  /**
+   * Ends the file: stores what the fast path holds back (lines batched in WebAssembly
+   * memory) and gives the WebAssembly instance back for the next file, once (another file
+   * may have it next). Call before the store is read; later lines take the JavaScript paths.
+   */
   release(): void {
-    this.tape?.flush();
     this.tape?.release();
     this.tape = null;
   }

@@ -38,8 +38,6 @@ export class RunColumns {
   private readonly columns: (Float64Array | undefined)[][] = [];
   private loss: Float64Array = new Float64Array(0);
   private row = -1;
-  /** Changes whenever columns are reallocated (rows grown, layers re-laid out): column references taken before are stale. */
-  generation = 0;
 
   /** Id of a module, registering it (in order of first appearance) when new. */
   moduleId(module: ModuleKey): number {
@@ -91,7 +89,7 @@ export class RunColumns {
     this.column(moduleId, statId)[this.row * this.stride + layer] = value;
   }
 
-  /** The column of (module, statistic), made when new; valid while `generation` stays the same. */
+  /** The column of (module, statistic), made when new; replaced when rows grow or are re-laid out, so take it again after beginSample. */
   column(moduleId: number, statId: number): Float64Array {
     const byStat = this.columns[moduleId];
     let column = byStat[statId];
@@ -132,7 +130,6 @@ export class RunColumns {
     loss.set(this.loss);
     this.loss = loss;
     this.capacity = rows;
-    this.generation++;
   }
 
   private relayout(stride: number): void {
@@ -144,7 +141,6 @@ export class RunColumns {
       return next;
     });
     this.stride = stride;
-    this.generation++;
   }
 
   /**

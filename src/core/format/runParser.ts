@@ -252,7 +252,6 @@ export class RunParser {
       this.lines?.push(all, this.onLine);
     }
     if (this.lines !== null) this.lines.finish(this.onLine);
-    this.scanner?.flush();
     this.scanner?.release();
     if (this.array !== null) {
       this.array.push((this.streamDecoder as TextDecoder).decode());

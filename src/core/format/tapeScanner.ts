@@ -46,9 +46,8 @@ export class TapeScanner {
   private readonly topById: (TopKey | null | undefined)[] = [];
   private readonly fieldById: (FieldKey | null | undefined)[] = [];
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** The plan of the last line stored; lines stored by it wait in the kernel's output slots (their first row and count below) until flush(). */
   private plan: LinePlan | null = null;
-  /** Lines stored by plan whose values wait in the kernel's output slots: their plan, first row and count. */
-  private batchPlan: LinePlan | null = null;
   private batchFirst = 0;
   private batchRows = 0;
   /** The current line's top-level entries that are not matrices (filled by the walk). */
@@ -74,6 +73,10 @@ export class TapeScanner {
     const plan = this.plan;
     if (count >= 0 && plan !== null && tape.sameShape() && plan.stride === this.sink.columns.rowLength) {
       if (this.byPlan(b, plan, count)) return true;
+      // A text, loss or extra value the general path reads otherwise: the walk would refuse it too.
+      this.flush();
+      this.plan = null;
+      return false;
     }
     // Any other way of storing the line comes after the rows waiting in the batch.
     this.flush();
@@ -177,15 +180,12 @@ export class TapeScanner {
   private byPlan(b: Uint8Array, plan: LinePlan, count: number): boolean {
     const read = this.sample(b, plan.fields);
     if (read === null) return false;
-    if (this.batchRows === plan.rows || (this.batchPlan !== plan && this.batchRows > 0)) this.flush();
+    if (this.batchRows === plan.rows) this.flush();
     const tape = this.tape;
     const columns = this.sink.columns;
     columns.beginSample(plan.maxLayer);
     columns.setLoss(read.loss);
-    if (this.batchRows === 0) {
-      this.batchPlan = plan;
-      this.batchFirst = columns.sampleCount - 1;
-    }
+    if (this.batchRows === 0) this.batchFirst = columns.sampleCount - 1;
     const offset = this.batchRows++ * plan.stride;
     tape.scatter(count, offset);
     if (tape.slowNumbers() > 0) {
@@ -198,9 +198,9 @@ export class TapeScanner {
     return true;
   }
 
-  /** Writes the batch's rows to the columns and clears the output slots. Call before anything else stores a row. */
+  /** Writes the batch's rows to the columns and clears the output slots. Call before anything else stores a row, and before the plan changes. */
   flush(): void {
-    const plan = this.batchPlan;
+    const plan = this.plan;
     if (plan === null || this.batchRows === 0) return;
     const columns = this.sink.columns;
     const out = this.tape.values;
@@ -251,8 +251,9 @@ export class TapeScanner {
     return { maxLayer, fields, modules, stats, stride, rows, entries, slots };
   }
 
-  /** Gives the WebAssembly instance back for the next file; the scanner must not be used after. */
+  /** Writes the batch and gives the WebAssembly instance back for the next file; the scanner must not be used after. */
   release(): void {
+    this.flush();
     this.tape.release();
   }
 
