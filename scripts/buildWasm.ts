@@ -1,7 +1,9 @@
-/** `npm run build:wasm`: recompiles the reader's WebAssembly kernel into src/core/format/lineTokensWasm.ts. */
+/** `npm run build:wasm`: recompiles every WebAssembly kernel of wasm/ into its module of src/core. */
 import { writeFileSync } from 'node:fs';
-import { compileLineTokens, moduleText, OUTPUT } from './lib/lineTokensWasm.ts';
+import { compileKernel, KERNELS, moduleText } from './lib/wasmKernels.ts';
 
-const binary = await compileLineTokens();
-writeFileSync(OUTPUT, moduleText(binary));
-console.log(`${OUTPUT}: ${binary.length} bytes of WebAssembly`);
+for (const kernel of KERNELS) {
+  const binary = await compileKernel(kernel);
+  writeFileSync(kernel.output, moduleText(kernel, binary));
+  console.log(`${kernel.output}: ${binary.length} bytes of WebAssembly`);
+}

@@ -7,6 +7,7 @@
  */
 import { POWERS_OF_TEN } from './decimal.ts';
 import { LINE_TOKENS_WASM } from './lineTokensWasm.ts';
+import { compileWasm } from './wasmModule.ts';
 
 /** What a tape entry holds (the kernel's kind codes). */
 export const enum TapeKind {
@@ -51,23 +52,9 @@ let compiled: WebAssembly.Module | null | undefined;
 const released: LineTape[] = [];
 const MAX_RELEASED = 4;
 
-/** The bytes of base64 text (an index loop: `Uint8Array.from` over the string made an iterator step per byte). */
-function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** The compiled kernel, or null where WebAssembly is missing or refuses it (then the JavaScript scanner reads every line). */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(base64Bytes(LINE_TOKENS_WASM));
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(LINE_TOKENS_WASM);
   return compiled;
 }
 

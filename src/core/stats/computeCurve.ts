@@ -5,6 +5,7 @@
  */
 import type { ModuleKey, Run, StatName } from '../format/run.ts';
 import { quantileSorted } from './quantile.ts';
+import { keptRows, keptRowSums, squaredDeviationSums } from './rowKernel.ts';
 import { statValues } from './statValues.ts';
 
 /** A module's curve over layers: columnar, one entry per layer. */
@@ -33,6 +34,11 @@ export interface Curve {
  * Zero samples → empty; `layerCount` 0 → every sample kept (an empty row holds no NaN).
  */
 export function keptSampleIndices(values: ArrayLike<number>, sampleCount: number, layerCount: number): Int32Array {
+  return (values instanceof Float64Array ? keptRows(values, sampleCount, layerCount) : null) ?? keptSampleIndicesJs(values, sampleCount, layerCount);
+}
+
+/** keptSampleIndices in JavaScript: for plain arrays, and where the row kernel is unavailable. */
+function keptSampleIndicesJs(values: ArrayLike<number>, sampleCount: number, layerCount: number): Int32Array {
   const kept = new Int32Array(sampleCount);
   let n = 0;
   for (let s = 0; s < sampleCount; s++) {
@@ -54,6 +60,27 @@ export function keptSampleIndices(values: ArrayLike<number>, sampleCount: number
 function gatherLayer(values: ArrayLike<number>, rows: Int32Array, layerCount: number, layer: number, out: Float64Array): Float64Array {
   for (let j = 0; j < rows.length; j++) out[j] = values[rows[j] * layerCount + layer];
   return out;
+}
+
+/** Per layer, the sum of the listed rows of a sample-major matrix, in list order (the row kernel's rowSums in JavaScript). */
+function rowSumsJs(values: ArrayLike<number>, rows: Int32Array, layerCount: number): Float64Array {
+  const sums = new Float64Array(layerCount);
+  for (let j = 0; j < rows.length; j++) {
+    for (let l = 0, i = rows[j] * layerCount; l < layerCount; l++, i++) sums[l] += values[i];
+  }
+  return sums;
+}
+
+/** Per layer, the sum of (x − mean)² over the listed rows, in list order (the row kernel's squaredDeviationSums in JavaScript). */
+function squaredDeviationSumsJs(values: ArrayLike<number>, rows: Int32Array, layerCount: number, mean: Float64Array): Float64Array {
+  const sums = new Float64Array(layerCount);
+  for (let j = 0; j < rows.length; j++) {
+    for (let l = 0, i = rows[j] * layerCount; l < layerCount; l++, i++) {
+      const d = values[i] - mean[l];
+      sums[l] += d * d;
+    }
+  }
+  return sums;
 }
 
 /** The percentile bands of a curve. */
@@ -96,14 +123,9 @@ class SampleCurve implements Curve {
     const L = this.layerCount;
     const k = rows.length;
     const mean = this.mean;
-    const std = new Float64Array(L);
     // The same sums in the same order as stdOf on each layer's column (kept rows ascending): the same bits.
-    for (let j = 0; j < k; j++) {
-      for (let l = 0, i = rows[j] * L; l < L; l++, i++) {
-        const d = values[i] - mean[l];
-        std[l] += d * d;
-      }
-    }
+    const std =
+      (values instanceof Float64Array ? squaredDeviationSums(values, this.kept + this.dropped, L, rows, mean) : null) ?? squaredDeviationSumsJs(values, rows, L, mean);
     for (let l = 0; l < L; l++) std[l] = k === 0 ? NaN : Math.sqrt(std[l] / k);
     this.#std = std;
     return std;
@@ -159,17 +181,14 @@ class SampleCurve implements Curve {
  * Example: rows [[1, 10], [3, NaN], [5, 30]] → kept 2, dropped 1, mean [3, 20], std [2, 10].
  */
 export function curveFromValues(values: ArrayLike<number>, sampleCount: number, layerCount: number): Curve {
-  const rows = keptSampleIndices(values, sampleCount, layerCount);
-  const k = rows.length;
-  const L = layerCount;
   // meanOf per layer, computed row by row: the same sums in the same order (kept rows
   // ascending), so the same bits, in one pass over the rows instead of two strided ones per
   // layer. The std follows on first use.
-  const mean = new Float64Array(L);
-  for (let j = 0; j < k; j++) {
-    for (let l = 0, i = rows[j] * L; l < L; l++, i++) mean[l] += values[i];
-  }
-  for (let l = 0; l < L; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
+  const viaKernel = values instanceof Float64Array ? keptRowSums(values, sampleCount, layerCount) : null;
+  const rows = viaKernel?.rows ?? keptSampleIndicesJs(values, sampleCount, layerCount);
+  const mean = viaKernel?.sums ?? rowSumsJs(values, rows, layerCount);
+  const k = rows.length;
+  for (let l = 0; l < layerCount; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
   return new SampleCurve(layerCount, mean, k, sampleCount - k, values, rows);
 }
 

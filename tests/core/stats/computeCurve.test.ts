@@ -8,6 +8,7 @@ import {
   layerSamples,
 } from '../../../src/core/stats/computeCurve.ts';
 import { meanOf, stdOf } from '../../../src/core/stats/quantile.ts';
+import { keptRowSums } from '../../../src/core/stats/rowKernel.ts';
 import { expectAllClose, expectClose } from './close.ts';
 import { makeRun, snapshotRun } from './makeRun.ts';
 
@@ -204,18 +205,30 @@ describe('curve properties on random finite data', () => {
 });
 
 describe('curveFromValues against meanOf / stdOf per layer', () => {
+  it('runs the row kernel here (Node has WebAssembly), so the property below tests both paths', () => {
+    const sums = keptRowSums(Float64Array.from([1, 2, NaN, 4, 5, 6]), 3, 2);
+    expect(sums).not.toBeNull();
+    expect(Array.from(sums!.rows)).toEqual([0, 2]);
+    expect(Array.from(sums!.sums)).toEqual([6, 8]);
+  });
+
   it('gives the same bits as the per-layer functions over the kept rows', () => {
     const value = fc.oneof({ weight: 20, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 1e300) });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 6 }), fc.array(value, { minLength: 72, maxLength: 72 }), (samples, layers, pool) => {
         const values = Float64Array.from({ length: samples * layers }, (_, i) => pool[i % pool.length]);
-        const curve = curveFromValues(values, samples, layers);
-        const rows = keptSampleIndices(values, samples, layers);
-        for (let l = 0; l < layers; l++) {
-          const column = Array.from(rows, (r) => values[r * layers + l]);
-          expect(Object.is(curve.mean[l], meanOf(column))).toBe(true);
-          expect(Object.is(curve.std[l], stdOf(column))).toBe(true);
+        // A Float64Array takes the WebAssembly row kernel, a plain array the JavaScript loops: both must give these bits.
+        for (const input of [values, Array.from(values)]) {
+          const curve = curveFromValues(input, samples, layers);
+          const rows = keptSampleIndices(input, samples, layers);
+          expect(curve.kept).toBe(rows.length);
+          for (let l = 0; l < layers; l++) {
+            const column = Array.from(rows, (r) => values[r * layers + l]);
+            expect(Object.is(curve.mean[l], meanOf(column))).toBe(true);
+            expect(Object.is(curve.std[l], stdOf(column))).toBe(true);
+          }
         }
+        expect(Array.from(keptSampleIndices(values, samples, layers))).toEqual(Array.from(keptSampleIndices(Array.from(values), samples, layers)));
       }),
       { numRuns: 2000 },
     );
