@@ -29,7 +29,7 @@ export function keyBytesLength(id: i32): i32 {
 }
 
 /** Equal bytes at a and b, eight at a time (both regions may be read up to 7 bytes past `length`). */
-function sameBytes(a: usize, b: usize, length: i32): bool {
+export function sameBytes(a: usize, b: usize, length: i32): bool {
   let i: i32 = 0;
   for (; i + 8 <= length; i += 8) {
     if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;

@@ -19,6 +19,10 @@
  *   kind OBJECT: a flat object; the next `count` entries are its members (NUMBER/SLOW_NUMBER).
  * Key ids name interned key bytes (`keyStart`, `keyLength`); they are stable for the
  * instance's life, so the caller resolves each key name once.
+ *
+ * A line that differs from the last one only in its values is read by the last line's
+ * template (replay.ts): its gaps compared, its values read, its tape the last line's with
+ * new values and offsets. Every other line is read in full and leaves the next template.
  */
 
 import { BACKSLASH, COLON, COMMA, LBRACE, LF, NUMBER, OBJECT, QUOTE, RBRACE, skipSpace, SLOW_NUMBER, STRING, STRING_ESCAPED } from './format';
@@ -46,6 +50,8 @@ import {
   values,
 } from './memory';
 import { numberEnd, numberValue, readScalar } from './numbers';
+import { forgetTemplate, makeTemplate, NO_REPLAY, replay, replayEnd, replaySlow } from './replay';
+import { readString, stringEnd } from './strings';
 
 let lineStamp: i32 = 0;
 let objectStamp: i32 = 0;
@@ -59,12 +65,17 @@ let shapeEntries: i32 = -1;
 let same: bool = false;
 /** Numbers of this line left to the caller (SLOW_NUMBER entries). */
 let slow: i32 = 0;
+/** Lines scanned, and lines in a row that differed from the template (after two, a replay is tried every 32nd line only). */
+let lines: i32 = 0;
+let misses: i32 = 0;
 
 /** Forgets every key and the last line's shape, for the next file (the memory and the power table stay). */
 export function reset(): void {
   memory.fill(TABLE, 0, <usize>TABLE_SLOTS * 4);
   memory.fill(SLOT_TOP, 0, <usize>(TOP_SLOTS + FIELD_SLOTS) * 4);
   forgetNames();
+  forgetTemplate();
+  misses = 0;
   shapeEntries = -1;
   same = false;
 }
@@ -237,14 +248,29 @@ export function scan(start: usize, limit: usize, final: i32): i32 {
   // Every reader stops at a zero byte: past `limit` there are PAD of them.
   store<u64>(limit, 0);
   store<u64>(limit, 0, 8);
+  if (final == 0 && (misses < 2 || (++lines & 31) == 0)) {
+    const replayed = replay(start, limit);
+    if (replayed >= 0) {
+      // The last line's keys, kinds and counts (so `same` holds), new values.
+      misses = 0;
+      entries = replayed;
+      slow = replaySlow;
+      terminator = replayEnd;
+      return replayed;
+    }
+    if (replayed != NO_REPLAY) misses++;
+  }
   const count = scanLine(limit, final != 0);
   if (count < 0) {
+    forgetTemplate();
     // A line left alone or cut short stored no shape when it matched the last line so far: the next may still match that one.
     if (!same) shapeEntries = -1;
     return count;
   }
   if (count != shapeEntries) same = false;
   shapeEntries = count;
+  if (final == 0) makeTemplate(start, count, terminator);
+  else forgetTemplate();
   return count;
 }
 
@@ -286,20 +312,9 @@ function scanLine(limit: usize, final: bool): i32 {
     if (e >= capacity) return -1;
     const c = <u32>load<u8>(p);
     if (c == QUOTE) {
-      let q = p + 1;
-      let kind = STRING;
-      for (;;) {
-        const b = <u32>load<u8>(q);
-        if (b == QUOTE) break;
-        if (b < 0x20) return -1;
-        if (b == BACKSLASH) {
-          kind = STRING_ESCAPED;
-          // Never step over an LF (or the zeros past the limit): the line ends there.
-          if (<u32>load<u8>(++q) < 0x20) return -1;
-        }
-        q++;
-      }
-      pos = q + 1;
+      const kind = readString(p);
+      if (kind < 0) return -1;
+      pos = stringEnd;
       entry(e, id, kind, p, pos, 0);
     } else if (c == LBRACE) {
       const count = readObject(p);

@@ -1,8 +1,8 @@
 /**
  * The kernel's memory (AssemblyScript; see lineTokens.ts): fixed regions for the key
- * table, the remembered shape, the scatter map and output, the power table and the key
- * bytes; then the bytes region (lines or chunks of a file), the tape and its values,
- * which grow on demand.
+ * table, the remembered shape, the scatter map and output, the power table, the key
+ * bytes and the last line's template (replay.ts); then the bytes region (lines or chunks
+ * of a file), the tape and its values, which grow on demand.
  */
 
 /** Distinct key names kept; past it, lines with new names return −1. */
@@ -21,6 +21,10 @@ export const MAX_EXP: i32 = 270;
 const POW_COUNT: i32 = MAX_EXP - MIN_EXP + 1;
 /** The output slots scatter() fills (doubles: several lines' values, laid out by the caller). */
 export const OUT_SLOTS: i32 = 131072;
+/** Bytes of a template's gaps (the text between a line's values); a line with more is not replayed. */
+export const TEMPLATE_BYTES: i32 = 1 << 18;
+/** Flat objects a template places (their braces lie in gaps). */
+export const TEMPLATE_OBJECTS: i32 = 4096;
 /** Bytes after a line's limit set to zero: every reader stops at a zero byte, so none reads past them. */
 export const PAD: i32 = 16;
 
@@ -39,7 +43,15 @@ export const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
 export const POW_HI: usize = OUT + <usize>OUT_SLOTS * 8;
 export const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
 export const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
-export const DYNAMIC: usize = ARENA + <usize>ARENA_BYTES + 16;
+/** The template (replay.ts): gap bytes; per value its gap's length and offset, tape entry and kind class; per gap where it starts in the line replayed; per object its entry, and the gap and offset of its braces. */
+export const TEMPLATE: usize = ARENA + <usize>ARENA_BYTES + 16;
+export const GAP_LENGTH: usize = TEMPLATE + <usize>TEMPLATE_BYTES + 16;
+export const GAP_OFFSET: usize = GAP_LENGTH + <usize>(SHAPE_ENTRIES + 1) * 4;
+export const GAP_AT: usize = GAP_OFFSET + <usize>(SHAPE_ENTRIES + 1) * 4;
+export const VALUE_ENTRY: usize = GAP_AT + <usize>(SHAPE_ENTRIES + 1) * 4;
+export const VALUE_CLASS: usize = VALUE_ENTRY + <usize>SHAPE_ENTRIES * 4;
+export const OBJECT_FIXUP: usize = VALUE_CLASS + <usize>SHAPE_ENTRIES * 4;
+export const DYNAMIC: usize = OBJECT_FIXUP + <usize>TEMPLATE_OBJECTS * 20 + 16;
 
 /** Bytes the bytes region holds (PAD more are reserved after them). */
 export let bytesCapacity: i32 = 0;
@@ -47,6 +59,8 @@ export let bytesCapacity: i32 = 0;
 export let tape: usize = 0;
 export let values: usize = 0;
 export let capacity: i32 = 0;
+/** Counts layout() calls: the tape moves with each, so a template made before one is stale. */
+export let layoutGeneration: i32 = 0;
 
 /** Places the tape after a bytes region of `bytes` and grows memory to hold both; false when memory cannot grow. */
 export function layout(bytes: i32, cap: i32): bool {
@@ -57,6 +71,7 @@ export function layout(bytes: i32, cap: i32): bool {
   const have = memory.size();
   if (pages > have && memory.grow(pages - have) < 0) return false;
   bytesCapacity = bytes;
+  layoutGeneration++;
   tape = tapeAt;
   values = valuesAt & ~(<usize>7);
   capacity = cap;

@@ -7,7 +7,7 @@ import { RecordSink } from '../../../src/core/format/recordSink.ts';
 import { RecordKeys } from '../../../src/core/format/recordKeys.ts';
 import { LineCells } from '../../../src/core/format/lineCells.ts';
 import { TapeScanner } from '../../../src/core/format/tapeScanner.ts';
-import { parseRun, RunReadError } from '../../../src/core/format/runParser.ts';
+import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
@@ -48,16 +48,22 @@ function scans(line: string): boolean {
   return new RecordScanner(new RecordSink()).scan(enc(line));
 }
 
-/** How many of these lines the WebAssembly tape path stores, read in order as one file (the rest go to the JavaScript scanner). */
+/** How many of these lines the WebAssembly tape path stores, read in order as one file, in place as the reader reads them (the rest go to the JavaScript scanner). */
 function tapeScans(...lines: string[]): number {
   const sink = new RecordSink();
   const cells = new LineCells(sink);
   const tape = TapeScanner.create(new RecordKeys(sink), cells, sink);
   if (tape === null) throw new Error('WebAssembly is unavailable here');
-  return lines.filter((line) => {
+  const splitter = tape.lineSplitter();
+  let stored = 0;
+  const onLine = (line: Uint8Array) => {
     cells.reset();
-    return tape.scan(enc(line));
-  }).length;
+    if (tape.scan(line)) stored++;
+  };
+  splitter.push(enc(lines.map((line) => line + '\n').join('')), onLine);
+  splitter.finish(onLine);
+  tape.release();
+  return stored;
 }
 
 const Q0 = 'model.layers.0.self_attn.q_proj.weight';
@@ -268,22 +274,49 @@ const planString = fc.oneof(
 );
 const STATS = ['M_mean', 'S_sum', 'S_max', 'S_min'];
 const MATRICES = [Q0, K1, 'model.layers.2.mlp.down_proj.weight'];
+// Mostly Python's separator; now and then another, so the text between two values changes.
+const planSeparator = fc.oneof({ weight: 12, arbitrary: fc.constant(', ') }, { weight: 1, arbitrary: fc.constantFrom(',', ' , ') });
 const planLine = fc
-  .tuple(planString, planString, planNumber, fc.array(planNumber, { minLength: MATRICES.length * STATS.length, maxLength: MATRICES.length * STATS.length }))
-  .map(([instruction, output, loss, values]) => {
+  .tuple(
+    planString,
+    planString,
+    planNumber,
+    fc.array(planNumber, { minLength: MATRICES.length * STATS.length, maxLength: MATRICES.length * STATS.length }),
+    fc.tuple(planNumber, planNumber),
+    planSeparator,
+    // Now and then something after the record's closing brace: whitespace (valid) or not.
+    fc.oneof({ weight: 12, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(' ', '\r', 'x', '}', ', 1') }),
+  )
+  .map(([instruction, output, loss, values, [a, b], sep, tail]) => {
     const matrices = MATRICES.map((m, i) => `"${m}": {${STATS.map((s, j) => `"${s}": ${values[i * STATS.length + j]}`).join(', ')}}`);
-    return `{"instruction": ${instruction}, "output": ${output}, "loss": ${loss}, ${matrices.join(', ')}}`;
+    // A top-level object that is not a matrix (kept in `extra`): its braces move as the values before it change length.
+    return `{"instruction": ${instruction}, "output": ${output}, "loss": ${loss}, "meta": {"a": ${a}${sep}"b": ${b}}, ${matrices.join(', ')}}${tail}`;
   });
+
+/** The run of `bytes` read through a RunParser fed in chunks of the given sizes (cycled). */
+function readChunked(bytes: Uint8Array, sizes: number[]): Run {
+  const parser = new RunParser('cot/model/grads_gsm8k_train_no_cot.jsonl');
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const size = sizes[k % sizes.length];
+    parser.push(bytes.slice(at, at + size));
+    at += size;
+  }
+  return parser.finish();
+}
 
 describe('the tape path on lines of one shape', () => {
   it('agrees with the general path, line after line', () => {
     let taped = 0;
     let total = 0;
     fc.assert(
-      fc.property(fc.array(planLine, { minLength: 2, maxLength: 8 }), (lines) => {
+      fc.property(fc.array(planLine, { minLength: 2, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }), (lines, sizes) => {
         taped += tapeScans(...lines);
         total += lines.length;
-        expectSameRun(enc(lines.join('\n')));
+        const bytes = enc(lines.join('\n'));
+        expectSameRun(bytes);
+        // Lines cut by chunk ends reach the kernel unfinished first.
+        const general = read(bytes, 'general');
+        if (typeof general !== 'string') expect(readChunked(bytes, sizes)).toEqual(general);
       }),
       { numRuns: 400 },
     );
@@ -291,15 +324,47 @@ describe('the tape path on lines of one shape', () => {
     expect(taped / total).toBeGreaterThan(0.1);
   });
 
+  it('reads a line by the last line\'s template only where it differs in values alone', () => {
+    const line = (r: number, { tail = '', sep = ', ', loss = `${r / 3}`, text = `q${r}`, key = 'S_sum' } = {}) =>
+      `{"instruction": "${text}", "loss": ${loss}, "meta": {"n": ${r}}, "${Q0}": {"${key}": ${r * 1.5}${sep}"S_max": ${-r}}, "${K1}": {"S_sum": 1e-${r}}}${tail}`;
+    const lines = [
+      line(0),
+      line(1),
+      line(2, { tail: 'x' }), // text after the record: skipped, as JSON.parse skips it
+      line(3),
+      line(4, { tail: ' ' }), // whitespace after it: valid
+      line(5),
+      line(6, { sep: ',' }), // another separator: valid, read in full
+      line(7),
+      line(8, { loss: '"0.5"' }), // a string where a number was: the general path keeps it in `extra`
+      line(9),
+      line(10, { text: 'a\\"quote' }), // an escaped string
+      line(11, { loss: '1.00000000000000000000001' }), // a number the kernel leaves to JavaScript
+      line(12, { key: 'S_min' }), // another key
+      line(13),
+      line(14),
+    ];
+    const bytes = enc(lines.join('\n') + '\n');
+    expectSameRun(bytes);
+    for (const sizes of [[7], [100, 3], [1000]]) expect(readChunked(bytes, sizes)).toEqual(read(bytes, 'general'));
+    // All but the two the tape path leaves alone (the junk, and the string loss it does not keep) are stored by it.
+    expect(tapeScans(...lines)).toBe(lines.length - 2);
+    const run = parseRun('f.jsonl', bytes);
+    expect(run.skipped.map((s) => s.line)).toEqual([3]);
+    expect(run.samples.map((s) => (s.extra?.meta as { n: number }).n)).toEqual(lines.map((_, r) => r).filter((r) => r !== 2));
+  });
+
   it('reads every value of a release-like file exactly, the plan path included', () => {
     const rows = Array.from({ length: 50 }, (_, r) => MATRICES.map((_, m) => STATS.map((_, s) => Math.sin(r * 7919 + m * 104729 + s) * 10 ** ((r % 9) - 4))));
     const lines = rows.map(
       (row, r) =>
-        `{"instruction": "q${r}", "output": "a\\"${r}", "loss": ${r / 7}, ${MATRICES.map((m, i) => `"${m}": {${STATS.map((s, j) => `"${s}": ${toJsonlLine(row[i][j])}`).join(', ')}}`).join(', ')}}`,
+        `{"instruction": "q${r}", "output": "a\\"${r}", "loss": ${r / 7}, "meta": {"step": ${r}}, ${MATRICES.map((m, i) => `"${m}": {${STATS.map((s, j) => `"${s}": ${toJsonlLine(row[i][j])}`).join(', ')}}`).join(', ')}}`,
     );
     expect(tapeScans(...lines)).toBe(lines.length);
     const run = parseRun('f.jsonl', enc(lines.join('\n')));
-    expect(run.samples[49]).toEqual({ instruction: 'q49', input: '', output: 'a"49' });
+    expect(run.samples[49]).toMatchObject({ instruction: 'q49', input: '', output: 'a"49' });
+    // Each line's own object, though it moves as the values before it change length.
+    expect(run.samples.map((sample) => (sample.extra?.meta as { step: number }).step)).toEqual(rows.map((_, r) => r));
     expect(run.loss[49]).toBe(49 / 7);
     for (let r = 0; r < rows.length; r++) {
       expect(run.values.get('self_attn.q_proj')?.get('S_max')?.[r * 3 + 0]).toBe(rows[r][0][2]);
