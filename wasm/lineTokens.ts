@@ -65,7 +65,7 @@ let shapeEntries: i32 = -1;
 let same: bool = false;
 /** Numbers of this line left to the caller (SLOW_NUMBER entries). */
 let slow: i32 = 0;
-/** Lines scanned, and lines in a row that differed from the template (after two, a replay is tried every 32nd line only). */
+/** Lines in a row that differed from the template; after two, a replay is tried on every 32nd line only (`lines` counts those held back). */
 let lines: i32 = 0;
 let misses: i32 = 0;
 
