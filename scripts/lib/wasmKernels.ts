@@ -31,7 +31,7 @@ export const KERNELS: readonly WasmKernel[] = [
     source: 'wasm/rowStats.ts',
     output: join(ROOT, 'src/core/stats/rowStatsWasm.ts'),
     constant: 'ROW_STATS_WASM',
-    what: "the WebAssembly row passes of a curve (see rowKernel.ts)",
+    what: 'the WebAssembly row passes of a curve (see rowPasses.ts)',
   },
 ];
 

@@ -5,7 +5,7 @@
  */
 import type { ModuleKey, Run, StatName } from '../format/run.ts';
 import { quantileSorted } from './quantile.ts';
-import { keptRows, keptRowSums, squaredDeviationSums } from './rowKernel.ts';
+import { keptRows, keptRowSums, squaredDeviationSums } from './rowPasses.ts';
 import { statValues } from './statValues.ts';
 
 /** A module's curve over layers: columnar, one entry per layer. */
@@ -27,60 +27,10 @@ export interface Curve {
   dropped: number;
 }
 
-/**
- * Indices of the samples kept by the study's rule `x[~np.isnan(x).any(axis=1)]`: rows
- * (length `layerCount`, sample-major `values`) with no NaN. ±Infinity is not NaN, so a
- * row holding it is kept. Example: rows [[1, 2], [NaN, 3], [Infinity, 0]] → [0, 2].
- * Zero samples → empty; `layerCount` 0 → every sample kept (an empty row holds no NaN).
- */
-export function keptSampleIndices(values: ArrayLike<number>, sampleCount: number, layerCount: number): Int32Array {
-  return (values instanceof Float64Array ? keptRows(values, sampleCount, layerCount) : null) ?? keptSampleIndicesJs(values, sampleCount, layerCount);
-}
-
-/** keptSampleIndices in JavaScript: for plain arrays, and where the row kernel is unavailable. */
-function keptSampleIndicesJs(values: ArrayLike<number>, sampleCount: number, layerCount: number): Int32Array {
-  const kept = new Int32Array(sampleCount);
-  let n = 0;
-  for (let s = 0; s < sampleCount; s++) {
-    let ok = true;
-    for (let l = 0, i = s * layerCount; l < layerCount; l++, i++) {
-      const x = values[i];
-      if (x !== x) {
-        // NaN (the only value unequal to itself; cheaper than Number.isNaN in code not yet optimized)
-        ok = false;
-        break;
-      }
-    }
-    if (ok) kept[n++] = s;
-  }
-  return kept.slice(0, n);
-}
-
 /** Writes layer `layer` of the kept `rows` of a sample-major matrix into `out` (length rows.length); returns `out`. */
 function gatherLayer(values: ArrayLike<number>, rows: Int32Array, layerCount: number, layer: number, out: Float64Array): Float64Array {
   for (let j = 0; j < rows.length; j++) out[j] = values[rows[j] * layerCount + layer];
   return out;
-}
-
-/** Per layer, the sum of the listed rows of a sample-major matrix, in list order (the row kernel's rowSums in JavaScript). */
-function rowSumsJs(values: ArrayLike<number>, rows: Int32Array, layerCount: number): Float64Array {
-  const sums = new Float64Array(layerCount);
-  for (let j = 0; j < rows.length; j++) {
-    for (let l = 0, i = rows[j] * layerCount; l < layerCount; l++, i++) sums[l] += values[i];
-  }
-  return sums;
-}
-
-/** Per layer, the sum of (x − mean)² over the listed rows, in list order (the row kernel's squaredDeviationSums in JavaScript). */
-function squaredDeviationSumsJs(values: ArrayLike<number>, rows: Int32Array, layerCount: number, mean: Float64Array): Float64Array {
-  const sums = new Float64Array(layerCount);
-  for (let j = 0; j < rows.length; j++) {
-    for (let l = 0, i = rows[j] * layerCount; l < layerCount; l++, i++) {
-      const d = values[i] - mean[l];
-      sums[l] += d * d;
-    }
-  }
-  return sums;
 }
 
 /** The percentile bands of a curve. */
@@ -124,8 +74,7 @@ class SampleCurve implements Curve {
     const k = rows.length;
     const mean = this.mean;
     // The same sums in the same order as stdOf on each layer's column (kept rows ascending): the same bits.
-    const std =
-      (values instanceof Float64Array ? squaredDeviationSums(values, this.kept + this.dropped, L, rows, mean) : null) ?? squaredDeviationSumsJs(values, rows, L, mean);
+    const std = squaredDeviationSums(values, this.kept + this.dropped, L, rows, mean);
     for (let l = 0; l < L; l++) std[l] = k === 0 ? NaN : Math.sqrt(std[l] / k);
     this.#std = std;
     return std;
@@ -184,9 +133,7 @@ export function curveFromValues(values: ArrayLike<number>, sampleCount: number, 
   // meanOf per layer, computed row by row: the same sums in the same order (kept rows
   // ascending), so the same bits, in one pass over the rows instead of two strided ones per
   // layer. The std follows on first use.
-  const viaKernel = values instanceof Float64Array ? keptRowSums(values, sampleCount, layerCount) : null;
-  const rows = viaKernel?.rows ?? keptSampleIndicesJs(values, sampleCount, layerCount);
-  const mean = viaKernel?.sums ?? rowSumsJs(values, rows, layerCount);
+  const { rows, sums: mean } = keptRowSums(values, sampleCount, layerCount);
   const k = rows.length;
   for (let l = 0; l < layerCount; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
   return new SampleCurve(layerCount, mean, k, sampleCount - k, values, rows);
@@ -242,7 +189,7 @@ export function layerSamples(run: Run, module: ModuleKey, stat: StatName, layer:
     throw new RangeError(`layer ${layer} is outside 0..${L - 1}`);
   }
   const values = statValues(run, module, stat);
-  const samples = keptSampleIndices(values, run.sampleCount, L);
+  const samples = keptRows(values, run.sampleCount, L);
   return { layer, samples, values: gatherLayer(values, samples, L, layer, new Float64Array(samples.length)) };
 }
 
