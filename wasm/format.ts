@@ -10,6 +10,12 @@ export const NUMBER: i32 = 3;
 export const SLOW_NUMBER: i32 = 4;
 export const OBJECT: i32 = 5;
 
+/** What a shape compares of a kind: a string escaped or not, a number fast or slow, are alike. */
+@inline
+export function kindClass(kind: i32): i32 {
+  return kind == STRING_ESCAPED ? STRING : kind == SLOW_NUMBER ? NUMBER : kind;
+}
+
 export const QUOTE: u32 = 0x22;
 export const BACKSLASH: u32 = 0x5c;
 export const COLON: u32 = 0x3a;

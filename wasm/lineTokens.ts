@@ -25,7 +25,7 @@
  * new values and offsets. Every other line is read in full and leaves the next template.
  */
 
-import { BACKSLASH, COLON, COMMA, LBRACE, LF, NUMBER, OBJECT, QUOTE, RBRACE, skipSpace, SLOW_NUMBER, STRING, STRING_ESCAPED } from './format';
+import { COLON, COMMA, kindClass, LBRACE, LF, OBJECT, QUOTE, RBRACE, skipSpace, SLOW_NUMBER } from './format';
 import { forgetNames, keyBytes, keyBytesLength, keyEnd, readKey } from './keys';
 import {
   bytesCapacity,
@@ -162,9 +162,8 @@ export function keyLength(id: i32): i32 {
 
 @inline
 function entry(e: i32, id: i32, kind: i32, start: usize, end: usize, count: i32): void {
-  // The entry's shape: key, kind (escaped or not, fast or slow number alike), member count.
-  const kindClass = kind == STRING_ESCAPED ? STRING : kind == SLOW_NUMBER ? NUMBER : kind;
-  const shape = (<u64>id << 32) | (<u64>kindClass << 24) | <u64>count;
+  // The entry's shape: key, kind class, member count.
+  const shape = (<u64>id << 32) | (<u64>kindClass(kind) << 24) | <u64>count;
   if (kind == SLOW_NUMBER) slow++;
   if (e < SHAPE_ENTRIES) {
     const shapeAt = SHAPE + (<usize>e << 3);

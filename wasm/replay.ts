@@ -10,7 +10,7 @@
  * the keys, the duplicate checks and the shape comparison need not be done again. Any
  * difference returns −1 and the line is read in full.
  */
-import { LF, NUMBER, OBJECT, QUOTE, SLOW_NUMBER, STRING, STRING_ESCAPED } from './format';
+import { kindClass, LF, NUMBER, OBJECT, QUOTE, SLOW_NUMBER } from './format';
 import { sameBytes } from './keys';
 import {
   GAP_AT,
@@ -90,7 +90,7 @@ export function makeTemplate(line: usize, count: i32, end: usize): void {
     setWord(GAP_LENGTH, v, gap);
     setWord(GAP_AT, v, gapStart);
     setWord(VALUE_ENTRY, v, e);
-    setWord(VALUE_CLASS, v, kind == STRING || kind == STRING_ESCAPED ? STRING : NUMBER);
+    setWord(VALUE_CLASS, v, kindClass(kind));
     used += gap;
     v++;
     gapStart = stop;
