@@ -7,7 +7,7 @@
  */
 import { POWERS_OF_TEN } from './decimal.ts';
 import { LINE_TOKENS_WASM } from './lineTokensWasm.ts';
-import { compileWasm } from './wasmModule.ts';
+import { compileWasm, instantiateWasm } from './wasmModule.ts';
 
 /** What a tape entry holds (the kernel's kind codes). */
 export const enum TapeKind {
@@ -99,13 +99,8 @@ export class LineTape {
       idle.claimed = null;
       return idle;
     }
-    const module = kernelModule();
-    if (module === null) return null;
-    try {
-      return new LineTape(new WebAssembly.Instance(module, {}).exports as unknown as Kernel);
-    } catch {
-      return null;
-    }
+    const kernel = instantiateWasm<Kernel>(kernelModule());
+    return kernel === null ? null : new LineTape(kernel);
   }
 
   /** Gives the instance back for the next file (its owner must not use it again). */

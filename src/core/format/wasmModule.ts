@@ -20,3 +20,13 @@ export function compileWasm(base64: string): WebAssembly.Module | null {
     return null;
   }
 }
+
+/** The exports of a new instance of `module` (a kernel imports nothing), or null when there is no module or instantiation fails (out of memory, say). */
+export function instantiateWasm<Exports>(module: WebAssembly.Module | null): Exports | null {
+  if (module === null) return null;
+  try {
+    return new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  } catch {
+    return null;
+  }
+}

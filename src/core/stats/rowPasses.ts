@@ -7,7 +7,7 @@
  * loops below. Both add in the same order (kept rows ascending), so both give the bits
  * of meanOf / stdOf on each layer's column.
  */
-import { compileWasm } from '../format/wasmModule.ts';
+import { compileWasm, instantiateWasm } from '../format/wasmModule.ts';
 import { ROW_STATS_WASM } from './rowStatsWasm.ts';
 
 interface Exports {
@@ -20,14 +20,7 @@ interface Exports {
 let kernel: Exports | null | undefined;
 
 function instance(): Exports | null {
-  if (kernel === undefined) {
-    const module = compileWasm(ROW_STATS_WASM);
-    try {
-      kernel = module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as Exports);
-    } catch {
-      kernel = null;
-    }
-  }
+  if (kernel === undefined) kernel = instantiateWasm<Exports>(compileWasm(ROW_STATS_WASM));
   return kernel;
 }
 
