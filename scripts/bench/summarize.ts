@@ -9,7 +9,7 @@
 import { deviation, mean, quantileSorted } from 'd3-array';
 import { pathToFileURL } from 'node:url';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
-import type { Run } from '../../src/core/format/run.ts';
+import { sampleText, type Run } from '../../src/core/format/run.ts';
 import { parseRun } from '../../src/core/format/runParser.ts';
 import { curveFromValues } from '../../src/core/stats/computeCurve.ts';
 import { computeMad, meanAbsoluteDifference } from '../../src/core/stats/mad.ts';
@@ -36,7 +36,7 @@ function repeatSamples(run: Run, times: number): Run {
     sampleCount: run.sampleCount * times,
     values,
     loss: tile(run.loss),
-    samples: Array.from({ length: times }, () => run.samples).flat(),
+    samples: Array.from({ length: run.sampleCount * times }, (_, i) => sampleText(run, i % run.sampleCount)),
   };
 }
 

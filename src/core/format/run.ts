@@ -74,3 +74,8 @@ export interface Run {
   /** Bytes read (after decompression). */
   bytes: number;
 }
+
+/** The text of sample `sample` (0-based, file order) of a run; empty texts past the run's end. */
+export function sampleText(run: Run, sample: number): SampleText {
+  return run.samples[sample] ?? { instruction: '', input: '', output: '' };
+}

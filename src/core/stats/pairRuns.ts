@@ -2,7 +2,7 @@
  * Automatic pairing of runs for comparison: two runs whose path metadata differ in
  * exactly one of correctness / setting / variant and agree on everything else.
  */
-import type { Run, RunMeta } from '../format/run.ts';
+import { sampleText, type Run, type RunMeta } from '../format/run.ts';
 import { SETTING_ORDER } from '../format/runPath.ts';
 
 /** The attribute a pair differs in. */
@@ -79,11 +79,11 @@ export function pairRuns(runs: readonly Run[]): RunPair[] {
  * gradients. Samples beyond the shorter run are not compared; empty runs → 0.
  */
 export function countIdenticalResponses(a: Run, b: Run): number {
-  const n = Math.min(a.samples.length, b.samples.length);
+  const n = Math.min(a.sampleCount, b.sampleCount);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const sa = a.samples[i];
-    const sb = b.samples[i];
+    const sa = sampleText(a, i);
+    const sb = sampleText(b, i);
     if (sa.instruction === sb.instruction && sa.input === sb.input && sa.output === sb.output) count++;
   }
   return count;

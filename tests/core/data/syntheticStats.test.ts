@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticStatsLines } from '../../../src/core/data/syntheticStats.ts';
 import type { SyntheticStatsOptions } from '../../../src/core/data/syntheticStats.ts';
-import { BASE_STATS } from '../../../src/core/format/run.ts';
+import { BASE_STATS, sampleText } from '../../../src/core/format/run.ts';
 import type { Run } from '../../../src/core/format/run.ts';
 import { parseRun } from '../../../src/core/format/runParser.ts';
 
@@ -35,7 +35,7 @@ describe('syntheticStatsLines', () => {
     expect(run.skipped).toEqual([]);
     for (const byStat of run.values.values()) for (const column of byStat.values()) expect(column.every(Number.isFinite)).toBe(true);
     expect(run.loss.every((l) => l > 0)).toBe(true);
-    expect(run.samples[0].instruction.length).toBeGreaterThan(100);
+    expect(sampleText(run, 0).instruction.length).toBeGreaterThan(100);
   });
 
   it('takes other module keys', () => {
