@@ -10,8 +10,10 @@ export type Params = Map<string, tf.Tensor>;
 
 /**
  * Every parameter's name and shape, in HF order: embed_tokens, then per layer
- * input_layernorm, q/k/v/o_proj, post_attention_layernorm, gate/up/down_proj, then
- * model.norm and lm_head (absent when embeddings are tied).
+ * input_layernorm, q/k/v/o_proj (with their biases when the config has them, and
+ * Qwen3's q_norm/k_norm), post_attention_layernorm, gate/up/down_proj, then
+ * model.norm and lm_head (absent when embeddings are tied). Lists every layer: check
+ * the config against a budget first (parameterCount).
  */
 export function paramShapes(config: LlamaConfig): Map<string, number[]> {
   const d = config.hidden_size;
@@ -24,14 +26,22 @@ export function paramShapes(config: LlamaConfig): Map<string, number[]> {
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const p = `model.layers.${i}`;
     shapes.set(`${p}.input_layernorm.weight`, [d]);
-    shapes.set(`${p}.self_attn.q_proj.weight`, [qOut, d]);
-    shapes.set(`${p}.self_attn.k_proj.weight`, [kvOut, d]);
-    shapes.set(`${p}.self_attn.v_proj.weight`, [kvOut, d]);
-    shapes.set(`${p}.self_attn.o_proj.weight`, [d, qOut]);
+    const linear = (name: string, out: number, inp: number, bias: boolean | undefined) => {
+      shapes.set(`${p}.${name}.weight`, [out, inp]);
+      if (bias) shapes.set(`${p}.${name}.bias`, [out]);
+    };
+    linear('self_attn.q_proj', qOut, d, config.qkv_bias);
+    linear('self_attn.k_proj', kvOut, d, config.qkv_bias);
+    linear('self_attn.v_proj', kvOut, d, config.qkv_bias);
+    linear('self_attn.o_proj', d, qOut, config.o_bias);
+    if (config.qk_norm) {
+      shapes.set(`${p}.self_attn.q_norm.weight`, [hd]);
+      shapes.set(`${p}.self_attn.k_norm.weight`, [hd]);
+    }
     shapes.set(`${p}.post_attention_layernorm.weight`, [d]);
-    shapes.set(`${p}.mlp.gate_proj.weight`, [ff, d]);
-    shapes.set(`${p}.mlp.up_proj.weight`, [ff, d]);
-    shapes.set(`${p}.mlp.down_proj.weight`, [d, ff]);
+    linear('mlp.gate_proj', ff, d, config.mlp_bias);
+    linear('mlp.up_proj', ff, d, config.mlp_bias);
+    linear('mlp.down_proj', d, ff, config.mlp_bias);
   }
   shapes.set('model.norm.weight', [d]);
   if (!config.tie_word_embeddings) shapes.set('lm_head.weight', [config.vocab_size, d]);
@@ -40,14 +50,19 @@ export function paramShapes(config: LlamaConfig): Map<string, number[]> {
 
 /**
  * Fresh parameters as Hugging Face initialises Llama: matrices (and embeddings) from
- * N(0, 0.02²), norm weights 1. Deterministic for a seed on every backend (tfjs draws
+ * N(0, 0.02²), norm weights 1, biases 0. Deterministic for a seed on every backend (tfjs draws
  * random numbers in JS). The caller owns (and disposes) the tensors.
  */
 export function initParams(config: LlamaConfig, seed: number): Params {
   const params: Params = new Map();
   let k = 0;
   for (const [name, shape] of paramShapes(config)) {
-    const t = shape.length === 1 ? tf.ones(shape, 'float32') : tf.randomNormal(shape, 0, 0.02, 'float32', seed * 100003 + k);
+    const t =
+      shape.length > 1
+        ? tf.randomNormal(shape, 0, 0.02, 'float32', seed * 100003 + k)
+        : name.endsWith('.bias')
+          ? tf.zeros(shape, 'float32')
+          : tf.ones(shape, 'float32');
     params.set(name, t);
     k++;
   }

@@ -3,18 +3,54 @@
  * layout: the first half of each head's channels pairs with the second half).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { RopeScaling } from './config';
 
 /**
- * cos and sin tables [T, headDim] for positions 0…T-1: angle(t, j) = t · θ^(-2j/headDim)
- * for j < headDim/2, repeated for the second half (HF's `cat(freqs, freqs)`).
+ * Inverse frequencies θ^(-2j/headDim), j < headDim/2, rounded to float32 as HF computes
+ * them, then scaled as transformers' rope utils do: `linear` divides by the factor;
+ * `llama3` (`_compute_llama3_parameters`) divides low frequencies (wavelength above
+ * original_max_position_embeddings / low_freq_factor) by the factor, keeps high ones
+ * (wavelength below original / high_freq_factor), and blends in between with
+ * smooth = (original / wavelength − low) / (high − low):
+ * (1 − smooth) · f / factor + smooth · f.
  */
-export function ropeTables(seqLen: number, headDim: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+export function ropeInvFreq(headDim: number, theta: number, scaling?: RopeScaling): Float64Array {
+  const half = headDim / 2;
+  const out = new Float64Array(half);
+  for (let j = 0; j < half; j++) {
+    const f = Math.fround(1 / Math.pow(theta, (2 * j) / headDim));
+    out[j] = f;
+    if (!scaling) continue;
+    if (scaling.rope_type === 'linear') {
+      out[j] = Math.fround(f / scaling.factor);
+      continue;
+    }
+    const { factor, low_freq_factor: low, high_freq_factor: high, original_max_position_embeddings: old } = scaling;
+    const wavelen = (2 * Math.PI) / f;
+    if (wavelen < old / high) continue;
+    if (wavelen > old / low) {
+      out[j] = Math.fround(f / factor);
+      continue;
+    }
+    const smooth = (old / wavelen - low) / (high - low);
+    out[j] = Math.fround((1 - smooth) * (f / factor) + smooth * f);
+  }
+  return out;
+}
+
+/**
+ * cos and sin tables [T, headDim] for positions 0…T-1: angle(t, j) = t · invFreq[j]
+ * (θ^(-2j/headDim), scaled as ropeInvFreq says) for j < headDim/2, repeated for the
+ * second half (HF's `cat(freqs, freqs)`).
+ */
+export function ropeTables(seqLen: number, headDim: number, theta: number, scaling?: RopeScaling): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
   const half = headDim / 2;
   const cos = new Float32Array(seqLen * headDim);
   const sin = new Float32Array(seqLen * headDim);
+  // HF computes inv_freq in float32; ropeInvFreq keeps the same rounding of each frequency.
+  const freqs = ropeInvFreq(headDim, theta, scaling);
   for (let j = 0; j < half; j++) {
-    // HF computes inv_freq in float32; Math.fround keeps the same rounding of the frequency.
-    const invFreq = Math.fround(1 / Math.pow(theta, (2 * j) / headDim));
+    const invFreq = freqs[j];
     for (let t = 0; t < seqLen; t++) {
       const a = Math.fround(t * invFreq);
       const c = Math.cos(a);

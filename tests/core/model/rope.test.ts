@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
-import { applyRope, ropeTables, rotateHalf } from '../../../src/core/model/rope';
+import { applyRope, ropeInvFreq, ropeTables, rotateHalf } from '../../../src/core/model/rope';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
@@ -43,5 +43,26 @@ describe('rotary embeddings', () => {
       }
     }
     tf.dispose([x, y, cos, sin]);
+  });
+});
+
+describe('ropeInvFreq', () => {
+  it("scales Llama 3.2's frequencies as transformers' _compute_llama3_parameters does (torch 1.13 values, relative 1e-6)", () => {
+    // head_dim 64, rope_theta 5e5, factor 32, low 1, high 4, original 8192: Llama-3.2-1B's config.
+    const f = ropeInvFreq(64, 500000, { rope_type: 'llama3', factor: 32, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 });
+    const expected: [number, number][] = [
+      [0, 1.0], [5, 0.12868738174438477], [10, 0.016560440883040428], [13, 0.00483942124992609],
+      [14, 0.0032114461064338684], [15, 0.0012905480107292533], [16, 0.000429556705057621],
+      [20, 8.570255886297673e-6], [31, 9.418306490260875e-8],
+    ];
+    for (const [j, want] of expected) expect(Math.abs(f[j] - want) / want, `j = ${j}`).toBeLessThan(1e-6);
+  });
+
+  it('divides every frequency by the factor for linear scaling and leaves them alone without scaling', () => {
+    const plain = ropeInvFreq(8, 10000);
+    const linear = ropeInvFreq(8, 10000, { rope_type: 'linear', factor: 4 });
+    plain.forEach((v, j) => expect(linear[j]).toBeCloseTo(v / 4, 12));
+    expect(plain[0]).toBe(1);
+    expect(plain[1]).toBeCloseTo(0.1, 7);
   });
 });

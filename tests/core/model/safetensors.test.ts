@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors, readSafetensorsMetadata, writeSafetensors } from '../../../src/core/model/safetensors';
+import { decodeTensor, readSafetensors, readSafetensorsHeader, readSafetensorsMetadata, writeSafetensors } from '../../../src/core/model/safetensors';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/model-io/${name}`, import.meta.url));
 
@@ -98,3 +98,29 @@ describe('readSafetensors errors', () => {
     expect(() => readSafetensors(bytes)).toThrow(message);
   });
 });
+
+describe('half-precision writing and per-tensor decoding', () => {
+  // Expected values: torch 1.13, `v.half().float()` and `v.bfloat16().float()` of the same inputs.
+  const input = Float32Array.from([1, -2, 0.5, 65504, 5.960464477539063e-8, 6.103515625e-5, 0.1, 1e6, -1e-9, 3.14159, NaN, Infinity, 2.9907629905160607e38]);
+  const torchHalf = [1, -2, 0.5, 65504, 5.960464477539063e-8, 6.103515625e-5, 0.0999755859375, Infinity, -0, 3.140625, NaN, Infinity, Infinity];
+  const torchBf16 = [1, -2, 0.5, 65536, 5.960464477539063e-8, 6.103515625e-5, 0.10009765625, 999424, -9.968061931431293e-10, 3.140625, NaN, Infinity, 2.9907629905160607e38];
+
+  for (const [dtype, expected] of [['F16', torchHalf], ['BF16', torchBf16]] as const) {
+    it(`rounds to ${dtype} as torch does and reads the same values back`, () => {
+      const file = writeSafetensors(new Map([['x', { shape: [input.length], data: input }]]), undefined, dtype);
+      const header = readSafetensorsHeader(file);
+      expect(header.tensors.get('x')).toMatchObject({ dtype, shape: [input.length] });
+      expect(Array.from(readSafetensors(file).get('x')!.data)).toEqual(expected);
+    });
+  }
+
+  it('decodes a tensor from its byte range alone, also at an unaligned offset', () => {
+    const file = writeSafetensors(new Map([['a', { shape: [1], data: Float32Array.from([7]) }], ['b', { shape: [3], data: Float32Array.from([1, 2, 3]) }]]), undefined, 'BF16');
+    const t = readSafetensorsHeader(file).tensors.get('b')!;
+    const shifted = new Uint8Array(t.end - t.begin + 1);
+    shifted.set(file.subarray(t.begin, t.end), 1);
+    expect(Array.from(decodeTensor(shifted.subarray(1), 'BF16'))).toEqual([1, 2, 3]);
+    expect(() => decodeTensor(new Uint8Array(3), 'F32')).toThrow(/not a whole number of F32 values/);
+  });
+});
+
