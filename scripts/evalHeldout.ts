@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatLoss, loadModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
+import { formatLoss, loadByteModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
 import { useNodeBackend } from './lib/nodeBackend';
 import { disposeParams } from '../src/core/model/params';
 import { evalLoss } from '../src/core/model/train';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const dirs = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--model' ? [a] : []));
   await useNodeBackend('wasm');
   for (const dir of dirs.length ? dirs : [join('data', 'models', 'base'), join('data', 'models', 'instruct')]) {
-    const model = await loadModelDir(dir);
+    const model = await loadByteModelDir(dir);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as ModelMetrics;
     metrics.heldout_loss = heldoutLoss(model);
     metrics.heldout_builtin_loss = evalLoss(model.config, model.params, heldoutBuiltinBatches(model.tokenizer, metrics.stage));

@@ -8,7 +8,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
+import { loadByteModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
 import { useNodeBackend } from './lib/nodeBackend';
 import { disposeParams } from '../src/core/model/params';
 import { encodePrompt } from '../src/core/model/template';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const count = Number(arg('--count', '64'));
   const maxNew = Number(arg('--max-new-tokens', '400'));
   const backend = await useNodeBackend('wasm');
-  const model = await loadModelDir(dir);
+  const model = await loadByteModelDir(dir);
   const tok = model.tokenizer;
   const stopIds = [tok.id('<|end|>'), tok.id('<|eos|>')];
   const problems = heldoutProblems(count);

@@ -10,7 +10,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadModelDir } from './lib/modelDir';
+import { loadByteModelDir } from './lib/modelDir';
 import { useNodeBackend } from './lib/nodeBackend';
 import { generateProblems, toDatasetRecords } from '../src/core/data/index';
 import { toJsonlLine } from '../src/core/format/jsonl';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (!only) await rm(out, { recursive: true, force: true });
   const start = performance.now();
   for (const dir of dirs) {
-    const model = await loadModelDir(join(models, dir));
+    const model = await loadByteModelDir(join(models, dir));
     const runs = experimentPlan({ dataset: 'arithmetic', modelStem: MODEL_STEM, instruct: model.template === 'chat', n });
     for (const run of runs) await rm(join(out, dirname(run.path)), { recursive: true, force: true });
     for (const run of runs) {

@@ -16,10 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModelDir, saveModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
+import { loadByteModelDir, saveModelDir, writeModelCard, type ModelMetrics } from './lib/modelDir';
 import { useNodeBackend, type NodeBackend } from './lib/nodeBackend';
 import { parseConfig, type LlamaConfig } from '../src/core/model/config';
-import type { LoadedModel } from '../src/core/model/modelFolder';
+import type { LoadedModel as AnyLoadedModel } from '../src/core/model/modelFolder';
+/** Training runs on byte-level models only. */
+type LoadedModel = AnyLoadedModel<ByteTokenizer>;
 import { disposeParams, initParams, type Params } from '../src/core/model/params';
 import { readSafetensors, writeSafetensors } from '../src/core/model/safetensors';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../src/core/model/tokenizer';
@@ -116,7 +118,7 @@ async function saveCheckpoint(dir: string, model: LoadedModel, adam: AdamState, 
 }
 
 async function loadCheckpoint(dir: string): Promise<{ model: LoadedModel; adam: AdamState; state: TrainerState }> {
-  const model = await loadModelDir(dir);
+  const model = await loadByteModelDir(dir);
   const state = JSON.parse(await readFile(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
   const moments = readSafetensors(new Uint8Array(await readFile(join(dir, 'optimizer.safetensors'))));
   const m: Params = new Map();
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
       const config = parseConfig({ model_type: 'llama', vocab_size: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS).vocabSize, hidden_act: 'silu', ...PRESETS[cli.config] });
       model = { name: 'base', config, params: initParams(config, cli.seed), tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' };
     } else {
-      model = await loadModelDir(cli.init);
+      model = await loadByteModelDir(cli.init);
       model.name = 'instruct';
       model.template = 'chat';
     }

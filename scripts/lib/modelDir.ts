@@ -1,23 +1,53 @@
 /** Model folders on disk (Node): thin fs wrappers around src/core/model/modelFolder. */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { LlamaConfig } from '../../src/core/model/config';
-import { loadModel, saveModel, type LoadedModel } from '../../src/core/model/modelFolder';
+import { asByteModel, inspectModel, loadModel, saveModel, type InspectOptions, type InspectedModel, type LoadedModel, type ModelFiles } from '../../src/core/model/modelFolder';
+import type { ByteTokenizer } from '../../src/core/model/tokenizer';
+
+/** A folder's files on disk; weight ranges are read through a file handle, never the whole shard. */
+export function dirFiles(dir: string): ModelFiles {
+  const path = (file: string) => join(dir, file);
+  return {
+    read: async (file) => (existsSync(path(file)) ? new Uint8Array(await readFile(path(file))) : null),
+    size: async (file) => (existsSync(path(file)) ? (await stat(path(file))).size : null),
+    async readRange(file, begin, end) {
+      const handle = await open(path(file), 'r');
+      try {
+        const out = new Uint8Array(end - begin);
+        let done = 0;
+        while (done < out.length) {
+          const { bytesRead } = await handle.read(out, done, out.length - done, begin + done);
+          if (bytesRead === 0) throw new Error(`${file}: ends before byte ${end}`);
+          done += bytesRead;
+        }
+        return out;
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+/** Inspect the model folder `dir` (config, headers, tokenizer; no weights read); named as loadModelDir names it. */
+export async function inspectModelDir(dir: string, options: InspectOptions = {}): Promise<InspectedModel> {
+  return inspectModel(dirFiles(dir), { folderName: basename(resolve(dir)), ...options });
+}
 
 /** Load the model folder `dir`; its name defaults to config.json's gradlens_name, else the folder name. */
-export async function loadModelDir(dir: string, name?: string): Promise<LoadedModel> {
-  const read = async (file: string): Promise<Uint8Array | null> => {
-    const path = join(dir, file);
-    return existsSync(path) ? new Uint8Array(await readFile(path)) : null;
-  };
-  const model = await loadModel(read, name);
-  if (name === undefined && model.name === 'model') model.name = basename(resolve(dir));
-  return model;
+export async function loadModelDir(dir: string, nameOrOptions?: string | InspectOptions): Promise<LoadedModel> {
+  const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
+  return loadModel(dirFiles(dir), { folderName: basename(resolve(dir)), ...options });
+}
+
+/** Load a byte-level model folder (the shipped models, training checkpoints); throws for a checkpoint with tokenizer.json. */
+export async function loadByteModelDir(dir: string, name?: string): Promise<LoadedModel<ByteTokenizer>> {
+  return asByteModel(await loadModelDir(dir, name));
 }
 
 /** Write a model's files into `dir` (created when missing); returns the paths written. */
-export async function saveModelDir(dir: string, model: LoadedModel): Promise<string[]> {
+export async function saveModelDir(dir: string, model: LoadedModel<ByteTokenizer>): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const [file, bytes] of saveModel(model)) {

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
 import { linear, matMul, matMulBT, type FactorCapture, type MatMulMode } from './linear';
-import { getParam, type Params } from './params';
+import { headRmsNorm } from './headNorm';
+import { getParam, withBias, type Params } from './params';
 import { applyRope } from './rope';
 
 /** Per-call constants shared by all layers: rotary tables and the additive causal mask. */
@@ -54,10 +55,12 @@ export function selfAttention(
   const nH = config.num_attention_heads;
   const nKv = config.num_key_value_heads;
   const w = (n: string) => getParam(params, `${p}.${n}.weight`) as tf.Tensor2D;
-  const lin = (x: tf.Tensor2D, n: string) => linear(x, w(n), ctx.mode, `${p}.${n}.weight`, ctx.capture);
+  const lin = (x: tf.Tensor2D, n: string) => withBias(linear(x, w(n), ctx.mode, `${p}.${n}.weight`, ctx.capture), params, `${p}.${n}.bias`);
+  // Qwen3: per-head RMSNorm of q and k before the rotation.
+  const norm = (x: tf.Tensor2D, n: string) => (config.qk_norm ? headRmsNorm(x, getParam(params, `${p}.${n}.weight`), hd, config.rms_norm_eps) : x);
 
-  const q = applyRope(splitHeads(lin(h, 'q_proj'), b, t, nH, hd), ctx.cos, ctx.sin); // [B, H, T, hd]
-  const k = repeatKv(applyRope(splitHeads(lin(h, 'k_proj'), b, t, nKv, hd), ctx.cos, ctx.sin), nH / nKv); // [B, H, T, hd]
+  const q = applyRope(splitHeads(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd), ctx.cos, ctx.sin); // [B, H, T, hd]
+  const k = repeatKv(applyRope(splitHeads(norm(lin(h, 'k_proj'), 'k_norm'), b, t, nKv, hd), ctx.cos, ctx.sin), nH / nKv); // [B, H, T, hd]
   const v = repeatKv(splitHeads(lin(h, 'v_proj'), b, t, nKv, hd), nH / nKv); // [B, H, T, hd]
 
   const scores = tf.add(tf.mul(matMulBT(q, k, ctx.mode), 1 / Math.sqrt(hd)), ctx.mask); // [B, H, T, T]

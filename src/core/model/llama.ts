@@ -7,13 +7,21 @@ import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { causalMask, selfAttention, type AttentionContext } from './attention';
 import { defaultMatMulMode, linear, matMul, type FactorCapture, type MatMulMode } from './linear';
-import { getParam, type Params } from './params';
+import { getParam, withBias, type Params } from './params';
 import { ropeTables } from './rope';
 
 /** Options of the forward pass: matMul flavour (defaults to the fastest for the backend) and factor capture for statistics. */
 export interface ForwardOptions {
   mode?: MatMulMode;
   capture?: FactorCapture;
+  /**
+   * Embed by gather instead of a one-hot product: T·d instead of T·V floats, but with no
+   * gradient for the embedding (gather's gradient has no wasm kernel); for callers that
+   * do not differentiate it (statistics take it only when square).
+   */
+  gatherEmbedding?: boolean;
+  /** Compute logits only for rows [start, end) of the flattened [B·T] positions (the response); the result is then [1, end − start, V]. */
+  logitRows?: [number, number];
 }
 
 /** HF LlamaRMSNorm: weight · x / √(mean(x²) + eps) over the last axis; x [N, d], weight [d]. */
@@ -30,14 +38,14 @@ export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tenso
   const [b, t] = ids.shape;
   const mode = options.mode ?? defaultMatMulMode();
   const eps = config.rms_norm_eps;
-  const { cos, sin } = ropeTables(t, headDim(config), config.rope_theta);
+  const { cos, sin } = ropeTables(t, headDim(config), config.rope_theta, config.rope_scaling);
   const ctx: AttentionContext = { cos, sin, mask: causalMask(t), mode, capture: options.capture };
-  const lin = (x: tf.Tensor2D, name: string) => linear(x, getParam(params, name) as tf.Tensor2D, mode, name, options.capture);
+  const lin = (x: tf.Tensor2D, name: string) => withBias(linear(x, getParam(params, name) as tf.Tensor2D, mode, name, options.capture), params, name.replace(/weight$/, 'bias'));
 
   const embed = getParam(params, 'model.embed_tokens.weight'); // [V, d]
-  // One-hot product instead of gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
-  const oneHot = tf.oneHot(tf.reshape(tf.cast(ids, 'int32'), [b * t]), config.vocab_size); // [B*T, V]
-  let x = matMul(tf.cast(oneHot, 'float32'), embed, mode) as tf.Tensor2D; // [B*T, d]
+  const flatIds = tf.reshape(tf.cast(ids, 'int32'), [b * t]);
+  // One-hot product unless asked to gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+  let x = (options.gatherEmbedding ? tf.gather(embed, flatIds) : matMul(tf.cast(tf.oneHot(flatIds, config.vocab_size), 'float32'), embed, mode)) as tf.Tensor2D; // [B*T, d]
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const p = `model.layers.${i}`;
     const h = rmsNorm(x, getParam(params, `${p}.input_layernorm.weight`), eps); // [B*T, d]
@@ -48,10 +56,12 @@ export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tenso
     const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D; // SiLU(gate) · up
     x = tf.add(x, lin(act, `${p}.mlp.down_proj.weight`)) as tf.Tensor2D; // [B*T, d]
   }
-  const hf = rmsNorm(x, getParam(params, 'model.norm.weight'), eps); // [B*T, d]
+  const rows = options.logitRows;
+  const last = rows ? tf.slice(x, [rows[0], 0], [rows[1] - rows[0], -1]) : x; // [R, d]
+  const hf = rmsNorm(last, getParam(params, 'model.norm.weight'), eps); // [R, d]
   const headName = config.tie_word_embeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
-  const logits = lin(hf, headName); // [B*T, V]
-  return tf.reshape(logits, [b, t, config.vocab_size]);
+  const logits = lin(hf, headName); // [R, V]
+  return rows ? tf.reshape(logits, [1, rows[1] - rows[0], config.vocab_size]) : tf.reshape(logits, [b, t, config.vocab_size]);
 }
 
 /**

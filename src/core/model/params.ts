@@ -80,3 +80,12 @@ export function getParam(params: Params, name: string): tf.Tensor {
   if (!t) throw new Error(`missing parameter ${name}`);
   return t;
 }
+
+/**
+ * y + the bias named `name` when the model has it (Qwen2's q/k/v, Llama's
+ * attention_bias/mlp_bias), else y unchanged: y [N, out], bias [out].
+ */
+export function withBias(y: tf.Tensor2D, params: Params, name: string): tf.Tensor2D {
+  const b = params.get(name);
+  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
+}

@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { matrixStats } from '../linalg/matrixStats';
 import type { LlamaConfig } from './config';
 import type { FactorCapture } from './linear';
-import { forwardLogits, maskedLoss, responseMask } from './llama';
 import { paramShapes, type Params } from './params';
+import { responseLoss } from './responseLoss';
 
 /** The statistic fields written per matrix, in file order. */
 export const MATRIX_STAT_FIELDS = ['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
@@ -83,11 +83,12 @@ export function sampleGradients(
   try {
     const { loss, gradData } = tf.tidy(() => {
       const ids = tf.tensor2d([sample.ids], [1, t], 'int32');
-      const mask = responseMask(t, sample.responseStart);
+      // The embedding is gathered unless its own gradient is taken (only when square).
+      const gatherEmbedding = !names.includes('model.embed_tokens.weight');
       const f = (...ws: tf.Tensor[]) => {
         const p = new Map(params);
         names.forEach((n, i) => p.set(n, ws[i]));
-        return maskedLoss(forwardLogits(config, p, ids, { capture }), ids, mask);
+        return responseLoss(config, p, ids, sample.responseStart, { capture, gatherEmbedding });
       };
       const { value, grads } = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
       return { loss: value.dataSync()[0], gradData: grads.map((g) => g.dataSync() as Float32Array) };
@@ -130,7 +131,8 @@ export function sampleStats(
     const { loss, grads } = sampleGradients(config, params, sample);
     record.loss = loss;
     for (const [name, { g, rows, cols, delta, x }] of grads) {
-      const tokens = sample.ids.length;
+      // Factors have one row per position the layer saw: T, or the response rows for lm_head.
+      const tokens = delta !== undefined ? delta.length / rows : sample.ids.length;
       // The T×T route pays only when T < min(rows, cols); otherwise the d×d Gram of G is cheaper.
       const useFactors = delta !== undefined && x !== undefined && tokens < Math.min(rows, cols);
       const s = matrixStats(g, rows, cols, useFactors ? { delta, x, tokens } : undefined);

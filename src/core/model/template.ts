@@ -2,6 +2,15 @@
  * How a training record becomes token ids, following the reference study's script
  * (MingLiiii/Layer_Gradient, code_gradient/get_gradient_values.py).
  *
+ * With a checkpoint's own tokenizer (HfTokenizer), exactly the study's steps: the text
+ * is `prompt + "\n" + output` (base) or the chat template rendered with the generation
+ * prompt on `[{system: "You are a helpful assistant."}, {user: prompt}]` followed by the
+ * output (chat; a template that refuses a system turn gets the user turn alone); ids =
+ * encode(text) cut to max_length; start = text.rfind(output); responseStart =
+ * len(encode(text[:start])), special tokens added as the tokenizer does by default.
+ *
+ * With the shipped models' byte tokenizer:
+ *
  * - base: `instruction` (+ "\n" + `input` when present) + "\n" + `output`, preceded by BOS
  *   (the study's Llama tokenizers add BOS on encode).
  * - chat: `<|bos|><|user|>` prompt `<|end|><|assistant|>` output. The study builds the
@@ -14,7 +23,14 @@
  * leading positions (labels = -100). With a byte-level tokenizer that prefix's ids are
  * exactly the first ids of the whole text, so `responseStart` = number of prompt ids.
  */
+import { HfTokenizer } from './hfTokenizer';
 import type { ByteTokenizer } from './tokenizer';
+
+/** The tokenizer of a model: the shipped models' byte tokenizer or a checkpoint's tokenizer.json. */
+export type ModelTokenizer = ByteTokenizer | HfTokenizer;
+
+/** The study's system prompt for instruct models. */
+export const STUDY_SYSTEM_PROMPT = 'You are a helpful assistant.';
 
 /** Which template a model expects: the study's plain base-model text, or our chat template. */
 export type TemplateKind = 'base' | 'chat';
@@ -63,17 +79,46 @@ export function encodePrompt(tok: ByteTokenizer, record: TextRecord, template: T
  * gives 0), so callers should skip or flag such samples.
  */
 export function encodeSample(
-  tok: ByteTokenizer,
+  tok: ModelTokenizer,
   record: TextRecord,
   options: EncodeOptions,
 ): { ids: number[]; responseStart: number } {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`maxLength must be a positive integer, got ${maxLength}`);
+  if (tok instanceof HfTokenizer) {
+    if (options.closeResponse) throw new Error('closeResponse is for the byte tokenizer (training)');
+    return encodeStudySample(tok, record, options.template, maxLength);
+  }
   const prompt = encodePrompt(tok, record, options.template);
   const response = tok.encode(record.output);
   if (options.closeResponse) response.push(tok.id(options.template === 'chat' ? '<|end|>' : '<|eos|>'));
   const ids = prompt.concat(response).slice(0, maxLength);
   return { ids, responseStart: Math.min(prompt.length, ids.length) };
+}
+
+/** The text before the output, as the study builds it for a base or an instruct model. */
+export function studyPromptText(tok: HfTokenizer, record: TextRecord, template: TemplateKind): string {
+  const prompt = promptText(record);
+  if (template === 'base') return `${prompt}\n`;
+  try {
+    return tok.renderChat([
+      { role: 'system', content: STUDY_SYSTEM_PROMPT },
+      { role: 'user', content: prompt },
+    ]);
+  } catch (withSystem) {
+    try {
+      return tok.renderChat([{ role: 'user', content: prompt }]);
+    } catch {
+      throw withSystem;
+    }
+  }
+}
+
+function encodeStudySample(tok: HfTokenizer, record: TextRecord, template: TemplateKind, maxLength: number): { ids: number[]; responseStart: number } {
+  const whole = studyPromptText(tok, record, template) + record.output;
+  const start = whole.lastIndexOf(record.output); // Python's rfind; '' gives the text's length, as rfind does
+  const ids = tok.encode(whole).slice(0, maxLength);
+  return { ids, responseStart: Math.min(tok.encode(whole.slice(0, start)).length, ids.length) };
 }
 
 /** How many samples a maximum length cuts: response shortened, or no response token left at all. */
@@ -91,7 +136,7 @@ export interface Truncation {
  * the computation (encodeSample), so a user hears before computing that a small
  * maximum length cuts detailed responses or leaves samples without any response token.
  */
-export function truncation(tok: ByteTokenizer, records: readonly TextRecord[], options: EncodeOptions): Truncation {
+export function truncation(tok: ModelTokenizer, records: readonly TextRecord[], options: EncodeOptions): Truncation {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   let truncated = 0;
   let noResponse = 0;

@@ -128,7 +128,7 @@ export function heldoutBuiltinBatches(tok: ByteTokenizer, stage: TrainStage): Ba
 }
 
 /** Held-out loss of a model on its stage's fixed set (stage from its template: chat → instruct). */
-export function heldoutLoss(model: LoadedModel): number {
+export function heldoutLoss(model: LoadedModel<ByteTokenizer>): number {
   const stage: TrainStage = model.template === 'chat' ? 'instruct' : 'base';
   return evalLoss(model.config, model.params, heldoutBatches(model.tokenizer, stage));
 }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
-import { loadModelDir, saveModelDir } from '../../../scripts/lib/modelDir';
+import { loadByteModelDir as loadModelDir, saveModelDir } from '../../../scripts/lib/modelDir';
 import { parseConfig } from '../../../src/core/model/config';
 import { forwardLogits } from '../../../src/core/model/llama';
-import { loadModel, saveModel, type LoadedModel } from '../../../src/core/model/modelFolder';
+import { asByteModel, loadModel as loadAnyModel, saveModel, type LoadedModel } from '../../../src/core/model/modelFolder';
 import { disposeParams, initParams, paramShapes } from '../../../src/core/model/params';
 import { writeSafetensors } from '../../../src/core/model/safetensors';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../../src/core/model/tokenizer';
@@ -21,6 +21,7 @@ function fixtureValues(name: string, count: number): Float32Array {
   return Float32Array.from({ length: count }, (_, i) => 0.05 * Math.sin(0.37 * (i + 1) + 1.3 * k));
 }
 
+const loadModel = async (...a: Parameters<typeof loadAnyModel>) => asByteModel(await loadAnyModel(...a));
 const fromMap = (files: Map<string, Uint8Array>) => async (name: string) => files.get(name) ?? null;
 
 const config = parseConfig({
@@ -28,7 +29,7 @@ const config = parseConfig({
   num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 64,
 });
 
-function freshModel(template: 'base' | 'chat' = 'chat', tie = false): LoadedModel {
+function freshModel(template: 'base' | 'chat' = 'chat', tie = false): LoadedModel<ByteTokenizer> {
   const c = { ...config, tie_word_embeddings: tie };
   return { name: 'fresh', config: c, params: initParams(c, 7), tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template };
 }

@@ -135,7 +135,7 @@ describe('sampleGradients factors', () => {
         for (let r = 0; r < rows; r++) {
           for (let c = 0; c < cols; c++) {
             let s = 0;
-            for (let k = 0; k < t; k++) s += delta![k * rows + r] * x![k * cols + c];
+            for (let k = 0; k < delta!.length / rows; k++) s += delta![k * rows + r] * x![k * cols + c];
             expect(Math.abs(s - ref[r * cols + c]) / scale, `${name} [${r}, ${c}]`).toBeLessThan(1e-5);
           }
         }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
-import { formatLoss, loadModelDir, type ModelMetrics } from '../../../scripts/lib/modelDir';
+import { formatLoss, loadByteModelDir as loadModelDir, type ModelMetrics } from '../../../scripts/lib/modelDir';
 import { disposeParams } from '../../../src/core/model/params';
 import { heldoutLoss } from '../../../src/core/model/trainCorpus';
 
