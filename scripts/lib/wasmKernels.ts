@@ -18,6 +18,8 @@ export interface WasmKernel {
   constant: string;
   /** What the bytes are, for the generated module's comment. */
   what: string;
+  /** Compiler flags beyond FLAGS, e.g. `--enable simd`. */
+  flags?: readonly string[];
 }
 
 export const KERNELS: readonly WasmKernel[] = [
@@ -33,6 +35,13 @@ export const KERNELS: readonly WasmKernel[] = [
     constant: 'ROW_STATS_WASM',
     what: 'the WebAssembly row passes of a curve (see rowPasses.ts)',
   },
+  {
+    source: 'wasm/weightedRowSums.ts',
+    output: join(ROOT, 'src/core/stats/resampling/weightedRowSumsWasm.ts'),
+    constant: 'WEIGHTED_ROW_SUMS_WASM',
+    what: 'the WebAssembly weighted row sums of resampling (see rowSums.ts)',
+    flags: ['--enable', 'simd'],
+  },
 ];
 
 /** The compiler flags: optimized, no garbage collector (the kernels allocate nothing), no assertions. */
@@ -42,7 +51,7 @@ const FLAGS = ['--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub'
 export async function compileKernel(kernel: WasmKernel): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   let messages = '';
-  const { error } = await asc.main([kernel.source, '--outFile', 'kernel.wasm', ...FLAGS], {
+  const { error } = await asc.main([kernel.source, '--outFile', 'kernel.wasm', ...FLAGS, ...(kernel.flags ?? [])], {
     readFile: (name, baseDir) => {
       try {
         return readFileSync(resolve(ROOT, baseDir, name), 'utf8');

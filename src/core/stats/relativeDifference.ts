@@ -46,10 +46,7 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   }
   const n = a.length;
   const ratios = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const ai = a[i] === 0 ? ZERO_REFERENCE : a[i];
-    ratios[i] = Math.abs(ai - b[i]) / Math.abs(ai);
-  }
+  const value = relativeDifferenceValue(a, b, ratios);
   const topLayers = Array.from({ length: n }, (_, i) => i)
     .sort((i, j) => {
       const ri = ratios[i];
@@ -58,6 +55,20 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
       return rj > ri ? 1 : rj < ri ? -1 : i - j;
     })
     .slice(0, TOP_LAYER_COUNT);
+  return { value, ratios, topLayers };
+}
+
+/**
+ * The value of {@link relativeDifference} alone, with the per-layer ratios written into
+ * `ratios` (length ≥ a.length; nothing allocated, for resampling loops). Lengths are
+ * not checked: b must be as long as a. Empty → NaN.
+ */
+export function relativeDifferenceValue(a: ArrayLike<number>, b: ArrayLike<number>, ratios: Float64Array): number {
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    const ai = a[i] === 0 ? ZERO_REFERENCE : a[i];
+    ratios[i] = Math.abs(ai - b[i]) / Math.abs(ai);
+  }
   // np.mean sums pairwise; summing the same way makes the value bit-identical to the study's.
-  return { value: n === 0 ? NaN : pairwiseSum(ratios) / n, ratios, topLayers };
+  return n === 0 ? NaN : pairwiseSum(ratios, 0, n) / n;
 }

@@ -1,0 +1,45 @@
+/**
+ * One run as a resampling comparison needs it: the compared statistic's values per
+ * module and each sample's pairing text. Plain data (typed arrays, strings), so it
+ * crosses to a worker by structured clone with its buffers transferred.
+ */
+import type { ModuleKey, Run, StatName } from '../../format/run.ts';
+import { statValues } from '../statValues.ts';
+import { pairingKey } from './pairSamples.ts';
+
+/** A run's side of a comparison. */
+export interface ComparisonSide {
+  /** For messages. */
+  name: string;
+  sampleCount: number;
+  layerCount: number;
+  /** Per module, the statistic's sample-major [sampleCount × layerCount] values. */
+  values: Map<ModuleKey, Float64Array>;
+  /** Per sample, its pairing text ({@link pairingKey}: instruction and input). */
+  keys: string[];
+}
+
+/**
+ * The side of `run` for `stat` over `modules` (those the run lacks are left out). The
+ * values are copies (`copy`, default true) so their buffers can be transferred to a
+ * worker without detaching the run's own; pass false where nothing is transferred.
+ * Throws UnknownSelectionError for a statistic the run does not have (statValues).
+ */
+export function comparisonSide(run: Run, stat: StatName, modules: readonly ModuleKey[], copy = true): ComparisonSide {
+  const values = new Map<ModuleKey, Float64Array>();
+  for (const module of modules) {
+    if (!run.modules.includes(module)) continue;
+    const v = statValues(run, module, stat);
+    values.set(module, copy ? v.slice() : v);
+  }
+  const keys = Array.from({ length: run.sampleCount }, (_, i) => {
+    const text = run.samples[i];
+    return pairingKey(text?.instruction ?? '', text?.input ?? '');
+  });
+  return { name: run.name, sampleCount: run.sampleCount, layerCount: run.layerCount, values, keys };
+}
+
+/** The buffers of a side's values, for a worker message's transfer list. */
+export function sideBuffers(side: ComparisonSide): ArrayBuffer[] {
+  return [...side.values.values()].map((v) => v.buffer as ArrayBuffer);
+}
