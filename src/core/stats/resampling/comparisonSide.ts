@@ -3,7 +3,7 @@
  * module and each sample's pairing text. Plain data (typed arrays, strings), so it
  * crosses to a worker by structured clone with its buffers transferred.
  */
-import type { ModuleKey, Run, StatName } from '../../format/run.ts';
+import { sampleText, type ModuleKey, type Run, type StatName } from '../../format/run.ts';
 import { statValues } from '../statValues.ts';
 import { pairingKey } from './pairSamples.ts';
 
@@ -33,8 +33,8 @@ export function comparisonSide(run: Run, stat: StatName, modules: readonly Modul
     values.set(module, copy ? v.slice() : v);
   }
   const keys = Array.from({ length: run.sampleCount }, (_, i) => {
-    const text = run.samples[i];
-    return pairingKey(text?.instruction ?? '', text?.input ?? '');
+    const text = sampleText(run, i);
+    return pairingKey(text.instruction, text.input);
   });
   return { name: run.name, sampleCount: run.sampleCount, layerCount: run.layerCount, values, keys };
 }
