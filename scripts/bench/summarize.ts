@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { sampleText, type Run } from '../../src/core/format/run.ts';
 import { parseRun } from '../../src/core/format/runParser.ts';
+import { packTexts } from '../../src/core/format/texts.ts';
 import { curveFromValues } from '../../src/core/stats/computeCurve.ts';
 import { computeMad, meanAbsoluteDifference } from '../../src/core/stats/mad.ts';
 import { listStats, statValues } from '../../src/core/stats/statValues.ts';
@@ -36,7 +37,7 @@ function repeatSamples(run: Run, times: number): Run {
     sampleCount: run.sampleCount * times,
     values,
     loss: tile(run.loss),
-    samples: Array.from({ length: run.sampleCount * times }, (_, i) => sampleText(run, i % run.sampleCount)),
+    texts: packTexts(Array.from({ length: run.sampleCount * times }, (_, i) => sampleText(run, i % run.sampleCount))),
   };
 }
 

@@ -5,7 +5,7 @@
  * A plain object, tested directly; `parse.worker.ts` only exposes it.
  */
 import { transfer } from 'comlink';
-import type { Run } from '../core/format/run.ts';
+import { runBuffers, type Run } from '../core/format/run.ts';
 import { RunParser } from '../core/format/runParser.ts';
 import { idbRunStore, type RunStore } from '../lib/state/persist.ts';
 
@@ -129,16 +129,7 @@ export function cancelRequest(jobId: string): void {
   if (running.has(jobId)) cancelled.add(jobId);
 }
 
-/** The distinct ArrayBuffers behind a run's typed arrays (what postMessage can transfer). */
-export function runBuffers(run: Run): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const add = (a: Float64Array) => {
-    if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
-  };
-  for (const byStat of run.values.values()) for (const a of byStat.values()) add(a);
-  add(run.loss);
-  return [...buffers];
-}
+export { runBuffers };
 
 /** The object the worker exposes through comlink. */
 export const parseHandler = {

@@ -3,6 +3,7 @@
  * test can compute expected curves by hand.
  */
 import type { Run, RunMeta, SampleText } from '../../src/core/format/run.ts';
+import { packTexts } from '../../src/core/format/texts.ts';
 import type { RunEntry } from '../../src/lib/state/types.ts';
 
 export const LLAMA_MODULES = ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj'];
@@ -50,9 +51,7 @@ export function makeRun(o: MakeRunOptions = {}): Run {
     stats,
     values,
     loss: Float64Array.from({ length: N }, (_, s) => (o.loss ? o.loss(s) : 1 + s / 10)),
-    samples: Array.from({ length: N }, (_, s) =>
-      o.text ? o.text(s) : { instruction: `instruction ${s}`, input: '', output: `output ${s}` },
-    ),
+    texts: packTexts(Array.from({ length: N }, (_, s) => (o.text ? o.text(s) : { instruction: `instruction ${s}`, input: '', output: `output ${s}` }))),
     skipped: [],
     bytes: 0,
   };

@@ -5,7 +5,6 @@
  */
 import type { FieldKey } from './recordKeys.ts';
 import type { MatrixKey, RecordSink } from './recordSink.ts';
-import type { SampleText } from './run.ts';
 
 /** A line's matrices and (matrix, field, value) cells. */
 export class LineCells {
@@ -43,7 +42,7 @@ export class LineCells {
   }
 
   /** Commits the line: registers its modules and statistics in order of appearance, writes its row and its sample. */
-  store(maxLayer: number, loss: number, sample: SampleText): void {
+  store(maxLayer: number, loss: number, instruction: string, input: string, output: string, extra: Record<string, unknown> | undefined): void {
     const sink = this.sink;
     const columns = sink.columns;
     for (const matrix of this.matrices) sink.register(matrix);
@@ -58,6 +57,6 @@ export class LineCells {
       const matrix = cellMatrix[c];
       columns.set(matrix.moduleId, field.statId, matrix.layer, cellValue[c]);
     }
-    sink.samples.push(sample);
+    sink.addTexts(instruction, input, output, extra);
   }
 }

@@ -18,7 +18,6 @@ import { COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, SPACE, skipSpace, TokenR
 import { parsePythonJson } from './jsonl.ts';
 import { LineCells } from './lineCells.ts';
 import { ALL_DERIVED, KeyKind, RecordKeys, type FieldKey, type TopKey } from './recordKeys.ts';
-import type { SampleText } from './run.ts';
 import type { MatrixKey, RecordSink } from './recordSink.ts';
 import { FROM_S_LIST, summarizeSingularValues } from './singularValues.ts';
 import { TapeScanner } from './tapeScanner.ts';
@@ -143,9 +142,7 @@ export class RecordScanner {
       break;
     }
     if (i !== b.length || cells.matrices.length === 0) return false;
-    const sample: SampleText = { instruction, input, output };
-    if (extra !== undefined) sample.extra = extra;
-    cells.store(maxLayer, loss, sample);
+    cells.store(maxLayer, loss, instruction, input, output, extra);
     return true;
   }
 

@@ -4,8 +4,9 @@
  * effective_rank, text fields and loss are kept per sample, and every other top-level
  * field lands in the sample's null-prototype `extra`.
  */
+import { toJsonlLine } from './jsonl.ts';
 import { BASE_STATS } from './run.ts';
-import type { SampleText } from './run.ts';
+import { TextPacker } from './texts.ts';
 import { parseParamName } from './paramName.ts';
 import { RunColumns } from './runColumns.ts';
 import { FROM_S_LIST, summarizeSingularValues } from './singularValues.ts';
@@ -33,7 +34,9 @@ function isPlainObject(value: unknown): value is Fields {
 /** Collects records into a RunColumns store and a list of sample texts. */
 export class RecordSink {
   readonly columns = new RunColumns();
-  readonly samples: SampleText[] = [];
+  readonly texts = new TextPacker();
+  /** Samples stored so far. */
+  samples = 0;
   private readonly keys = new Map<string, MatrixKey | null>();
   private readonly pendingKeys: MatrixKey[] = [];
   private readonly pendingFields: Fields[] = [];
@@ -109,11 +112,15 @@ export class RecordSink {
     columns.beginSample(maxLayer);
     columns.setLoss(loss);
     for (let i = 0; i < keys.length; i++) this.addMatrix(keys[i], fields[i]);
-    const sample: SampleText = { instruction, input, output };
-    if (extra !== undefined) sample.extra = extra;
-    this.samples.push(sample);
+    this.addTexts(instruction, input, output, extra);
     fields.length = 0;
     return null;
+  }
+
+  /** Stores the texts of the sample just begun (extra fields as Python-dialect JSON, '' when none). */
+  addTexts(instruction: string, input: string, output: string, extra: Fields | undefined): void {
+    this.texts.addSample(instruction, input, output, extra === undefined ? '' : toJsonlLine(extra));
+    this.samples++;
   }
 
   /** Gives a matrix key its module's column id, registering the module (in order of first kept appearance) when new. */

@@ -3,6 +3,7 @@
  * (one training run over N samples), held as columnar typed arrays per
  * (module, statistic), with the text of each sample kept for drill-down.
  */
+import { parsePythonJson } from './jsonl.ts';
 
 /** Module key: the parameter name without the layer prefix and without `.weight`, e.g. `self_attn.q_proj`. */
 export type ModuleKey = string;
@@ -38,19 +39,34 @@ export interface SkippedLine {
   reason: string;
 }
 
-/** The text of one sample, kept for drill-down; `extra` holds every other non-matrix field (null-prototype object). */
+/** The text of one sample, for drill-down and pairing. */
 export interface SampleText {
   instruction: string;
   input: string;
   output: string;
-  /** Unknown top-level fields, `cosine_sim`, `cosine_sim_qkvo`, `input_ids`, … kept as parsed. */
-  extra?: Record<string, unknown>;
+}
+
+/**
+ * Every sample's texts, packed: the UTF-8 bytes of all texts one after another, four per
+ * sample (instruction, input, output, extra), and `ends[4 × sample + k]` where text k of
+ * the sample ends (it starts where the text before it ends; the very first at 0).
+ * "Extra" is the JSON text (Python's dialect: bare NaN and ±Infinity) of an object
+ * holding every other top-level field of the record that is no gradient matrix
+ * (`cosine_sim`, `cosine_sim_qkvo`, `input_ids`, `response_start`, unknown fields), in
+ * file order; '' when there is none. Two buffers, so a run crosses a worker boundary or
+ * goes into storage without one object per sample; texts are decoded when asked for.
+ */
+export interface SampleTexts {
+  bytes: Uint8Array;
+  ends: Uint32Array;
 }
 
 /**
  * One statistics file, columnar. `values.get(module).get(stat)` is a Float64Array of
  * length `sampleCount * layerCount`, sample-major (index `sample * layerCount + layer`);
- * a value the file did not give (or gave as null) is NaN.
+ * a value the file did not give (or gave as null) is NaN. A (module, statistic) pair no
+ * sample has is absent from `values`. Plain data (typed arrays, strings, numbers, Maps):
+ * it survives structured clone, and runBuffers() lists what a worker can transfer.
  */
 export interface Run {
   id: string;
@@ -69,13 +85,48 @@ export interface Run {
   values: Map<ModuleKey, Map<StatName, Float64Array>>;
   /** Per-sample loss; NaN where missing. */
   loss: Float64Array;
-  samples: SampleText[];
+  /** Read with sampleText() and sampleExtra(). */
+  texts: SampleTexts;
   skipped: SkippedLine[];
   /** Bytes read (after decompression). */
   bytes: number;
 }
 
-/** The text of sample `sample` (0-based, file order) of a run; empty texts past the run's end. */
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Text k (0 instruction, 1 input, 2 output, 3 extra) of a sample; '' past the run's end. */
+function text(run: Run, sample: number, k: number): string {
+  const { bytes, ends } = run.texts;
+  const at = 4 * sample + k;
+  if (!(sample >= 0 && at < ends.length)) return '';
+  return decoder.decode(bytes.subarray(at === 0 ? 0 : ends[at - 1], ends[at]));
+}
+
+/** The instruction, input and output of sample `sample` (0-based, file order), decoded now; empty texts past the run's end. */
 export function sampleText(run: Run, sample: number): SampleText {
-  return run.samples[sample] ?? { instruction: '', input: '', output: '' };
+  return { instruction: text(run, sample, 0), input: text(run, sample, 1), output: text(run, sample, 2) };
+}
+
+/**
+ * The other top-level fields of sample `sample`'s record (`cosine_sim`, `input_ids`, …)
+ * as parsed values, keys in file order, in a null-prototype object (a key named
+ * `__proto__` is a field like any other); undefined when the record had none.
+ */
+export function sampleExtra(run: Run, sample: number): Record<string, unknown> | undefined {
+  const json = text(run, sample, 3);
+  if (json === '') return undefined;
+  return Object.assign(Object.create(null) as Record<string, unknown>, parsePythonJson(json));
+}
+
+/** The distinct ArrayBuffers behind a run's typed arrays: what postMessage can transfer instead of copying. */
+export function runBuffers(run: Run): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView) => {
+    if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  };
+  for (const byStat of run.values.values()) for (const a of byStat.values()) add(a);
+  add(run.loss);
+  add(run.texts.bytes);
+  add(run.texts.ends);
+  return [...buffers];
 }

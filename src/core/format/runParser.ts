@@ -102,7 +102,7 @@ export class RunParser {
 
   /** Samples kept, lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
-    return { bytes: this.rawBytes, samples: this.sink.samples.length, skipped: this.skips.count };
+    return { bytes: this.rawBytes, samples: this.sink.samples, skipped: this.skips.count };
   }
 
   /** Feeds the next chunk of the file; chunk boundaries may fall anywhere, and the caller may reuse the chunk's memory afterwards. Throws only when called after finish(). */
@@ -200,7 +200,7 @@ export class RunParser {
       const reason = this.readRecord(this.decoder.decode(bytes), terminated);
       if (reason !== null) this.skips.add(line, reason);
     }
-    if (this.sink.samples.length === 1 && this.options.expectedBytes !== undefined && !this.sized) this.sizeColumns(bytes.length + 1, this.options.expectedBytes);
+    if (this.sink.samples === 1 && this.options.expectedBytes !== undefined && !this.sized) this.sizeColumns(bytes.length + 1, this.options.expectedBytes);
   };
 
   /** After the first record: rows for a file of `total` bytes whose lines are about `lineBytes` long (plain files only). */
@@ -257,7 +257,7 @@ export class RunParser {
       this.array.push((this.streamDecoder as TextDecoder).decode());
       this.array.finish();
     }
-    const samples = this.sink.samples.length;
+    const samples = this.sink.samples;
     if (this.gzipFailure !== null) {
       if (samples === 0) throw new RunReadError(`${this.file}: cannot be decoded as gzip (${this.gzipFailure})`);
       this.skips.add(this.lastLine + 1, `gzip data is damaged or cut short here (${this.gzipFailure}); the rest of the file was not read`);
@@ -275,7 +275,7 @@ export class RunParser {
       stats: columns.stats,
       values: columns.values,
       loss: columns.loss,
-      samples: this.sink.samples,
+      texts: this.sink.texts.finish(),
       skipped: this.skips.entries(),
       bytes: this.textBytes,
     };

@@ -14,7 +14,15 @@ import { ENTRY_WORDS, LineTape, SHAPE_ENTRIES, TapeKind } from './lineTape.ts';
 import { TapeLineSplitter } from './tapeLines.ts';
 import { KeyKind, type FieldKey, type RecordKeys, type TopKey } from './recordKeys.ts';
 import type { MatrixKey, RecordSink } from './recordSink.ts';
-import type { SampleText } from './run.ts';
+
+/** What a line says besides its matrices. */
+interface Sample {
+  instruction: string;
+  input: string;
+  output: string;
+  extra: Record<string, unknown> | undefined;
+  loss: number;
+}
 
 /** A top-level entry other than a matrix: a text field, the loss, or a value kept in `extra`. */
 interface PlanField {
@@ -98,11 +106,10 @@ export class TapeScanner {
    * The sample's text fields, loss and extra values from the line's non-matrix entries;
    * null when one is not what the general path would keep (this path then gives up).
    */
-  private sample(b: Uint8Array, fields: readonly PlanField[]): { sample: SampleText; loss: number } | null {
+  private sample(b: Uint8Array, fields: readonly PlanField[]): Sample | null {
     const tape = this.tape;
     const ints = tape.ints;
-    const sample: SampleText = { instruction: '', input: '', output: '' };
-    let loss = NaN;
+    const sample: Sample = { instruction: '', input: '', output: '', extra: undefined, loss: NaN };
     // Indexed, not for…of: this runs for every line, mostly before it is optimized.
     for (let f = 0; f < fields.length; f++) {
       const entry = fields[f].entry;
@@ -113,7 +120,7 @@ export class TapeScanner {
       const end = ints[at + 3];
       if (key.kind === KeyKind.Loss) {
         if (kind !== TapeKind.Number && kind !== TapeKind.SlowNumber) return null;
-        loss = this.number(b, entry);
+        sample.loss = this.number(b, entry);
         continue;
       }
       let value: unknown;
@@ -133,7 +140,7 @@ export class TapeScanner {
       else if (key.kind === KeyKind.Input) sample.input = value;
       else sample.output = value;
     }
-    return { sample, loss };
+    return sample;
   }
 
   /** Reads a line entry by entry into the cells, stores it, and leaves the plan for its shape. */
@@ -171,7 +178,7 @@ export class TapeScanner {
     if (cells.matrices.length === 0) return false;
     const read = this.sample(b, fields);
     if (read === null) return false;
-    cells.store(maxLayer, read.loss, read.sample);
+    cells.store(maxLayer, read.loss, read.instruction, read.input, read.output, read.extra);
     this.plan = count <= SHAPE_ENTRIES ? this.makePlan(maxLayer, fields.slice(), count) : null;
     return true;
   }
@@ -194,7 +201,7 @@ export class TapeScanner {
       const at = tape.outBase + offset;
       for (let k = 0; k < plan.entries.length; k++) out[at + plan.slots[k]] = this.number(b, plan.entries[k]);
     }
-    this.sink.samples.push(read.sample);
+    this.sink.addTexts(read.instruction, read.input, read.output, read.extra);
     return true;
   }
 

@@ -1,3 +1,4 @@
+import { sampleText } from '../../../src/core/format/run.ts';
 import { describe, expect, it } from 'vitest';
 import { formatPythonFloat, mayHavePythonTokens, parsePythonJson, rewritePythonTokens, toJsonlLine, toPythonString } from '../../../src/core/format/jsonl.ts';
 import { parseRun } from '../../../src/core/format/runParser.ts';
@@ -89,8 +90,8 @@ describe('toJsonlLine', () => {
     expect(col('S_max')).toEqual([NaN, -0]);
     expect(col('S_min')).toEqual([-Infinity, 5e-324]);
     expect(col('effective_rank')).toEqual([Infinity, 2]);
-    expect(run.samples[0].instruction).toBe('NaN is "not" a number');
-    expect(run.samples[0].output).toBe('é');
+    expect(sampleText(run, 0).instruction).toBe('NaN is "not" a number');
+    expect(sampleText(run, 0).output).toBe('é');
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../../src/core/format/run.ts';
+import { sampleText, sampleExtra, type Run } from '../../../src/core/format/run.ts';
 import { parseRun } from '../../../src/core/format/runParser.ts';
 import { MAX_LAYERS } from '../../../src/core/format/recordSink.ts';
 
@@ -29,7 +29,7 @@ describe('RecordSink with the follow-up study form (S_list)', () => {
   });
 
   it('keeps cosine_sim and cosine_sim_qkvo in the sample extra, NaN read as null', () => {
-    const extra = run.samples[0].extra as Record<string, unknown>;
+    const extra = sampleExtra(run, 0) as Record<string, unknown>;
     expect(extra.cosine_sim).toMatchObject({ q_proj: { layer_indices: [0, 1], matrix: [[1, 0.25], [0.25, 1]] } });
     expect(extra.cosine_sim_qkvo).toEqual({ '0': { q_proj_x_o_proj: 0.1, k_proj_x_v_proj: 0.2 }, '1': { q_proj_x_o_proj: null, k_proj_x_v_proj: 0.4 } });
     expect(Object.getPrototypeOf(extra)).toBeNull();
@@ -61,8 +61,8 @@ describe('RecordSink fields', () => {
     ]);
     expect(r.stats).toEqual(['S_sum', 'grad_norm_sq']);
     expect(column(r, 'self_attn.q_proj', 'grad_norm_sq')).toEqual([2.5]);
-    expect(r.samples[0]).toMatchObject({ instruction: 'a', input: 'b', output: 'c' });
-    expect({ ...r.samples[0].extra }).toEqual({ id: 7, tags: ['x'] });
+    expect(sampleText(r, 0)).toMatchObject({ instruction: 'a', input: 'b', output: 'c' });
+    expect({ ...sampleExtra(r, 0) }).toEqual({ id: 7, tags: ['x'] });
   });
 
   it.each([
@@ -120,7 +120,7 @@ describe('RecordSink fields', () => {
   it('keeps matrices without a layer index, or beyond the layer guard, in extra instead of dropping them', () => {
     const r = read([`{"lm_head.weight": {"S_sum": 5}, "model.layers.${MAX_LAYERS}.x.weight": {"S_sum": 6}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`]);
     expect(r.layerCount).toBe(1);
-    expect({ ...r.samples[0].extra }).toEqual({ 'lm_head.weight': { S_sum: 5 }, [`model.layers.${MAX_LAYERS}.x.weight`]: { S_sum: 6 } });
+    expect({ ...sampleExtra(r, 0) }).toEqual({ 'lm_head.weight': { S_sum: 5 }, [`model.layers.${MAX_LAYERS}.x.weight`]: { S_sum: 6 } });
   });
 
   it('touches no prototype for keys such as __proto__ and constructor', () => {
@@ -130,7 +130,7 @@ describe('RecordSink fields', () => {
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
-    const extra = r.samples[0].extra as Record<string, unknown>;
+    const extra = sampleExtra(r, 0) as Record<string, unknown>;
     expect(Object.getPrototypeOf(extra)).toBeNull();
     expect(Object.keys(extra)).toEqual(['__proto__', 'constructor', 'toString']);
     expect(extra['__proto__']).toEqual({ polluted: 1 });
@@ -141,7 +141,7 @@ describe('RecordSink fields', () => {
 
   it('keeps a text field that is not a string in extra and leaves the text empty', () => {
     const r = read([`{"instruction": 12, "output": null, "model.layers.0.q_proj.weight": {"S_sum": 1}}`]);
-    expect(r.samples[0]).toMatchObject({ instruction: '', input: '', output: '' });
-    expect({ ...r.samples[0].extra }).toEqual({ instruction: 12, output: null });
+    expect(sampleText(r, 0)).toMatchObject({ instruction: '', input: '', output: '' });
+    expect({ ...sampleExtra(r, 0) }).toEqual({ instruction: 12, output: null });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPythonFloat, toJsonlLine } from '../../../src/core/format/jsonl.ts';
-import type { Run } from '../../../src/core/format/run.ts';
+import { sampleText, type Run } from '../../../src/core/format/run.ts';
 import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 
 const LF = 0x0a;
@@ -57,7 +57,7 @@ const num = (x: number) => formatPythonFloat(x);
 
 /** Everything the reader says about sample `s`, restricted to the modules, stats and layers of `shape`. */
 function fingerprint(run: Run, s: number, shape: Run): string {
-  const parts: string[] = [run.samples[s].instruction, run.samples[s].output, num(run.loss[s])];
+  const parts: string[] = [sampleText(run, s).instruction, sampleText(run, s).output, num(run.loss[s])];
   for (const module of shape.modules) {
     for (const stat of shape.stats) {
       const column = run.values.get(module)?.get(stat);
@@ -119,7 +119,7 @@ describe('RunParser properties', () => {
         expect(run.sampleCount).toBe(lines.length);
         expect(run.skipped).toEqual([]);
         spec.samples.forEach((s, i) => {
-          expect(run.samples[i].instruction).toBe(s.instruction);
+          expect(sampleText(run, i).instruction).toBe(s.instruction);
           expect(num(run.loss[i])).toBe(num(s.loss));
           s.values.forEach(([a, b], layer) => {
             expect(num(run.values.get('self_attn.q_proj')?.get('S_sum')?.[i * run.layerCount + layer] ?? NaN)).toBe(num(a));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../../src/core/format/run.ts';
+import { sampleText, sampleExtra, type Run } from '../../../src/core/format/run.ts';
 import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 import { MAX_LISTED_SKIPS } from '../../../src/core/format/skipLog.ts';
 
@@ -62,9 +62,9 @@ describe('RunParser on the study format', () => {
   });
 
   it('leaves the words NaN and Infinity inside strings untouched, non-ASCII escapes decoded', () => {
-    expect(run.samples[1].instruction).toBe('Question 1: NaN is not a number, Infinity is big');
-    expect(run.samples[1].output).toBe('Answer 1 é中');
-    expect(run.samples[1].input).toBe('');
+    expect(sampleText(run, 1).instruction).toBe('Question 1: NaN is not a number, Infinity is big');
+    expect(sampleText(run, 1).output).toBe('Answer 1 é中');
+    expect(sampleText(run, 1).input).toBe('');
   });
 });
 
@@ -131,7 +131,7 @@ describe('RunParser chunking', () => {
   it.each(sizes)('gives the same run when fed %s, including splits inside UTF-8 characters and CRLF', (_, size) => {
     const run = feed('c.jsonl', bytes, size);
     expect(run.sampleCount).toBe(3);
-    expect(run.samples[1].extra?.note).toBe('é中😀 NaN');
+    expect(sampleExtra(run, 1)?.note).toBe('é中😀 NaN');
     expect(run.skipped).toEqual([]);
     for (const [module, byStat] of whole.values) {
       for (const [stat, column] of byStat) expect(Array.from(run.values.get(module)?.get(stat) ?? [])).toEqual(Array.from(column));
@@ -207,19 +207,19 @@ describe('RunParser on gzip and JSON arrays', () => {
     const tricky = line(0, 2, ', "note": "[{,}] \\" ], {"');
     const run = parseRun('a.json', enc(`[${tricky}, ${line(1)}]`));
     expect(run.sampleCount).toBe(2);
-    expect(run.samples[0].extra?.note).toBe('[{,}] " ], {');
+    expect(sampleExtra(run, 0)?.note).toBe('[{,}] " ], {');
   });
 
   it('splits an array the same way whatever the chunking, with escapes and brackets in strings', () => {
     const tricky = line(0, 2, ', "note": "a\\\\\\"[{,}] \\\\", "b": "\\u005d é😀"');
     const text = `[${tricky},${line(1)}]`;
     const whole = parseRun('a.json', enc(text));
-    expect(whole.samples[0].extra).toMatchObject({ note: 'a\\"[{,}] \\', b: '] é😀' });
+    expect(sampleExtra(whole, 0)).toMatchObject({ note: 'a\\"[{,}] \\', b: '] é😀' });
     for (const size of [1, 2, 3, 7]) {
       const run = feed('a.json', enc(text), () => size);
       expect(run.sampleCount).toBe(2);
       expect(run.skipped).toEqual([]);
-      expect(run.samples[0].extra).toEqual(whole.samples[0].extra);
+      expect(sampleExtra(run, 0)).toEqual(sampleExtra(whole, 0));
     }
   });
 

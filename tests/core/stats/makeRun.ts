@@ -3,6 +3,7 @@
  * file reader. `values[module][stat]` is a [samples][layers] array.
  */
 import type { Run, RunMeta, SampleText } from '../../../src/core/format/run.ts';
+import { packTexts } from '../../../src/core/format/texts.ts';
 
 export interface RunSpec {
   name?: string;
@@ -56,7 +57,7 @@ export function makeRun(spec: RunSpec): Run {
     stats,
     values,
     loss: Float64Array.from(spec.loss ?? Array.from({ length: sampleCount }, () => NaN)),
-    samples,
+    texts: packTexts(samples),
     skipped: [],
     bytes: 0,
   };
@@ -67,7 +68,7 @@ export function snapshotRun(run: Run): unknown {
   return {
     values: [...run.values].map(([m, byStat]) => [m, [...byStat].map(([s, v]) => [s, Array.from(v)])]),
     loss: Array.from(run.loss),
-    samples: structuredClone(run.samples),
+    texts: [Array.from(run.texts.bytes), Array.from(run.texts.ends)],
     modules: run.modules.slice(),
     stats: run.stats.slice(),
   };

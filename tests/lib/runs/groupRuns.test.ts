@@ -16,7 +16,7 @@ function entry(file: string, label = file): RunEntry {
     stats: [],
     values: new Map(),
     loss: new Float64Array(1),
-    samples: [],
+    texts: { bytes: new Uint8Array(0), ends: new Uint32Array(0) },
     skipped: [],
     bytes: 0,
   };

@@ -1,0 +1,87 @@
+/**
+ * Sample texts packed for a Run (see `SampleTexts` in run.ts): every sample's
+ * instruction, input, output and extra-field JSON, UTF-8, one after another in one
+ * buffer, with their end offsets. One buffer crosses a worker boundary and goes into
+ * storage as one blob; a text is decoded only when a sample is opened.
+ */
+import type { SampleTexts } from './run.ts';
+
+/** Texts per sample: instruction, input, output, extra-field JSON. */
+export const TEXTS_PER_SAMPLE = 4;
+
+const encoder = new TextEncoder();
+
+/** Builds a SampleTexts sample by sample. */
+export class TextPacker {
+  private bytes = new Uint8Array(1024);
+  private ends = new Uint32Array(64);
+  private used = 0;
+  private count = 0;
+
+  /** Number of texts added (TEXTS_PER_SAMPLE per sample). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Appends one text; throws RangeError when the texts would pass 4 GB (offsets are 32-bit). */
+  add(text: string): void {
+    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    this.reserve(text.length * 3);
+    const { written } = encoder.encodeInto(text, this.bytes.subarray(this.used));
+    this.end(this.used + written);
+  }
+
+  /** Appends one text given as its UTF-8 bytes. */
+  addBytes(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.bytes.set(bytes, this.used);
+    this.end(this.used + bytes.length);
+  }
+
+  /** Appends one sample's four texts. */
+  addSample(instruction: string, input: string, output: string, extra: string): void {
+    this.add(instruction);
+    this.add(input);
+    this.add(output);
+    this.add(extra);
+  }
+
+  /** Drops every text after the first `count` (a record that was not stored after all). */
+  truncate(count: number): void {
+    if (count >= this.count) return;
+    this.count = count;
+    this.used = count === 0 ? 0 : this.ends[count - 1];
+  }
+
+  /** The packed texts: views of the builder's buffers when little of them is unused, else compact copies. */
+  finish(): SampleTexts {
+    const fit = <T extends Uint8Array | Uint32Array>(a: T, n: number): T => (a.length - n <= a.length / 8 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    return { bytes: fit(this.bytes, this.used), ends: fit(this.ends, this.count) };
+  }
+
+  private end(at: number): void {
+    if (this.count === this.ends.length) {
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.used = at;
+    this.ends[this.count++] = at;
+  }
+
+  private reserve(extra: number): void {
+    const need = this.used + extra;
+    if (need <= this.bytes.length) return;
+    if (need > 0xffffffff) throw new RangeError('sample texts would pass 4 GB');
+    const bytes = new Uint8Array(Math.min(0xffffffff, Math.max(need, this.bytes.length * 2)));
+    bytes.set(this.bytes.subarray(0, this.used));
+    this.bytes = bytes;
+  }
+}
+
+/** Packs texts given as objects (tests, hand-built runs); missing fields are ''. */
+export function packTexts(samples: readonly { instruction?: string; input?: string; output?: string; extra?: string }[]): SampleTexts {
+  const packer = new TextPacker();
+  for (const s of samples) packer.addSample(s.instruction ?? '', s.input ?? '', s.output ?? '', s.extra ?? '');
+  return packer.finish();
+}
