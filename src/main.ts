@@ -4,7 +4,8 @@ import App from './lib/App.svelte';
 import { demoFiles } from './lib/loading/demo.ts';
 import { workerParseService } from './lib/loading/parseClient.ts';
 import { AppState } from './lib/state/AppState.svelte.ts';
-import { idbRunStore, memoryRunStore } from './lib/state/persist.ts';
+import { idbRunStore } from './storage/idbRunStore.ts';
+import { memoryRunStore } from './storage/runStore.ts';
 
 const app = new AppState({
   parser: workerParseService(),

@@ -1,13 +1,19 @@
 /**
- * The parse worker's handler: streams a Blob or a URL in chunks through the core's
- * RunParser, reports progress at most every 100 ms, stops when its job is cancelled,
- * and hands the finished Run back with its typed-array buffers transferred, not copied.
- * A plain object, tested directly; `parse.worker.ts` only exposes it.
+ * The parse worker's handler: reads a Blob or a URL through the core's RunParser with
+ * the next read in flight while a chunk is parsed, reports progress at most every
+ * 100 ms, stops when its job is cancelled, and hands the finished Run back with its
+ * typed-array buffers transferred. When asked, it then saves the run with its entry
+ * to the shared store (runs finishing close together go in one transaction); the page
+ * asks `stored(runId)` for the outcome. A plain object, tested directly;
+ * `parse.worker.ts` only exposes it.
  */
 import { transfer } from 'comlink';
 import { runBuffers, type Run } from '../core/format/run.ts';
 import { RunParser } from '../core/format/runParser.ts';
-import { idbRunStore, type RunStore } from '../lib/state/persist.ts';
+import { batchedWrites } from '../storage/batchedWrites.ts';
+import { idbRunStore, type IdbRunStore, type StoredItem } from '../storage/idbRunStore.ts';
+import type { StoredEntry } from '../storage/runStore.ts';
+import { storedColumns, toStoredRun } from '../storage/storedRun.ts';
 
 /** What to read: a File/Blob from the page, or a URL fetched (streamed) by the worker. */
 export type ParseSource = { kind: 'blob'; blob: Blob } | { kind: 'url'; url: string };
@@ -19,11 +25,11 @@ export interface ParseRequest {
   file: string;
   runId: string;
   name?: string;
-  /** Save the finished run to the IndexedDB store from here (see RunStore.sharedWithWorkers). */
-  persist?: boolean;
+  /** Save the finished run to the shared store with this entry, after handing it over (see RunStore.sharedWithWorkers). */
+  save?: StoredEntry;
 }
 
-/** Progress of a job: bytes read from the source (before decompression), samples parsed. */
+/** Progress of a job: bytes read from the source (before decompression), samples parsed. Reported once when the job starts. */
 export interface ParseProgress {
   bytes: number;
   /** Size of the source when known (Blob size, Content-Length), else null. */
@@ -33,24 +39,34 @@ export interface ParseProgress {
 }
 
 /** The outcome of a job: the run, or why there is none (with the line when the reader knows it). */
-export type ParseResult =
-  | { ok: true; run: Run; /** The run is in the IndexedDB store already (asked for, and the write succeeded). */ persisted: boolean }
-  | { ok: false; cancelled: boolean; message: string; line: number | null };
+export type ParseResult = { ok: true; run: Run } | { ok: false; cancelled: boolean; message: string; line: number | null };
+
+/**
+ * What became of saving a run: stored; not stored, with a one-line reason (`quota`:
+ * storage is full); or not attempted here (`retry`: no store in this worker, or the
+ * worker was stopped), so the page saves it itself.
+ */
+export type StoreOutcome = { ok: true } | { ok: false; message: string; quota: boolean; retry: boolean };
 
 /** Minimum time between two progress reports. */
 export const PROGRESS_INTERVAL_MS = 100;
+/** Bytes asked of a Blob at a time (one such read is in flight while the previous one is parsed). */
+export const BLOB_SLICE_BYTES = 2 << 20;
+/** The longest the handler works without letting other messages (a cancel) in. */
+const YIELD_EVERY_MS = 20;
 
-let store: RunStore | null = null;
+let store: IdbRunStore | null = null;
+let writes: ReturnType<typeof batchedWrites<StoredItem>> | null = null;
+const stores = new Map<string, Promise<StoreOutcome>>();
 
-/** Saves a run from the worker; false when IndexedDB is missing or refuses (the page then saves it). */
-async function persistRun(run: Run): Promise<boolean> {
-  if (typeof indexedDB === 'undefined') return false;
-  try {
-    await (store ??= idbRunStore()).putRun(run);
-    return true;
-  } catch {
-    return false;
-  }
+/** Queues a run's save (one transaction per batch); the outcome is kept for `stored(runId)`. */
+function saveRun(item: StoredItem): Promise<StoreOutcome> {
+  if (typeof indexedDB === 'undefined') return Promise.resolve({ ok: false, message: 'no IndexedDB in this worker', quota: false, retry: true });
+  writes ??= batchedWrites<StoredItem>(
+    (items) => (store ??= idbRunStore()).putStored(items),
+    (item) => item.stored.id,
+  );
+  return writes.enqueue(item).then((o) => (o.ok ? o : { ok: false, message: o.error.message, quota: o.error.quota, retry: false }));
 }
 
 const cancelled = new Set<string>();
@@ -58,12 +74,69 @@ const running = new Set<string>();
 
 class Cancelled extends Error {}
 
-async function openSource(source: ParseSource): Promise<{ stream: ReadableStream<Uint8Array>; total: number | null }> {
-  if (source.kind === 'blob') return { stream: source.blob.stream(), total: source.blob.size };
-  const response = await fetch(source.url);
+/** A macrotask boundary: lets queued messages (a cancel) run. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** A source's bytes, chunk by chunk, with the next chunk's read started before the current one is handed out. */
+interface Chunks {
+  total: number | null;
+  next(): Promise<Uint8Array | null>;
+  cancel(): Promise<void>;
+}
+
+function blobChunks(blob: Blob): Chunks {
+  let offset = 0;
+  const read = (): Promise<Uint8Array> | null => {
+    if (offset >= blob.size) return null;
+    const end = Math.min(blob.size, offset + BLOB_SLICE_BYTES);
+    const piece = blob.slice(offset, end);
+    offset = end;
+    return piece.arrayBuffer().then((b) => new Uint8Array(b));
+  };
+  let ahead = read();
+  return {
+    total: blob.size,
+    async next() {
+      const current = ahead;
+      if (current === null) return null;
+      const bytes = await current;
+      ahead = read();
+      return bytes;
+    },
+    async cancel() {
+      ahead = null;
+    },
+  };
+}
+
+async function urlChunks(url: string): Promise<Chunks> {
+  const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
   const length = Number(response.headers.get('content-length'));
-  return { stream: response.body, total: Number.isFinite(length) && length > 0 ? length : null };
+  const reader = response.body.getReader();
+  let ahead: Promise<ReadableStreamReadResult<Uint8Array>> | null = reader.read();
+  return {
+    total: Number.isFinite(length) && length > 0 ? length : null,
+    async next() {
+      if (ahead === null) return null;
+      const { done, value } = await ahead;
+      ahead = done ? null : reader.read();
+      return done ? null : value;
+    },
+    async cancel() {
+      ahead = null;
+      await reader.cancel().catch(() => undefined);
+    },
+  };
 }
 
 function errorLine(error: unknown): number | null {
@@ -83,21 +156,23 @@ export async function parseRequest(
 ): Promise<ParseResult> {
   const { jobId } = request;
   running.add(jobId);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let chunks: Chunks | null = null;
   try {
-    const { stream, total } = await openSource(request.source);
+    chunks = request.source.kind === 'blob' ? blobChunks(request.source.blob) : await urlChunks(request.source.url);
+    const total = chunks.total;
     const parser = new RunParser(request.file, { id: request.runId, name: request.name, expectedBytes: total ?? undefined });
-    reader = stream.getReader();
     let bytes = 0;
-    let lastReport = -Infinity;
     const report = () => {
       const p = parser.progress;
       onProgress?.({ bytes, totalBytes: total, samples: p.samples, skipped: p.skipped });
     };
+    report();
+    let lastReport = now();
+    let lastYield = lastReport;
     for (;;) {
       if (cancelled.has(jobId)) throw new Cancelled();
-      const { done, value } = await reader.read();
-      if (done) break;
+      const value = await chunks.next();
+      if (value === null) break;
       bytes += value.byteLength;
       parser.push(value);
       const t = now();
@@ -105,15 +180,18 @@ export async function parseRequest(
         lastReport = t;
         report();
       }
+      if (t - lastYield >= YIELD_EVERY_MS) {
+        lastYield = t;
+        await yieldToMessages();
+      }
     }
     if (cancelled.has(jobId)) throw new Cancelled();
     const run = parser.finish();
     report();
-    const persisted = request.persist === true && (await persistRun(run));
-    return { ok: true, run, persisted };
+    return { ok: true, run };
   } catch (error) {
     if (error instanceof Cancelled) {
-      await reader?.cancel().catch(() => undefined);
+      await chunks?.cancel();
       return { ok: false, cancelled: true, message: 'Cancelled', line: null };
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -131,14 +209,41 @@ export function cancelRequest(jobId: string): void {
 
 export { runBuffers };
 
+/**
+ * Parses a request; when the request asks for it, the run's save is queued after the
+ * run is handed over (its columns are copied first, since the run's own arrays are
+ * transferred). The save's outcome waits in `stored(runId)`.
+ */
+async function parseAndSave(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
+  const result = await parseRequest(request, onProgress);
+  const entry = request.save;
+  if (result.ok && entry) {
+    const run = result.run;
+    const numbers = storedColumns(run);
+    // The rest (the texts) is encoded after this task, once the run is on its way to the page.
+    const header = { ...run, values: new Map(), loss: new Float64Array(0) };
+    stores.set(
+      run.id,
+      yieldToMessages().then(() => saveRun({ stored: toStoredRun(header, numbers), entry })),
+    );
+  }
+  return result;
+}
+
 /** The object the worker exposes through comlink. */
 export const parseHandler = {
   async parse(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
-    const result = await parseRequest(request, onProgress);
+    const result = await parseAndSave(request, onProgress);
     return result.ok ? transfer(result, runBuffers(result.run)) : result;
   },
   cancel(jobId: string): void {
     cancelRequest(jobId);
+  },
+  /** What became of saving run `runId` (asked by its request's `save`); forgotten once answered. */
+  async stored(runId: string): Promise<StoreOutcome> {
+    const outcome = stores.get(runId);
+    stores.delete(runId);
+    return outcome ?? { ok: false, message: 'no save was asked of this worker', quota: false, retry: true };
   },
 };
 

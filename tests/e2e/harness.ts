@@ -141,7 +141,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Waits until the app has restored, loaded and saved everything it was asked to. */
 export async function waitForApp(page: Page): Promise<void> {
   await page.locator('[data-testid="app"][data-ready="true"]').waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="load-job"]').length === 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="load-job"], [data-testid="load-waiting"]').length === 0, null, { timeout: 60_000 });
 }
 
 /** Waits until every write to IndexedDB has finished (so a reload sees it). */

@@ -55,11 +55,12 @@ describe('parse worker handler', () => {
     expect(result.run.skipped).toEqual([]);
   });
 
-  it('reports a run as not persisted when asked to save it where there is no IndexedDB (the page saves it instead)', async () => {
+  it('answers a save it cannot make (no IndexedDB here) with retry, so the page saves the run itself', async () => {
     expect(typeof indexedDB).toBe('undefined');
-    const asked = await parseRequest({ ...request({ kind: 'blob', blob: new Blob([statsFile(2, 2)]) }), persist: true });
-    expect(asked.ok && asked.persisted).toBe(false);
+    const entry = { id: 'run-1', label: 'mine', color: '#000000', hidden: false, source: { kind: 'file' as const, ref: 'mine.jsonl' }, position: 0 };
+    const asked = await parseHandler.parse({ ...request({ kind: 'blob', blob: new Blob([statsFile(2, 2)]) }), save: entry });
     expect(asked.ok && asked.run.sampleCount).toBe(2);
+    expect(await parseHandler.stored('run-1')).toMatchObject({ ok: false, retry: true });
   });
 
   it('streams a URL chunk by chunk, lines split across chunks', async () => {

@@ -6,15 +6,16 @@
  */
 import { getContext, setContext } from 'svelte';
 import type { Run } from '../../core/format/run.ts';
-import { describeRun } from '../../core/format/runPath.ts';
+import { describeRun, parseRunPath } from '../../core/format/runPath.ts';
 import type { DemoFile } from '../loading/demo.ts';
 import type { PathedFile } from '../loading/collectFiles.ts';
 import type { ParseService } from '../loading/parsePool.ts';
-import type { ParseProgress, ParseSource } from '../../workers/parseHandler.ts';
+import type { ParseProgress, ParseResult, ParseSource, StoreOutcome } from '../../workers/parseHandler.ts';
+import type { Orphan, RunStore, StoredEntry } from '../../storage/runStore.ts';
 import type { FileProblem, LoadJob } from './loadTypes.ts';
 import { insertionIndex } from './order.ts';
 import { assignRunColors, nextRunColor } from './palette.ts';
-import type { RunStore } from './persist.ts';
+import { RunSaver } from './runSaver.svelte.ts';
 import { DEFAULT_VIEW, type RunEntry, type ViewSettings } from './types.ts';
 import { readUrlState, writeUrlState } from './urlState.ts';
 
@@ -46,9 +47,10 @@ export class AppState {
   selectedId = $state<string | null>(null);
   /** True once persisted runs, `?src` URLs and the demo have been dealt with. */
   ready = $state(false);
-  /** Writes to storage not finished yet (0 = everything on screen survives a reload). */
-  pendingWrites = $state(0);
+  /** Why saved runs could not be read at start, or null. */
   storageError = $state<string | null>(null);
+  /** Runs or entries found in storage without their pair at start, until recovered or discarded. */
+  orphans = $state.raw<Orphan[]>([]);
   /** Runs a shared link shows that are not loaded here (dropped files elsewhere); loading one clears it. */
   missingRefs = $state.raw<string[]>([]);
 
@@ -66,11 +68,31 @@ export class AppState {
   );
 
   #deps: AppDeps;
-  #writes: Promise<void> = Promise.resolve();
+  #saver: RunSaver;
   #computeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Finished loads waiting to be added to the list together (see #arrive). */
+  #arrivals: (() => void)[] = [];
+  #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastArrival = -Infinity;
 
   constructor(deps: AppDeps) {
     this.#deps = deps;
+    this.#saver = new RunSaver(deps.store);
+  }
+
+  /** Writes to storage not finished yet (0 = everything on screen survives a reload). */
+  get pendingWrites(): number {
+    return this.#saver.pending;
+  }
+
+  /** Runs shown that are not saved (storage full, or refused), with why. */
+  get unsaved() {
+    return this.#saver.unsaved;
+  }
+
+  /** A failed write other than a run's (display choices, removal), or null. */
+  get writeError(): string | null {
+    return this.#saver.error;
   }
 
   /**
@@ -81,8 +103,11 @@ export class AppState {
     const url = readUrlState(search);
     this.settings = url.settings;
     try {
-      const restored = await this.#deps.store.loadAll();
+      const { saved, orphans } = await this.#deps.store.loadAll();
+      const restored: RunEntry[] = saved.map(({ run, entry }) => ({ run, label: entry.label, color: entry.color, hidden: entry.hidden, source: entry.source }));
+      this.#saver.restored(saved.map((s) => s.entry));
       this.entries = [...restored, ...this.entries.filter((e) => !restored.some((r) => r.run.id === e.run.id))];
+      this.orphans = orphans;
     } catch (error) {
       this.storageError = `Could not read saved runs: ${String(error)}`;
     }
@@ -92,7 +117,7 @@ export class AppState {
     const demo = (await this.#deps.demo().catch(() => [])).filter((f) => !have.has(f.ref));
     const named = url.runs ? demo.filter((f) => url.runs!.includes(f.ref)) : [];
     const firstOpen = this.entries.length === 0 && url.src.length === 0 && url.runs === null;
-    const demoRemoved = firstOpen ? await this.#deps.store.getFlag(DEMO_REMOVED_FLAG).catch(() => false) : true;
+    const demoRemoved = firstOpen ? this.orphans.length > 0 || (await this.#deps.store.getFlag(DEMO_REMOVED_FLAG).catch(() => false)) : true;
     const demoToLoad = named.length ? named : firstOpen && !demoRemoved ? demo : [];
     loads.push(...demoToLoad.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
     await this.#batch(loads);
@@ -107,8 +132,18 @@ export class AppState {
     this.ready = true;
   }
 
-  /** Adds a run (or replaces the one with the same id, or the same file/URL); returns its id. `persisted`: the run is in the store already. */
-  addRun(run: Run, source: RunEntry['source'], { persisted = false }: { persisted?: boolean } = {}): string {
+  /**
+   * Adds a run (or replaces the one with the same id, or the same file/URL) and saves it;
+   * returns its id. `saving`: a worker is saving it already (this outcome tells how it went).
+   */
+  addRun(run: Run, source: RunEntry['source'], { saving }: { saving?: Promise<StoreOutcome> } = {}): string {
+    const id = this.#addEntry(run, source);
+    if (saving) this.#saver.followWorker(run, saving, () => this.#storedEntry(run.id));
+    else this.#saver.save(run, this.#storedEntry(run.id)!);
+    return id;
+  }
+
+  #addEntry(run: Run, source: RunEntry['source']): string {
     if (this.missingRefs.includes(source.ref)) this.missingRefs = this.missingRefs.filter((r) => r !== source.ref);
     const same = this.entries.findIndex(
       (e) => e.run.id === run.id || (source.kind !== 'compute' && e.source.kind === source.kind && e.source.ref === source.ref),
@@ -118,11 +153,10 @@ export class AppState {
       const next = this.entries.slice();
       next[same] = { ...old, run, source };
       if (old.run.id !== run.id) {
-        this.#write(() => this.#deps.store.remove(old.run.id));
+        this.#saver.remove([old.run.id]);
         if (this.selectedId === old.run.id) this.selectedId = run.id;
         if (this.settings.reference === old.run.id) this.settings.reference = run.id;
       }
-      if (!persisted) this.#write(() => this.#deps.store.putRun(run));
       this.#setEntries(next);
       return run.id;
     }
@@ -137,7 +171,6 @@ export class AppState {
       this.entries.map((e) => e.run.meta),
       run.meta,
     );
-    if (!persisted) this.#write(() => this.#deps.store.putRun(run));
     this.#setEntries([...this.entries.slice(0, at), entry, ...this.entries.slice(at)]);
     return run.id;
   }
@@ -156,7 +189,7 @@ export class AppState {
       setTimeout(() => {
         this.#computeTimers.delete(id);
         const current = this.entries.find((e) => e.run.id === id);
-        if (current) this.#write(() => this.#deps.store.putRun(current.run));
+        if (current) this.#saver.save(current.run, this.#storedEntry(id)!);
       }, 1000),
     );
   }
@@ -179,26 +212,30 @@ export class AppState {
     if (!entry) return;
     clearTimeout(this.#computeTimers.get(id));
     this.#setEntries(this.entries.filter((e) => e !== entry));
-    this.#write(() => this.#deps.store.remove(id));
-    if (entry.source.kind === 'demo') this.#write(() => this.#deps.store.setFlag(DEMO_REMOVED_FLAG, true));
+    this.#saver.remove([id]);
+    if (entry.source.kind === 'demo') this.#saver.write(() => this.#deps.store.setFlag(DEMO_REMOVED_FLAG, true));
     if (this.selectedId === id) this.selectedId = null;
     if (this.settings.reference === id) this.settings.reference = null;
     this.problems = this.problems.filter((p) => p.file !== entry.run.file);
   }
 
-  /** Reads files (from a picker or a drop) in the worker, all at once. */
+  /** Reads files (from a picker or a drop) in the parse workers; each waits its turn in the pool. */
   loadFiles(files: readonly PathedFile[]): Promise<void> {
-    return this.#batch(files.map((f) => this.#load({ kind: 'blob', blob: f.file }, f.path, { kind: 'file', ref: f.path }, f.file.size)));
+    const jobs = files.map((f) => this.#newJob(f.path, f.file.size));
+    this.jobs = [...this.jobs, ...jobs];
+    return this.#batch(files.map((f, i) => this.#load(jobs[i], { kind: 'blob', blob: f.file }, { kind: 'file', ref: f.path })));
   }
 
   /** Fetches and reads a URL in the worker; `ref` names the run in links (the URL itself, or a demo path). */
   loadUrl(url: string, ref: string, kind: 'url' | 'demo'): Promise<void> {
-    return this.#load({ kind: 'url', url }, ref, { kind, ref }, null);
+    const job = this.#newJob(ref, null);
+    this.jobs = [...this.jobs, job];
+    return this.#load(job, { kind: 'url', url }, { kind, ref });
   }
 
   /** Loads the demo runs not already loaded (the user asked for them: the demo may come back). */
   async loadDemo(): Promise<void> {
-    this.#write(() => this.#deps.store.setFlag(DEMO_REMOVED_FLAG, false));
+    this.#saver.write(() => this.#deps.store.setFlag(DEMO_REMOVED_FLAG, false));
     const have = new Set(this.entries.map((e) => e.source.ref));
     const files = (await this.#deps.demo()).filter((f) => !have.has(f.ref));
     await this.#batch(files.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
@@ -209,35 +246,101 @@ export class AppState {
     this.#deps.parser.cancel(jobId);
   }
 
+  /** Stops reading every file being read or waiting. */
+  cancelAll(): void {
+    for (const job of this.jobs) this.#deps.parser.cancel(job.id);
+  }
+
+  /** Shows the runs found in storage without an entry, and forgets entries whose run was lost. */
+  recoverOrphans(): void {
+    const runs = this.orphans.flatMap((o) => (o.kind === 'run' ? [o.run] : []));
+    this.#discard(this.orphans.filter((o) => o.kind === 'entry'));
+    this.orphans = [];
+    const before = new Set(this.entries.map((e) => e.run.id));
+    for (const run of runs) this.#addEntry(run, { kind: 'file', ref: run.file });
+    this.#saver.adopt(runs.map((r) => r.id));
+    this.#recolor(before);
+  }
+
+  /** Deletes what storage held without its pair. */
+  discardOrphans(): void {
+    this.#discard(this.orphans);
+    this.orphans = [];
+  }
+
+  #discard(orphans: readonly Orphan[]): void {
+    const ids = orphans.map((o) => (o.kind === 'run' ? o.run.id : o.entry.id));
+    if (ids.length) this.#saver.write(() => this.#deps.store.remove(ids));
+  }
+
   clearProblems(): void {
     this.problems = [];
   }
 
   /** Resolves when every write issued so far has reached storage. */
   flushed(): Promise<void> {
-    return this.#writes;
+    return this.#saver.flushed();
   }
 
-  async #load(source: ParseSource, file: string, origin: RunEntry['source'], totalBytes: number | null): Promise<void> {
-    const jobId = uniqueId('job');
-    this.jobs = [...this.jobs, { id: jobId, file, bytes: 0, totalBytes, samples: 0, skipped: 0 }];
+  #newJob(file: string, totalBytes: number | null): LoadJob {
+    return { id: uniqueId('job'), file, bytes: 0, totalBytes, samples: 0, skipped: 0, started: false };
+  }
+
+  async #load(job: LoadJob, source: ParseSource, origin: RunEntry['source']): Promise<void> {
+    const { id: jobId, file } = job;
     const onProgress = (p: ParseProgress) => {
-      this.jobs = this.jobs.map((j) => (j.id === jobId ? { ...j, ...p, totalBytes: p.totalBytes ?? j.totalBytes } : j));
+      this.jobs = this.jobs.map((j) => (j.id === jobId ? { ...j, ...p, totalBytes: p.totalBytes ?? j.totalBytes, started: true } : j));
     };
+    const runId = uniqueId('run');
+    // The worker saves the run with this entry in one transaction; the page corrects the entry once the run is listed.
+    const save: StoredEntry | undefined = this.#deps.store.sharedWithWorkers
+      ? {
+          id: runId,
+          label: describeRun(parseRunPath(file), file.split(/[\\/]/).pop() || file),
+          color: nextRunColor(this.entries.map((e) => e.color)),
+          hidden: false,
+          source: { kind: origin.kind, ref: origin.ref },
+          position: this.entries.length,
+        }
+      : undefined;
+    let result: ParseResult;
     try {
-      const persist = this.#deps.store.sharedWithWorkers;
-      const result = await this.#deps.parser.parse({ jobId, source, file, runId: uniqueId('run'), persist }, onProgress);
+      result = await this.#deps.parser.parse({ jobId, source, file, runId, save }, onProgress);
+    } catch (error) {
+      result = { ok: false, cancelled: false, message: String(error), line: null };
+    }
+    await this.#arrive(() => {
       if (result.ok) {
-        this.addRun(result.run, origin, { persisted: result.persisted });
+        this.addRun(result.run, origin, save ? { saving: this.#deps.parser.stored(runId) } : {});
         this.#setProblem({ file, fatal: null, skipped: result.run.skipped });
       } else if (!result.cancelled) {
         this.#setProblem({ file, fatal: { message: result.message, line: result.line }, skipped: [] });
       }
-    } catch (error) {
-      this.#setProblem({ file, fatal: { message: String(error), line: null }, skipped: [] });
-    } finally {
       this.jobs = this.jobs.filter((j) => j.id !== jobId);
-    }
+    });
+  }
+
+  /**
+   * Applies a finished load: at once when none was applied in the last 100 ms, else
+   * together with the others that finish by then, so many small files re-draw the
+   * views a few times a second, not once per file.
+   */
+  #arrive(apply: () => void): Promise<void> {
+    return new Promise((resolve) => {
+      this.#arrivals.push(() => {
+        apply();
+        resolve();
+      });
+      if (this.#arrivalTimer !== null) return;
+      const wait = Math.max(0, this.#lastArrival + ARRIVAL_INTERVAL_MS - performance.now());
+      this.#arrivalTimer = setTimeout(() => {
+        this.#arrivalTimer = null;
+        this.#lastArrival = performance.now();
+        const due = this.#arrivals;
+        this.#arrivals = [];
+        for (const f of due) f();
+      }, wait);
+    });
   }
 
   /**
@@ -247,6 +350,11 @@ export class AppState {
   async #batch(loads: Promise<unknown>[]): Promise<void> {
     const before = new Set(this.entries.map((e) => e.run.id));
     await Promise.all(loads);
+    this.#recolor(before);
+  }
+
+  /** Gives the runs added since `before` palette colors in list order. */
+  #recolor(before: Set<string>): void {
     const added = this.entries.filter((e) => !before.has(e.run.id));
     if (added.length < 2) return;
     const fresh = assignRunColors(
@@ -266,26 +374,24 @@ export class AppState {
     this.#setEntries(this.entries.map((e) => (e.run.id === id ? { ...e, ...change } : e)));
   }
 
-  /** Replaces the entries and saves the display choices. */
+  /** Replaces the entries and saves the display choices that changed. */
   #setEntries(entries: RunEntry[]): void {
     this.entries = entries;
-    this.#write(() => this.#deps.store.putEntries(entries));
+    this.#saver.entriesChanged(entries.map(toStoredEntry));
   }
 
-  /** Queues a storage write; writes run in order, a failure is reported, not thrown. */
-  #write(task: () => Promise<void>): void {
-    this.pendingWrites++;
-    this.#writes = this.#writes
-      // Storing clones the run on this thread; a task boundary first lets the new chart paint.
-      .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
-      .then(task)
-      .catch((error: unknown) => {
-        this.storageError = `Could not save: ${error instanceof Error ? error.message : String(error)}`;
-      })
-      .finally(() => {
-        this.pendingWrites--;
-      });
+  /** The stored form of run `id`'s entry, or null when it is not listed. */
+  #storedEntry(id: string): StoredEntry | null {
+    const i = this.entries.findIndex((e) => e.run.id === id);
+    return i < 0 ? null : toStoredEntry(this.entries[i], i);
   }
+}
+
+/** How often finished loads are added to the list, at most (see AppState.#arrive). */
+const ARRIVAL_INTERVAL_MS = 100;
+
+function toStoredEntry(e: RunEntry, position: number): StoredEntry {
+  return { id: e.run.id, label: e.label, color: e.color, hidden: e.hidden, source: { kind: e.source.kind, ref: e.source.ref }, position };
 }
 
 /** The context key AppState is shared under (exported for component tests). */

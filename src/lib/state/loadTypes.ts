@@ -9,6 +9,8 @@ export interface LoadJob {
   totalBytes: number | null;
   samples: number;
   skipped: number;
+  /** False while the file waits for a free parse worker. */
+  started: boolean;
 }
 
 /** What went wrong with one file: a fatal read error (no run) and/or skipped lines. */

@@ -4,15 +4,15 @@ import { File as NodeFile } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import ProblemsPanel from '../../../src/lib/loading/ProblemsPanel.svelte';
 import { APP_STATE_KEY, AppState } from '../../../src/lib/state/AppState.svelte.ts';
-import { memoryRunStore } from '../../../src/lib/state/persist.ts';
-import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
+import { memoryRunStore } from '../../../src/storage/runStore.ts';
+import { parseHandler } from '../../../src/workers/parseHandler.ts';
 import { statsLine } from '../state/statsLines.ts';
 
 // jsdom's File has no stream(); Node's has, as browsers do.
 const file = (path: string, text: string) => ({ file: new NodeFile([text], path) as unknown as File, path });
 
 async function appWithProblems() {
-  const app = new AppState({ parser: { parse: parseRequest, cancel: cancelRequest }, store: memoryRunStore(), demo: async () => [] });
+  const app = new AppState({ parser: parseHandler, store: memoryRunStore(), demo: async () => [] });
   await app.start('?run=');
   await app.loadFiles([
     file('<b>odd</b>.jsonl', [statsLine(0, 2), '{"cut', statsLine(1, 2)].join('\n')),

@@ -4,8 +4,8 @@ import { File as NodeFile } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import RunList from '../../../src/lib/runs/RunList.svelte';
 import { APP_STATE_KEY, AppState } from '../../../src/lib/state/AppState.svelte.ts';
-import { memoryRunStore } from '../../../src/lib/state/persist.ts';
-import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
+import { memoryRunStore } from '../../../src/storage/runStore.ts';
+import { parseHandler } from '../../../src/workers/parseHandler.ts';
 import { statsFile } from '../state/statsLines.ts';
 
 const PATHS = [
@@ -15,7 +15,7 @@ const PATHS = [
 ];
 
 async function setup() {
-  const app = new AppState({ parser: { parse: parseRequest, cancel: cancelRequest }, store: memoryRunStore(), demo: async () => [] });
+  const app = new AppState({ parser: parseHandler, store: memoryRunStore(), demo: async () => [] });
   await app.start('?run=');
   await app.loadFiles(PATHS.map((path, i) => ({ // jsdom's File has no stream(); Node's has, as browsers do.
       file: new NodeFile([statsFile(2 + i, 3)], path.split('/').pop()!) as unknown as File, path })));

@@ -3,8 +3,8 @@ import type { Run } from '../../../src/core/format/run.ts';
 import type { ParseService } from '../../../src/lib/loading/parsePool.ts';
 import { AppState, DEMO_REMOVED_FLAG } from '../../../src/lib/state/AppState.svelte.ts';
 import { RUN_PALETTE } from '../../../src/lib/state/palette.ts';
-import { memoryRunStore, type RunStore } from '../../../src/lib/state/persist.ts';
-import { cancelRequest, parseRequest } from '../../../src/workers/parseHandler.ts';
+import { memoryRunStore, type RunStore } from '../../../src/storage/runStore.ts';
+import { parseHandler, type StoreOutcome } from '../../../src/workers/parseHandler.ts';
 import { statsFile, statsLine } from './statsLines.ts';
 
 const DEMO = [
@@ -22,11 +22,12 @@ function handlerParser(served: Record<string, string>): ParseService {
       if (source.kind === 'url') {
         const text = served[source.url];
         if (text === undefined) return Promise.resolve({ ok: false, cancelled: false, message: 'HTTP 404', line: null });
-        return parseRequest({ ...request, source: { kind: 'blob', blob: new Blob([text]) } }, onProgress);
+        return parseHandler.parse({ ...request, source: { kind: 'blob', blob: new Blob([text]) } }, onProgress);
       }
-      return parseRequest(request, onProgress);
+      return parseHandler.parse(request, onProgress);
     },
-    cancel: cancelRequest,
+    cancel: parseHandler.cancel,
+    stored: parseHandler.stored,
   };
 }
 
@@ -39,18 +40,18 @@ function makeApp(store: RunStore = memoryRunStore(), served: Record<string, stri
   });
 }
 
-/** An app on the real handler that records whether each parse asked the worker to save, and answers `persisted` as told (default: as the handler did). */
-function appAskingWorker(store: RunStore, persisted?: boolean) {
-  const asked: (boolean | undefined)[] = [];
+/** An app on the real handler that records whether each parse asked the worker to save, and answers the save as told (default: as the handler did). */
+function appAskingWorker(store: RunStore, outcome?: StoreOutcome) {
+  const asked: boolean[] = [];
   const parser = handlerParser({});
   const app = new AppState({
     parser: {
       parse: async (request, onProgress) => {
-        asked.push(request.persist);
-        const result = await parser.parse(request, onProgress);
-        return result.ok && persisted !== undefined ? { ...result, persisted } : result;
+        asked.push(request.save !== undefined);
+        return parser.parse(request, onProgress);
       },
       cancel: parser.cancel,
+      stored: async (runId) => outcome ?? parser.stored(runId),
     },
     store,
     demo: async () => [],
@@ -110,8 +111,8 @@ describe('AppState', () => {
   it('leaves saving to the parse worker when the store is shared with workers, and saves itself when the worker could not', async () => {
     for (const workerSaved of [true, false]) {
       const putRuns: string[] = [];
-      const store: RunStore = { ...memoryRunStore(), sharedWithWorkers: true, putRun: async (run) => void putRuns.push(run.name) };
-      const { app, asked } = appAskingWorker(store, workerSaved);
+      const store: RunStore = { ...memoryRunStore(), sharedWithWorkers: true, putRuns: async (items) => void putRuns.push(...items.map((i) => i.run.name)) };
+      const { app, asked } = appAskingWorker(store, workerSaved ? { ok: true } : { ok: false, message: 'no IndexedDB here', quota: false, retry: true });
       await app.start('');
       await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
       await app.flushed();
@@ -128,7 +129,7 @@ describe('AppState', () => {
     await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
     await app.flushed();
     expect(asked).toEqual([false]);
-    expect((await store.loadAll()).map((e) => e.run.name)).toEqual(['mine.jsonl']);
+    expect((await store.loadAll()).saved.map((e) => e.run.name)).toEqual(['mine.jsonl']);
   });
 
   it('brings the demo back when the user asks for it', async () => {
@@ -193,7 +194,7 @@ describe('AppState', () => {
   it('takes live runs through addRun and updateRun', async () => {
     const app = makeApp();
     await app.start('?run=');
-    const parsed = await parseRequest({ jobId: 'j', source: { kind: 'blob', blob: new Blob([statsFile(1, 2)]) }, file: 'live', runId: 'live-1' });
+    const parsed = await parseHandler.parse({ jobId: 'j', source: { kind: 'blob', blob: new Blob([statsFile(1, 2)]) }, file: 'live', runId: 'live-1' });
     if (!parsed.ok) throw new Error(parsed.message);
     const id = app.addRun(parsed.run, { kind: 'compute', ref: 'live' });
     expect(id).toBe('live-1');

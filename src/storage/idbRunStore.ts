@@ -1,0 +1,144 @@
+/**
+ * The IndexedDB run store (database `gradlens`): object stores `runs` (StoredRun, a few
+ * buffers per run), `entries` (one StoredEntry per run) and `flags`. Opened by the page
+ * and by each parse worker; every write is one transaction.
+ */
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { Run } from '../core/format/run.ts';
+import { fromStoredRun, toStoredRun, type StoredRun } from './storedRun.ts';
+import { pairStored, StoreWriteError, type RunStore, type SavedRun, type StoredEntry } from './runStore.ts';
+
+const DB_NAME = 'gradlens';
+/** 1: runs as cloned Run objects, entries as one list rewritten whole. 2: runs as StoredRun records. */
+const DB_VERSION = 2;
+
+/** A run already in its stored form, with its entry (a worker encodes before it hands the run over). */
+export interface StoredItem {
+  stored: StoredRun;
+  entry: StoredEntry;
+}
+
+/** The IndexedDB store, plus a write of runs already encoded. */
+export interface IdbRunStore extends RunStore {
+  putStored(items: readonly StoredItem[]): Promise<void>;
+}
+
+function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || (error instanceof Error && /quota/i.test(error.message));
+}
+
+/** How full the site's storage is, as a clause for a message (empty where the browser does not say). */
+async function usageClause(): Promise<string> {
+  try {
+    const estimate = await globalThis.navigator?.storage?.estimate?.();
+    if (!estimate?.quota) return '';
+    const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
+    return ` (${mb(estimate.usage ?? 0)} of ${mb(estimate.quota)} used)`;
+  } catch {
+    return '';
+  }
+}
+
+/** The one-line reason a write failed, naming the kind of failure the browser gave. */
+async function writeError(error: unknown, ids: readonly string[]): Promise<StoreWriteError> {
+  if (error instanceof StoreWriteError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (isQuotaError(error)) return new StoreWriteError(`the browser's storage for this site is full${await usageClause()}`, ids, true);
+  return new StoreWriteError(`the browser refused the write (${detail || 'no reason given'})`, ids, false);
+}
+
+async function upgrade(db: IDBPDatabase, oldVersion: number, tx: IDBPTransaction<unknown, string[], 'versionchange'>): Promise<void> {
+  if (oldVersion < 1) {
+    db.createObjectStore('runs', { keyPath: 'id' });
+    db.createObjectStore('entries', { keyPath: 'id' });
+    db.createObjectStore('flags');
+    return;
+  }
+  if (oldVersion < 2) {
+    // Version 1 stored each Run as cloned objects: re-encode them in place.
+    let cursor = await tx.objectStore('runs').openCursor();
+    while (cursor) {
+      const value = cursor.value as Run | StoredRun;
+      if (!('numbers' in value)) await cursor.update(toStoredRun(value));
+      cursor = await cursor.continue();
+    }
+  }
+}
+
+/** Opens (or creates, or upgrades) the store. */
+export function idbRunStore(): IdbRunStore {
+  let db: Promise<IDBPDatabase> | null = null;
+  const open = () =>
+    (db ??= openDB(DB_NAME, DB_VERSION, {
+      upgrade(d, oldVersion, _newVersion, tx) {
+        void upgrade(d, oldVersion, tx);
+      },
+      // Another tab opened a newer version: step aside so it can upgrade.
+      blocking() {
+        void db?.then((d) => d.close());
+        db = null;
+      },
+    }));
+
+  async function putStored(items: readonly StoredItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const ids = items.map((i) => i.stored.id);
+    try {
+      const tx = (await open()).transaction(['runs', 'entries'], 'readwrite');
+      const runs = tx.objectStore('runs');
+      const entries = tx.objectStore('entries');
+      await Promise.all([...items.flatMap(({ stored, entry }) => [runs.put(stored), entries.put(entry)]), tx.done]);
+    } catch (error) {
+      throw await writeError(error, ids);
+    }
+  }
+
+  return {
+    sharedWithWorkers: true,
+    putStored,
+    async loadAll() {
+      const d = await open();
+      const tx = d.transaction(['runs', 'entries'], 'readonly');
+      const [stored, entries] = await Promise.all([
+        tx.objectStore('runs').getAll() as Promise<StoredRun[]>,
+        tx.objectStore('entries').getAll() as Promise<StoredEntry[]>,
+      ]);
+      return pairStored(stored.map(fromStoredRun), entries);
+    },
+    putRuns(items: readonly SavedRun[]) {
+      return putStored(items.map(({ run, entry }) => ({ stored: toStoredRun(run), entry })));
+    },
+    async putEntries(list) {
+      if (list.length === 0) return;
+      try {
+        const tx = (await open()).transaction(['runs', 'entries'], 'readwrite');
+        const runs = tx.objectStore('runs');
+        const entries = tx.objectStore('entries');
+        // The run's presence is checked in the same transaction, so an entry never outlives its run.
+        await Promise.all([
+          ...list.map(async (entry) => {
+            if ((await runs.getKey(entry.id)) !== undefined) await entries.put(entry);
+          }),
+          tx.done,
+        ]);
+      } catch (error) {
+        throw await writeError(
+          error,
+          list.map((e) => e.id),
+        );
+      }
+    },
+    async remove(ids) {
+      if (ids.length === 0) return;
+      const tx = (await open()).transaction(['runs', 'entries'], 'readwrite');
+      await Promise.all([...ids.flatMap((id) => [tx.objectStore('runs').delete(id), tx.objectStore('entries').delete(id)]), tx.done]);
+    },
+    async getFlag(name) {
+      return ((await (await open()).get('flags', name)) as boolean | undefined) ?? false;
+    },
+    async setFlag(name, value) {
+      await (await open()).put('flags', value, name);
+    },
+  };
+}
