@@ -4,8 +4,7 @@
  * and by each parse worker; every write is one transaction.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import type { Run } from '../core/format/run.ts';
-import { fromStoredRun, toStoredRun, type StoredRun } from './storedRun.ts';
+import { fromStoredRun, fromVersionOne, toStoredRun, type StoredRun, type VersionOneRun } from './storedRun.ts';
 import { pairStored, StoreWriteError, type RunStore, type SavedRun, type StoredEntry } from './runStore.ts';
 
 const DB_NAME = 'gradlens';
@@ -59,8 +58,8 @@ async function upgrade(db: IDBPDatabase, oldVersion: number, tx: IDBPTransaction
     // Version 1 stored each Run as cloned objects: re-encode them in place.
     let cursor = await tx.objectStore('runs').openCursor();
     while (cursor) {
-      const value = cursor.value as Run | StoredRun;
-      if (!('numbers' in value)) await cursor.update(toStoredRun(value));
+      const value = cursor.value as VersionOneRun | StoredRun;
+      if (!('numbers' in value)) await cursor.update(fromVersionOne(value));
       cursor = await cursor.continue();
     }
   }

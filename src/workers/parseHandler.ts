@@ -13,7 +13,7 @@ import { RunParser } from '../core/format/runParser.ts';
 import { batchedWrites } from '../storage/batchedWrites.ts';
 import { idbRunStore, type IdbRunStore, type StoredItem } from '../storage/idbRunStore.ts';
 import type { StoredEntry } from '../storage/runStore.ts';
-import { storedColumns, toStoredRun } from '../storage/storedRun.ts';
+import { copyTexts, toStoredRun } from '../storage/storedRun.ts';
 
 /** What to read: a File/Blob from the page, or a URL fetched (streamed) by the worker. */
 export type ParseSource = { kind: 'blob'; blob: Blob } | { kind: 'url'; url: string };
@@ -211,20 +211,19 @@ export { runBuffers };
 
 /**
  * Parses a request; when the request asks for it, the run's save is queued after the
- * run is handed over (its columns are copied first, since the run's own arrays are
- * transferred). The save's outcome waits in `stored(runId)`.
+ * run is handed over (from a copy: the run's own arrays are transferred). The save's
+ * outcome waits in `stored(runId)`.
  */
 async function parseAndSave(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
   const result = await parseRequest(request, onProgress);
   const entry = request.save;
   if (result.ok && entry) {
-    const run = result.run;
-    const numbers = storedColumns(run);
-    // The rest (the texts) is encoded after this task, once the run is on its way to the page.
-    const header = { ...run, values: new Map(), loss: new Float64Array(0) };
+    // A copy to store: the run's own buffers are transferred to the page.
+    const stored = toStoredRun(result.run, copyTexts(result.run.texts));
+    // Written after this task, once the run is on its way to the page.
     stores.set(
-      run.id,
-      yieldToMessages().then(() => saveRun({ stored: toStoredRun(header, numbers), entry })),
+      stored.id,
+      yieldToMessages().then(() => saveRun({ stored, entry })),
     );
   }
   return result;

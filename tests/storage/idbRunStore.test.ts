@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Run } from '../../src/core/format/run.ts';
+import { sampleExtra, sampleText, type Run } from '../../src/core/format/run.ts';
 import { parseRun } from '../../src/core/format/runParser.ts';
 import { idbRunStore } from '../../src/storage/idbRunStore.ts';
 import type { StoredEntry } from '../../src/storage/runStore.ts';
@@ -40,14 +40,16 @@ describe('idbRunStore', () => {
     const store = idbRunStore();
     await store.putRuns([{ run: original, entry: entry('a', 0) }]);
     const record = await raw((db) => db.get('runs', 'a'));
-    expect(Object.keys(record).sort()).toEqual(['header', 'id', 'numbers', 'texts']);
+    expect(Object.keys(record).sort()).toEqual(['columns', 'header', 'id', 'numbers', 'texts']);
     expect(record.numbers).toBeInstanceOf(Float64Array);
     const { saved, orphans } = await idbRunStore().loadAll();
     expect(orphans).toEqual([]);
     const back = saved[0].run;
     expect(back.meta).toEqual(original.meta);
     expect(back.skipped).toEqual(original.skipped);
-    expect(back.samples).toEqual(original.samples);
+    expect([...back.texts.bytes]).toEqual([...original.texts.bytes]);
+    expect([...back.texts.ends]).toEqual([...original.texts.ends]);
+    expect(sampleText(back, 1)).toEqual(sampleText(original, 1));
     expect([...back.loss]).toEqual([...original.loss]);
     for (const [module, byStat] of original.values)
       for (const [stat, column] of byStat) expect(Array.from(back.values.get(module)!.get(stat)!)).toEqual(Array.from(column));
@@ -92,7 +94,8 @@ describe('idbRunStore', () => {
   });
 
   it('upgrades a version-1 database (runs stored as cloned objects) in place, keeping its orphans findable', async () => {
-    const old = run('v1', 2, 3);
+    const { texts: _texts, ...old } = run('v1', 2, 3);
+    const v1 = { ...old, samples: [{ instruction: 'first', input: '', output: 'a' }, { instruction: 'second', input: '', output: 'b', extra: { k: 1 } }] };
     const db = await openDB('gradlens', 1, {
       upgrade(d) {
         d.createObjectStore('runs', { keyPath: 'id' });
@@ -100,13 +103,15 @@ describe('idbRunStore', () => {
         d.createObjectStore('flags');
       },
     });
-    await db.put('runs', old);
-    await db.put('runs', run('orphan', 1, 3));
+    await db.put('runs', v1);
+    await db.put('runs', { ...v1, id: 'orphan' });
     await db.put('entries', entry('v1', 0, 'from v1'));
     db.close();
     const { saved, orphans } = await idbRunStore().loadAll();
     expect(saved.map((s) => [s.entry.label, s.run.sampleCount])).toEqual([['from v1', 2]]);
     expect(Array.from(saved[0].run.values.get('self_attn.q_proj')!.get('S_sum')!)).toEqual(Array.from(old.values.get('self_attn.q_proj')!.get('S_sum')!));
+    expect(sampleText(saved[0].run, 1)).toEqual({ instruction: 'second', input: '', output: 'b' });
+    expect(sampleExtra(saved[0].run, 1)).toEqual({ k: 1 });
     expect(orphans.map((o) => o.kind === 'run' && o.run.id)).toEqual(['orphan']);
   });
 
