@@ -14,10 +14,12 @@ import { parseArgs } from 'node:util';
 import { toJsonlLine } from '../../src/core/format/jsonl';
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../../src/core/model/computeRecords';
 import { COT_SETTINGS, experimentPlan, modelStemOf, type CotSetting } from '../../src/core/model/experimentPlan';
-import type { LoadedModel } from '../../src/core/model/modelFolder';
+import { describeFit, describeModel, longestSample } from '../../src/core/model/describeModel';
+import { DEFAULT_MEMORY_BUDGET } from '../../src/core/model/memoryEstimate';
+import { loadWeights, type LoadedModel } from '../../src/core/model/modelFolder';
 import { disposeParams } from '../../src/core/model/params';
-import { describeTruncation, truncation } from '../../src/core/model/template';
-import { loadModelDir } from '../lib/modelDir';
+import { DEFAULT_MAX_LENGTH, describeTruncation, truncation, type TemplateKind } from '../../src/core/model/template';
+import { dirFiles, inspectModelDir } from '../lib/modelDir';
 import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
 import { UsageError } from './args';
 import { builtinName, finishedLines, loadRecords, printExperimentTables, sampleKey } from './computeData';
@@ -28,7 +30,9 @@ export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
 const USAGE = `usage:
   gradlens compute --model DIR|NAME --data FILE|builtin:NAME [--setting none|simplified|detailed]
                    [--irrelevant] [--limit N] [--max-length T] [--with-tokens] [--backend wasm|cpu] [--resume]
-                   --out FILE.jsonl
+                   [--template base|chat] [--memory-budget GB] --out FILE.jsonl
+    (--model DIR: a Hugging Face folder of a Llama, Mistral, Qwen2 or Qwen3 checkpoint; its
+     architecture, size and memory estimate are printed before computing)
   gradlens experiment --model NAME[,NAME…] --data builtin:NAME [-n N] [--max-length T] [--backend wasm|cpu] --out-dir DIR
     (--model base,instruct runs both shipped models: the base-vs-instruct comparison in one call)`;
 
@@ -52,12 +56,53 @@ function backendOf(value: string | undefined): NodeBackend {
   return b;
 }
 
-/** A model folder path, or the name of a shipped model under data/models. */
-export async function resolveModel(spec: string): Promise<LoadedModel> {
-  if (existsSync(join(spec, 'config.json'))) return loadModelDir(spec);
+/** How resolveModel checks a model before loading its weights. */
+export interface ResolveOptions {
+  /** The user's --max-length (default: the study's 1024, or the model's maximum when lower). */
+  maxLength?: number;
+  /** Bytes the estimate may reach (--memory-budget; default DEFAULT_MEMORY_BUDGET). */
+  memoryBudget?: number;
+  template?: TemplateKind;
+  /** Where the description and the estimate go (stderr). */
+  log?: (line: string) => void;
+  /** The job's records: the memory check is made at their longest sample (else at maxLength). */
+  records?: readonly ComputeInput[];
+}
+
+/**
+ * A model folder path, or the name of a shipped model under data/models: inspected
+ * first (architecture, size, tokenizer, memory estimate at the sample length, written to
+ * `log`), refused with one line when the length or the estimate does not fit, then
+ * loaded. Returns the model and the sample length to use.
+ */
+export async function resolveModel(spec: string, options: ResolveOptions = {}): Promise<{ model: LoadedModel; maxLength: number }> {
   const shipped = join(MODELS_DIR, spec);
-  if (/^[\w.-]+$/.test(spec) && existsSync(join(shipped, 'config.json'))) return loadModelDir(shipped, spec);
-  throw new UsageError(`--model ${spec}: neither a model folder (with config.json) nor a shipped model under data/models`);
+  const dir = existsSync(join(spec, 'config.json')) ? spec : /^[\w.-]+$/.test(spec) && existsSync(join(shipped, 'config.json')) ? shipped : null;
+  if (!dir) throw new UsageError(`--model ${spec}: neither a model folder (with config.json) nor a shipped model under data/models`);
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  const inspected = await inspectModelDir(dir, { name: dir === shipped ? spec : undefined, template: options.template, memoryBudget: budget });
+  const { info } = inspected;
+  const maxLength = options.maxLength ?? Math.min(DEFAULT_MAX_LENGTH, info.maxLength);
+  const capped = Number.isSafeInteger(maxLength) && maxLength >= 1 && maxLength <= info.maxLength;
+  const longest = options.records && capped ? longestSample(inspected.tokenizer, info.template, options.records, maxLength) : undefined;
+  const fit = describeFit(info, maxLength, budget, longest);
+  if (fit.error) throw new Error(`--model ${spec}: ${fit.error}`);
+  options.log?.(`${info.name}: ${describeModel(info)}`);
+  options.log?.(fit.estimate);
+  const params = await loadWeights(dirFiles(dir), inspected);
+  return { model: { name: info.name, config: info.config, params, tokenizer: inspected.tokenizer, template: info.template }, maxLength };
+}
+
+function memoryBudgetOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const gb = Number(value);
+  if (!Number.isFinite(gb) || gb <= 0) throw new UsageError(`--memory-budget must be a positive number of GB, got ${value}`);
+  return gb * 1e9;
+}
+
+function templateOf(value: string | undefined): TemplateKind | undefined {
+  if (value === undefined || value === 'base' || value === 'chat') return value;
+  throw new UsageError(`--template must be base or chat, got ${value}`);
 }
 
 /** A one-line progress bar for stderr. */
@@ -93,7 +138,8 @@ async function computeToFile(
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
     else if (p.done === p.total || p.done % 10 === 0) process.stderr.write(`${line}\n`);
   };
-  for await (const record of computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw })) {
+  const onWarning = (message: string) => process.stderr.write(`${tty ? '\n' : ''}warning: ${options.label ? `${options.label.trim()}: ` : ''}${message}\n`);
+  for await (const record of computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw, onWarning })) {
     pending.push(toJsonlLine(record));
     written++;
     if (pending.length >= 8) {
@@ -121,16 +167,20 @@ async function runCompute(argv: string[]): Promise<number> {
       out: { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      template: { type: 'string' },
+      'memory-budget': { type: 'string' },
     },
     strict: true,
   });
   if (!values.model || !values.data || !values.out) throw new UsageError('--model, --data and --out are required');
   const limit = positiveInt(values.limit, '--limit');
-  const maxLength = positiveInt(values['max-length'], '--max-length');
   const setting = settingOf(values.setting);
+  const memoryBudget = memoryBudgetOf(values['memory-budget']);
+  const template = templateOf(values.template);
   const backend = await useNodeBackend(backendOf(values.backend));
   const records = await loadRecords(values.data, { setting, irrelevant: values.irrelevant, limit, seed: positiveInt(values.seed, '--seed') });
-  const model = await resolveModel(values.model);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { model, maxLength } = await resolveModel(values.model, { maxLength: positiveInt(values['max-length'], '--max-length'), memoryBudget, template, log, records });
   try {
     process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${backend}: ${records.length} samples → ${values.out}\n`);
     const n = await computeToFile(model, records, values.out, { maxLength, withTokens: values['with-tokens'], resume: values.resume });
@@ -159,7 +209,7 @@ async function runExperiment(argv: string[]): Promise<number> {
   if (!values.data.startsWith('builtin:')) throw new UsageError('experiment needs a built-in dataset (--data builtin:NAME): it pairs None/Simplified/Detailed responses of the same problems');
   const n = positiveInt(values.n, '-n') ?? 20;
   if (n < 2) throw new UsageError('-n must be at least 2: irrelevant responses pair each problem with another one');
-  const maxLength = positiveInt(values['max-length'], '--max-length');
+  const userMaxLength = positiveInt(values['max-length'], '--max-length');
   const seed = positiveInt(values.seed, '--seed');
   const backend = await useNodeBackend(backendOf(values.backend));
   const outDir = values['out-dir'];
@@ -167,7 +217,7 @@ async function runExperiment(argv: string[]): Promise<number> {
   const paths: string[] = [];
   // Several models (e.g. `--model base,instruct`) share the out-dir, so base and instruct runs pair too.
   for (const spec of values.model.split(',').filter((m) => m !== '')) {
-    const model = await resolveModel(spec);
+    const { model, maxLength } = await resolveModel(spec, { maxLength: userMaxLength, log: (line) => process.stderr.write(`${line}\n`) });
     try {
       const plan = experimentPlan({ dataset, ...modelStemOf(model.name, model.template), n });
       process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${n} problems × ${plan.length} runs → ${outDir}\n`);

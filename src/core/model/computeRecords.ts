@@ -30,6 +30,8 @@ export interface ComputeOptions {
   /** Stop before the next sample once aborted (the generator then simply ends). */
   signal?: AbortSignal;
   onProgress?: (p: ComputeProgress) => void;
+  /** Told, with the sample named, when a sample with response tokens gets a NaN or infinite loss (its statistics are then NaN). */
+  onWarning?: (message: string) => void;
 }
 
 /** The model parts computeRecords needs (a LoadedModel fits). */
@@ -56,7 +58,13 @@ export async function* computeRecords(
     const rec = records[i];
     const text = { instruction: rec.instruction, input: rec.input ?? '', output: rec.output };
     const sample = encodeSample(model.tokenizer, text, { template: model.template, maxLength });
-    yield sampleStats(model.config, model.params, sample, text, { withTokens: options.withTokens });
+    const record = sampleStats(model.config, model.params, sample, text, { withTokens: options.withTokens });
+    const loss = record.loss as number;
+    if (!Number.isFinite(loss) && sample.ids.length > Math.max(sample.responseStart, 1)) {
+      const head = rec.instruction.length > 40 ? `${rec.instruction.slice(0, 40)}…` : rec.instruction;
+      options.onWarning?.(`sample ${i + 1} (${JSON.stringify(head)}): loss is ${loss}, so its statistics are NaN (weights or activations overflow float32?)`);
+    }
+    yield record;
     const seconds = (performance.now() - start) / 1000;
     const rate = seconds > 0 ? (i + 1) / seconds : 0;
     options.onProgress?.({ done: i + 1, total, samplesPerSecond: rate, secondsLeft: rate > 0 ? (total - i - 1) / rate : 0 });

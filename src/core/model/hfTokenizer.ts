@@ -81,9 +81,11 @@ export class HfTokenizer {
       if (text !== undefined) this.specials[key] = text;
     }
     const model = (tokenizerJson.model ?? {}) as { type?: unknown };
+    let largest = -1; // a loop: spreading 150k ids into Math.max overflows the stack
+    for (const id of this.tokenizer.get_vocab(true).values()) if (id > largest) largest = id;
     this.summary = {
       kind: `${typeof model.type === 'string' ? model.type : 'unknown'} (tokenizer.json)`,
-      size: Math.max(-1, ...this.tokenizer.get_vocab(true).values()) + 1,
+      size: largest + 1,
       chatTemplate: this.template !== undefined,
     };
   }

@@ -95,17 +95,26 @@ export function describeEstimate(e: MemoryEstimate): string {
   return `weights ${formatBytes(e.weights)} + activations ${formatBytes(e.activations)} + gradients ${formatBytes(e.gradients)} = ${formatBytes(e.total)}`;
 }
 
+/** The longest sample a job will run: its tokens and its scored (response) positions. */
+export interface SampleShape {
+  tokens: number;
+  responseTokens: number;
+}
+
 /**
  * Checks a sample length against the model's maximum and the budget; returns null when
- * it fits, else one line saying what to change. `maxLength` is the user's choice.
+ * it fits, else one line saying what to change. `maxLength` is the user's choice; the
+ * budget is checked at `longest` (the job's longest sample after truncation) when
+ * given, else at maxLength with every position scored (the worst case).
  */
-export function checkSampleLength(config: LlamaConfig, modelMax: number, maxLength: number, budget: number): string | null {
+export function checkSampleLength(config: LlamaConfig, modelMax: number, maxLength: number, budget: number, longest?: SampleShape): string | null {
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) return `maximum length must be a positive integer, got ${maxLength}`;
   if (maxLength > modelMax) return `maximum length ${maxLength} is above what the model takes (${modelMax} tokens: max_position_embeddings${config.sliding_window ? ' / sliding_window' : ''})`;
-  const e = estimateMemory(config, maxLength);
+  const shape = longest ?? { tokens: maxLength, responseTokens: maxLength };
+  const e = estimateMemory(config, shape.tokens, shape.responseTokens);
   if (e.total > budget) {
     const fits = maxLengthWithin(config, budget, modelMax);
-    return `a ${maxLength}-token sample needs about ${formatBytes(e.total)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `lengths up to ${fits} fit, or raise the budget` : 'raise the budget'}`;
+    return `a ${shape.tokens}-token sample needs about ${formatBytes(e.total)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `samples up to ${fits} tokens fit (--max-length), or raise the budget` : 'raise the budget'}`;
   }
   return null;
 }

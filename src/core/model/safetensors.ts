@@ -182,10 +182,13 @@ export function readSafetensorsMetadata(bytes: Uint8Array): Record<string, strin
   return readSafetensorsHeader(bytes).metadata;
 }
 
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+
 /** float32 → IEEE half bits, rounding to nearest even (as torch's `.half()`); overflow gives ±Infinity. */
 export function floatToHalfBits(x: number): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0];
+  scratchF32[0] = x;
+  const u = scratchU32[0];
   const sign = (u >>> 16) & 0x8000;
   const exp = (u >>> 23) & 0xff;
   const mant = u & 0x7fffff;
@@ -208,7 +211,8 @@ export function floatToHalfBits(x: number): number {
 
 /** float32 → bfloat16 bits, rounding to nearest even (as torch's `.bfloat16()`); NaN stays NaN. */
 export function floatToBf16Bits(x: number): number {
-  const u = new Uint32Array(new Float32Array([x]).buffer)[0];
+  scratchF32[0] = x;
+  const u = scratchU32[0];
   if ((u & 0x7f800000) === 0x7f800000 && u & 0x7fffff) return (u >>> 16) | 0x40;
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
