@@ -23,6 +23,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'read', file: './bench/read.ts', entry: 'benchRead', about: 'reading statistics files (vs Python json + numpy)' },
   { name: 'summarize', file: './bench/summarize.ts', entry: 'benchSummarize', about: 'curves + MAD of a loaded run (vs d3-array)' },
   { name: 'svd', file: './bench/svd.ts', entry: 'benchSvd', about: 'singular values of per-sample gradients (vs ml-matrix SVD)' },
+  { name: 'paired', file: './bench/paired.ts', entry: 'benchPaired', about: 'paired bootstrap + permutation tests, 500 × 42 × 4 (vs numpy)' },
   { name: 'compute', file: './bench/compute.ts', entry: 'benchCompute', about: 'live statistics on small models, per backend' },
   { name: 'browser', file: './bench/browser.ts', entry: 'benchBrowser', about: 'the built app in headless Chromium' },
 ];

@@ -17,9 +17,18 @@ export function drawCounts(random: Random, n: number, out: Float64Array, offset:
   for (let j = 0; j < n; j++) out[offset + Math.floor(random() * n)]++;
 }
 
-/** Sign flips of `n` pairs: `out[offset + k]` = 1 (swap pair k's A and B) when `random() < 0.5`, else 0; one draw per pair, in order. */
+/**
+ * Sign flips of `n` pairs: `out[offset + k]` = 1 (swap pair k's A and B) or 0, from the
+ * bits of 32-bit words `floor(random() · 2^32)` (mulberry32's own output), one word per
+ * 32 pairs: pair k takes bit k mod 32 (lowest first) of word ⌊k / 32⌋. A draw per pair cost
+ * a tenth of a comparison's time. Example: first word 5, n 3 → [1, 0, 1].
+ */
 export function drawFlips(random: Random, n: number, out: Float64Array, offset: number): void {
-  for (let k = 0; k < n; k++) out[offset + k] = random() < 0.5 ? 1 : 0;
+  let word = 0;
+  for (let k = 0; k < n; k++) {
+    if ((k & 31) === 0) word = Math.floor(random() * 4294967296);
+    out[offset + k] = (word >>> (k & 31)) & 1;
+  }
 }
 
 /** The flips of enumeration number `mask` (0 ≤ mask < 2^n): pair k is swapped when bit k is set. Example: mask 5, n 3 → [1, 0, 1]. */

@@ -113,7 +113,9 @@ describe('compareResampled: bootstrap intervals and Monte Carlo p-values', () =>
     const flipsRandom = mulberry32(seed ^ 0x5bd1e995);
     const perms: number[][] = [];
     for (let r = 0; r < resamples; r++) {
-      const flip = Array.from({ length: n }, () => flipsRandom() < 0.5);
+      // One 32-bit word per 32 pairs, pair k taking bit k mod 32.
+      const words = Array.from({ length: Math.ceil(n / 32) }, () => Math.floor(flipsRandom() * 2 ** 32));
+      const flip = Array.from({ length: n }, (_, k) => Math.floor(words[Math.floor(k / 32)] / 2 ** (k % 32)) % 2 === 1);
       perms.push(
         ['q', 'k'].flatMap((m) => {
           const a = rows[m as 'q'];

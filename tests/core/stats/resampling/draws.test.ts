@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../src/core/data/mulberry32.ts';
-import { arrangementCount, drawCounts, drawSubset, maskFlips, nextSubset } from '../../../../src/core/stats/resampling/draws.ts';
+import { arrangementCount, drawCounts, drawFlips, drawSubset, maskFlips, nextSubset } from '../../../../src/core/stats/resampling/draws.ts';
 
 describe('drawCounts', () => {
   it('counts n draws floor(random() · n), in place at the offset', () => {
@@ -10,6 +10,24 @@ describe('drawCounts', () => {
     const expected = [0, 0, 0, 0, 0];
     for (let j = 0; j < 5; j++) expected[Math.floor(reference() * 5)]++;
     expect(Array.from(out)).toEqual([9, 9, ...expected, 9]);
+  });
+});
+
+describe('drawFlips', () => {
+  it('takes pair k from bit k mod 32 of one 32-bit draw per 32 pairs', () => {
+    const out = new Float64Array(40);
+    drawFlips(mulberry32(8), 40, out, 0);
+    const reference = mulberry32(8);
+    const words = [Math.floor(reference() * 2 ** 32), Math.floor(reference() * 2 ** 32)];
+    const bits = Array.from({ length: 40 }, (_, k) => Math.floor(words[Math.floor(k / 32)] / 2 ** (k % 32)) % 2);
+    expect(Array.from(out)).toEqual(bits);
+    expect(bits.filter((b) => b === 1).length).toBeGreaterThan(5);
+  });
+
+  it('flips about half of many pairs', () => {
+    const out = new Float64Array(100_000);
+    drawFlips(mulberry32(2), out.length, out, 0);
+    expect(Math.abs(out.reduce((s, x) => s + x, 0) / out.length - 0.5)).toBeLessThan(0.01);
   });
 });
 
