@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { useWasmCopyKernels } from '../../src/core/model/wasmCopyKernels';
 
 /** A tfjs backend gradlens can run on in Node. */
 export type NodeBackend = 'wasm' | 'cpu';
@@ -30,6 +31,7 @@ export async function useNodeBackend(preferred: NodeBackend = 'wasm'): Promise<N
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
         // In Node, emscripten reads the binaries from this folder with fs (a plain path, not a URL).
         setWasmPaths(wasmDistDir());
+        useWasmCopyKernels();
         wasmPathsSet = true;
       }
       if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('wasm did not initialise');

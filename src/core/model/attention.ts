@@ -1,21 +1,28 @@
 /**
  * Causal self-attention of a Llama layer: q/k/v projections, rotary positions,
- * grouped-query heads (HF `repeat_kv`), softmax(q kᵀ / √hd + mask) v, o projection.
+ * grouped-query heads (HF `repeat_kv`: query head h reads key/value head ⌊h / nRep⌋),
+ * softmax(q kᵀ / √hd + mask) v, o projection.
+ *
+ * Each (sequence, head) pair is its own pair of 2-D matMuls on slices of the
+ * projections, and a key/value head is indexed by the query heads that read it, never
+ * tiled: tfjs-wasm multiplies rank-2 matrices ~10× faster than batched rank-4 ones, and
+ * a shared key/value head then gets its gradient summed by autodiff instead of through
+ * a tile's gradient.
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
-import { linear, matMul, matMulBT, type FactorCapture, type MatMulMode } from './linear';
 import { headRmsNorm } from './headNorm';
+import { linear, matMul, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
 import { applyRope } from './rope';
 
 /** Per-call constants shared by all layers: rotary tables and the additive causal mask. */
 export interface AttentionContext {
-  cos: tf.Tensor2D; // [T, hd]
-  sin: tf.Tensor2D; // [T, hd]
+  cos: tf.Tensor3D; // [T, 1, hd], broadcast over heads
+  sin: tf.Tensor3D; // [T, 1, hd]
   mask: tf.Tensor2D; // [T, T], 0 on and below the diagonal, -1e9 above
   mode: MatMulMode;
-  capture?: FactorCapture;
+  linear: LinearOptions;
 }
 
 /** Additive causal mask [T, T]: 0 where key ≤ query, -1e9 above the diagonal (exp underflows to 0 exactly). */
@@ -25,19 +32,14 @@ export function causalMask(seqLen: number): tf.Tensor2D {
   return tf.tensor2d(m, [seqLen, seqLen]);
 }
 
-/** [B*T, heads*hd] → [B, heads, T, hd]. */
-function splitHeads(x: tf.Tensor2D, b: number, t: number, heads: number, hd: number): tf.Tensor4D {
-  return tf.transpose(tf.reshape(x, [b, t, heads, hd]), [0, 2, 1, 3]);
+/** x split into n equal parts along an axis (tfjs's split of one part breaks its gradient). */
+function parts(x: tf.Tensor2D, n: number, axis: number): tf.Tensor2D[] {
+  return n === 1 ? [x] : tf.split(x, n, axis);
 }
 
-/** HF `repeat_kv`: [B, KV, T, hd] → [B, KV·nRep, T, hd], query head h reads kv head ⌊h / nRep⌋. */
-function repeatKv(x: tf.Tensor4D, nRep: number): tf.Tensor4D {
-  if (nRep === 1) return x;
-  const [b, kv, t, hd] = x.shape;
-  // tile, not gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
-  // rank 4, because tile's gradient is implemented up to rank 4 only.
-  const tiled = tf.tile(tf.reshape(x, [b, kv, 1, t * hd]), [1, 1, nRep, 1]); // [B, KV, nRep, T*hd]
-  return tf.reshape(tiled, [b, kv * nRep, t, hd]);
+/** Rotary positions on a projection x [B*T, n*hd] (n heads side by side) → [B*T, n*hd]. */
+function rope(x: tf.Tensor2D, b: number, t: number, n: number, hd: number, ctx: AttentionContext): tf.Tensor2D {
+  return tf.reshape(applyRope(tf.reshape(x, [b, t, n, hd]), ctx.cos, ctx.sin), [b * t, n * hd]);
 }
 
 /** Self-attention of layer `layer` on normed input h [B*T, d] → [B*T, d] (before the residual add). */
@@ -54,18 +56,32 @@ export function selfAttention(
   const hd = headDim(config);
   const nH = config.num_attention_heads;
   const nKv = config.num_key_value_heads;
-  const w = (n: string) => getParam(params, `${p}.${n}.weight`) as tf.Tensor2D;
-  const lin = (x: tf.Tensor2D, n: string) => withBias(linear(x, w(n), ctx.mode, `${p}.${n}.weight`, ctx.capture), params, `${p}.${n}.bias`);
+  const nRep = nH / nKv;
+  const lin = (x: tf.Tensor2D, n: string) =>
+    withBias(linear(x, getParam(params, `${p}.${n}.weight`) as tf.Tensor2D, ctx.mode, `${p}.${n}.weight`, ctx.linear), params, `${p}.${n}.bias`);
   // Qwen3: per-head RMSNorm of q and k before the rotation.
   const norm = (x: tf.Tensor2D, n: string) => (config.qk_norm ? headRmsNorm(x, getParam(params, `${p}.${n}.weight`), hd, config.rms_norm_eps) : x);
 
-  const q = applyRope(splitHeads(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd), ctx.cos, ctx.sin); // [B, H, T, hd]
-  const k = repeatKv(applyRope(splitHeads(norm(lin(h, 'k_proj'), 'k_norm'), b, t, nKv, hd), ctx.cos, ctx.sin), nH / nKv); // [B, H, T, hd]
-  const v = repeatKv(splitHeads(lin(h, 'v_proj'), b, t, nKv, hd), nH / nKv); // [B, H, T, hd]
+  // The 1/√hd of the scores is folded into q: one scale of [B*T, H*hd] instead of H of [T, T].
+  const q = tf.mul(rope(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd, ctx), 1 / Math.sqrt(hd)) as tf.Tensor2D; // [B*T, H*hd]
+  const kT = tf.transpose(rope(norm(lin(h, 'k_proj'), 'k_norm'), b, t, nKv, hd, ctx)) as tf.Tensor2D; // [KV*hd, B*T]
+  const v = lin(h, 'v_proj'); // [B*T, KV*hd]
 
-  const scores = tf.add(tf.mul(matMulBT(q, k, ctx.mode), 1 / Math.sqrt(hd)), ctx.mask); // [B, H, T, T]
-  const probs = tf.softmax(scores, -1); // [B, H, T, T]
-  const out = matMul(probs, v, ctx.mode); // [B, H, T, hd]
-  const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [b * t, nH * hd]) as tf.Tensor2D; // [B*T, H*hd]
+  const qs = parts(q, b, 0); // per sequence [T, H*hd]
+  const kTs = parts(kT, b, 1); // per sequence [KV*hd, T]
+  const vs = parts(v, b, 0); // per sequence [T, KV*hd]
+  const outputs: tf.Tensor2D[] = [];
+  for (let s = 0; s < b; s++) {
+    const qHeads = parts(qs[s], nH, 1); // H × [T, hd]
+    const kHeads = parts(kTs[s], nKv, 0); // KV × [hd, T]
+    const vHeads = parts(vs[s], nKv, 1); // KV × [T, hd]
+    const heads = qHeads.map((qh, hIdx) => {
+      const kv = Math.floor(hIdx / nRep);
+      const scores = tf.add(matMul(qh, kHeads[kv], ctx.mode), ctx.mask); // [T, T]
+      return matMul(tf.softmax(scores, -1), vHeads[kv], ctx.mode) as tf.Tensor2D; // [T, hd]
+    });
+    outputs.push(nH === 1 ? heads[0] : tf.concat(heads, 1)); // [T, H*hd]
+  }
+  const merged = b === 1 ? outputs[0] : (tf.concat(outputs, 0) as tf.Tensor2D); // [B*T, H*hd]
   return lin(merged, 'o_proj'); // [B*T, d]
 }

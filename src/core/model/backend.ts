@@ -10,6 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { parseConfig } from './config';
 import { forwardLogits, maskedLoss, responseMask } from './llama';
 import { disposeParams, initParams } from './params';
+import { useWasmCopyKernels } from './wasmCopyKernels';
 
 /** A tfjs backend gradlens knows how to use. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -42,6 +43,7 @@ let wasmConfigured = false;
 export function configureWasm(paths: string | Record<string, string>): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(paths);
+  useWasmCopyKernels();
   wasmConfigured = true;
 }
 
@@ -107,7 +109,10 @@ export async function pickBackend(options: { override?: BackendName; candidates?
       trials.push({ name, ok: false, error: 'not available in this build' });
       continue;
     }
-    if (name === 'wasm' && !wasmConfigured) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (name === 'wasm' && !wasmConfigured) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      useWasmCopyKernels();
+    }
     try {
       if (!(await tf.setBackend(name))) throw new Error('did not initialise');
       await tf.ready();

@@ -2,8 +2,9 @@
  * Matrix products for the model, in two flavours: tfjs's own (`native`), and one with
  * a custom gradient that transposes operands explicitly (`transposed`), because
  * tfjs-wasm's matMul is ~10× slower when asked to transpose an operand itself
- * (FINDINGS.md). The custom linear can also hand the layer's factors (upstream
- * gradient Δ and input X, so G = Δᵀ X) to a sink for per-sample statistics.
+ * (FINDINGS.md). Linear layers can also hand their factors (upstream gradient Δ and
+ * input X, so G = Δᵀ X) to a sink for per-sample statistics, and skip the weight
+ * gradient of matrices nobody asked for.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -19,6 +20,18 @@ export interface FactorCapture {
   sink: FactorSink;
 }
 
+/** What linear layers do beyond x Wᵀ: capture factors, and which weights get a gradient. */
+export interface LinearOptions {
+  capture?: FactorCapture;
+  /**
+   * Names of the weights whose gradients will be taken; any other weight is a constant
+   * of the layer, so the backward pass computes its input gradient only. Absent: every
+   * weight (training). Only the `transposed` flavour needs this: tfjs's own gradient
+   * already skips inputs off the path to the differentiated weights.
+   */
+  weightGrads?: ReadonlySet<string>;
+}
+
 /** The matMul mode that is fastest on the active backend: `transposed` on wasm, `native` elsewhere. */
 export function defaultMatMulMode(): MatMulMode {
   return tf.getBackend() === 'wasm' ? 'transposed' : 'native';
@@ -31,7 +44,15 @@ function swapLast(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, perm);
 }
 
-/** a @ b (batched over leading dims, same batch shape) with a gradient that transposes explicitly. */
+const size = (t: tf.Tensor) => t.size;
+
+/**
+ * a @ b (batched over leading dims, same batch shape) with a gradient that transposes
+ * explicitly. Of the two ways to write each operand's gradient, the one that
+ * transposes the smaller matrices is taken: tfjs-wasm's matMul repacks its second
+ * operand anyway, so for P [T, T] @ V [T, hd] the gradient Pᵀ dY is computed as
+ * (dYᵀ P)ᵀ, two [T, hd]-sized transposes instead of one of P.
+ */
 const matMulTransposed = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([a, b]);
@@ -39,7 +60,10 @@ const matMulTransposed = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFu
     value: tf.matMul(a, b),
     gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved;
-      return [tf.matMul(g, swapLast(sb)), tf.matMul(swapLast(sa), g)];
+      // da = g bᵀ = (b gᵀ)ᵀ; db = aᵀ g = (gᵀ a)ᵀ.
+      const da = size(sb) > size(g) + size(sa) ? swapLast(tf.matMul(sb, swapLast(g))) : tf.matMul(g, swapLast(sb));
+      const db = size(sa) > size(g) + size(sb) ? swapLast(tf.matMul(swapLast(g), sa)) : tf.matMul(swapLast(sa), g);
+      return [da, db];
     },
   };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
@@ -54,7 +78,8 @@ export function matMulBT(a: tf.Tensor, b: tf.Tensor, mode: MatMulMode): tf.Tenso
   return mode === 'native' ? tf.matMul(a, b, false, true) : matMulTransposed(a, swapLast(b));
 }
 
-function capturingLinear(name: string, sink: FactorSink): (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D {
+/** x Wᵀ with a gradient of x and W (= Δᵀ X, [out, in]) from explicit transposes, handing (Δ, X) to `sink` when given. */
+function weightLinear(name: string, sink?: FactorSink): (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([x, w]);
@@ -63,18 +88,33 @@ function capturingLinear(name: string, sink: FactorSink): (x: tf.Tensor2D, w: tf
       gradFunc: (g: tf.Tensor2D, saved: tf.Tensor[]) => {
         // g: [N, out]
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        sink(name, tf.keep(g.clone()), tf.keep(sx.clone()));
+        sink?.(name, tf.keep(g.clone()), tf.keep(sx.clone()));
         return [tf.matMul(g, sw) /* [N, in] */, tf.matMul(tf.transpose(g), sx) /* [out, in] = Δᵀ X */];
       },
     };
   }) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 }
 
+/** x Wᵀ with W a constant (closed over, not an input of the gradient): backward computes Δ W only. */
+function constantLinear(w: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    return {
+      value: tf.matMul(x, tf.transpose(w)) as tf.Tensor2D, // [N, out]
+      gradFunc: (g: tf.Tensor2D) => [tf.matMul(g, w) /* [N, in] */],
+    };
+  }) as (x: tf.Tensor2D) => tf.Tensor2D;
+}
+
 /**
  * A bias-free linear layer y = x Wᵀ: x [N, in], w [out, in] (HF layout) → [N, out].
- * When `capture` lists `name`, the backward pass hands (Δ, X) to the sink.
+ * When `options.capture` lists `name`, the backward pass hands (Δ, X) to the sink;
+ * when `options.weightGrads` leaves `name` out, W gets no gradient (see LinearOptions).
  */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, mode: MatMulMode, name?: string, capture?: FactorCapture): tf.Tensor2D {
-  if (name !== undefined && capture?.names.has(name)) return capturingLinear(name, capture.sink)(x, w);
-  return matMulBT(x, w, mode) as tf.Tensor2D;
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, mode: MatMulMode, name?: string, options: LinearOptions = {}): tf.Tensor2D {
+  const captured = name !== undefined && options.capture?.names.has(name) === true;
+  if (captured) return weightLinear(name, options.capture!.sink)(x, w);
+  if (mode === 'native') return tf.matMul(x, w, false, true) as tf.Tensor2D;
+  const wanted = options.weightGrads === undefined || (name !== undefined && options.weightGrads.has(name));
+  return wanted ? weightLinear(name ?? '')(x, w) : constantLinear(w)(x);
 }

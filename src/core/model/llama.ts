@@ -6,14 +6,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { causalMask, selfAttention, type AttentionContext } from './attention';
-import { defaultMatMulMode, linear, matMul, type FactorCapture, type MatMulMode } from './linear';
+import { defaultMatMulMode, linear, matMul, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
 import { ropeTables } from './rope';
 
-/** Options of the forward pass: matMul flavour (defaults to the fastest for the backend) and factor capture for statistics. */
-export interface ForwardOptions {
+/**
+ * Options of the forward pass: matMul flavour (defaults to the fastest for the
+ * backend), factor capture for statistics, and which weights will be differentiated
+ * (see LinearOptions).
+ */
+export interface ForwardOptions extends LinearOptions {
   mode?: MatMulMode;
-  capture?: FactorCapture;
   /**
    * Embed by gather instead of a one-hot product: T·d instead of T·V floats, but with no
    * gradient for the embedding (gather's gradient has no wasm kernel); for callers that
@@ -32,15 +35,25 @@ export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tens
 
 /**
  * Logits of a causal Llama: ids [B, T] int32 → [B, T, V]. Differentiable w.r.t. every
- * parameter (plain tensors or tf.Variables). Call inside tf.tidy (or dispose the result).
+ * parameter (plain tensors or tf.Variables), or only those `options.weightGrads` lists
+ * among the linear weights. Call inside tf.tidy (or dispose the result).
  */
 export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
   const [b, t] = ids.shape;
   const mode = options.mode ?? defaultMatMulMode();
   const eps = config.rms_norm_eps;
-  const { cos, sin } = ropeTables(t, headDim(config), config.rope_theta, config.rope_scaling);
-  const ctx: AttentionContext = { cos, sin, mask: causalMask(t), mode, capture: options.capture };
-  const lin = (x: tf.Tensor2D, name: string) => withBias(linear(x, getParam(params, name) as tf.Tensor2D, mode, name, options.capture), params, name.replace(/weight$/, 'bias'));
+  const hd = headDim(config);
+  const { cos, sin } = ropeTables(t, hd, config.rope_theta, config.rope_scaling); // [T, hd]
+  const linearOptions: LinearOptions = { capture: options.capture, weightGrads: options.weightGrads };
+  const ctx: AttentionContext = {
+    cos: tf.reshape(cos, [t, 1, hd]),
+    sin: tf.reshape(sin, [t, 1, hd]),
+    mask: causalMask(t),
+    mode,
+    linear: linearOptions,
+  };
+  const lin = (x: tf.Tensor2D, name: string) =>
+    withBias(linear(x, getParam(params, name) as tf.Tensor2D, mode, name, linearOptions), params, name.replace(/weight$/, 'bias'));
 
   const embed = getParam(params, 'model.embed_tokens.weight'); // [V, d]
   const flatIds = tf.reshape(tf.cast(ids, 'int32'), [b * t]);

@@ -70,7 +70,10 @@ export function rotateHalf(x: tf.Tensor): tf.Tensor {
   return tf.concat([tf.neg(x2), x1], -1);
 }
 
-/** Apply rotary embeddings to x [B, H, T, hd] with tables [T, hd]: x·cos + rotate_half(x)·sin. */
-export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Tensor4D {
-  return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)) as tf.Tensor4D;
+/**
+ * Apply rotary embeddings, x·cos + rotate_half(x)·sin, to x [..., hd] with tables that
+ * broadcast against it: [T, hd] for x [B, H, T, hd], or [T, 1, hd] for x [B, T, H, hd].
+ */
+export function applyRope<T extends tf.Tensor>(x: T, cos: tf.Tensor, sin: tf.Tensor): T {
+  return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)) as T;
 }

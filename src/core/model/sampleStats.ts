@@ -80,27 +80,33 @@ export function sampleGradients(
       factors.set(name, { dy, x });
     },
   };
+  const weightGrads = new Set(names);
+  let result: { value: tf.Scalar; grads: tf.Tensor[] } | undefined;
   try {
-    const { loss, gradData } = tf.tidy(() => {
+    // The tidy returns tensors, read after it: returning the dataSync() arrays makes tfjs
+    // walk every element of them looking for tensors to keep.
+    result = tf.tidy(() => {
       const ids = tf.tensor2d([sample.ids], [1, t], 'int32');
       // The embedding is gathered unless its own gradient is taken (only when square).
       const gatherEmbedding = !names.includes('model.embed_tokens.weight');
       const f = (...ws: tf.Tensor[]) => {
         const p = new Map(params);
         names.forEach((n, i) => p.set(n, ws[i]));
-        return responseLoss(config, p, ids, sample.responseStart, { capture, gatherEmbedding });
+        return responseLoss(config, p, ids, sample.responseStart, { capture, gatherEmbedding, weightGrads });
       };
-      const { value, grads } = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
-      return { loss: value.dataSync()[0], gradData: grads.map((g) => g.dataSync() as Float32Array) };
+      return tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
     });
+    const { value, grads: gradTensors } = result;
+    const loss = value.dataSync()[0];
     const grads = new Map<string, { g: Float32Array; rows: number; cols: number; delta?: Float32Array; x?: Float32Array }>();
     names.forEach((n, i) => {
       const [rows, cols] = shapes.get(n)!;
       const fac = factors.get(n);
-      grads.set(n, { g: gradData[i], rows, cols, delta: fac?.dy.dataSync() as Float32Array | undefined, x: fac?.x.dataSync() as Float32Array | undefined });
+      grads.set(n, { g: gradTensors[i].dataSync() as Float32Array, rows, cols, delta: fac?.dy.dataSync() as Float32Array | undefined, x: fac?.x.dataSync() as Float32Array | undefined });
     });
     return { loss, grads };
   } finally {
+    if (result) tf.dispose([result.value, ...result.grads]);
     for (const { dy, x } of factors.values()) tf.dispose([dy, x]);
   }
 }
