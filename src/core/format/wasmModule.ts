@@ -30,3 +30,15 @@ export function instantiateWasm<Exports>(module: WebAssembly.Module | null): Exp
     return null;
   }
 }
+
+/** Grows a kernel's memory to at least `bytes`; false when it cannot grow (out of memory), so the caller takes its JavaScript path. */
+export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}

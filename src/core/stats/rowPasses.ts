@@ -7,7 +7,7 @@
  * loops below. Both add in the same order (kept rows ascending), so both give the bits
  * of meanOf / stdOf on each layer's column.
  */
-import { compileWasm, instantiateWasm } from '../format/wasmModule.ts';
+import { compileWasm, growMemory, instantiateWasm } from '../format/wasmModule.ts';
 import { ROW_STATS_WASM } from './rowStatsWasm.ts';
 
 interface Exports {
@@ -47,14 +47,7 @@ function place(values: ArrayLike<number>, samples: number, layers: number): Layo
   const mean = rows + Math.ceil((samples * 4) / 8) * 8;
   const out = mean + layers * 8;
   const end = out + layers * 8;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) {
-    try {
-      k.memory.grow(Math.ceil((end - have) / 65536));
-    } catch {
-      return null;
-    }
-  }
+  if (!growMemory(k.memory, end)) return null;
   new Float64Array(k.memory.buffer, 0, cells).set(values.length === cells ? values : values.subarray(0, cells));
   return { kernel: k, rows, mean, out };
 }

@@ -5,7 +5,7 @@
  * runs it where WebAssembly SIMD is available; elsewhere the JavaScript loop below does
  * the same additions in the same order, so both give the same bits.
  */
-import { compileWasm, instantiateWasm } from '../../format/wasmModule.ts';
+import { compileWasm, growMemory, instantiateWasm } from '../../format/wasmModule.ts';
 import { WEIGHTED_ROW_SUMS_WASM } from './weightedRowSumsWasm.ts';
 
 interface Exports {
@@ -85,14 +85,7 @@ function kernelSums(matrix: ArrayLike<number>, rows: number, columns: number, wi
   const weightsAt = x + rows * width * 8;
   const outAt = weightsAt + BLOCK * rows * 8;
   const end = outAt + BLOCK * width * 8;
-  const have = kernel.memory.buffer.byteLength;
-  if (end > have) {
-    try {
-      kernel.memory.grow(Math.ceil((end - have) / 65536));
-    } catch {
-      return null;
-    }
-  }
+  if (!growMemory(kernel.memory, end)) return null;
   const buffer = kernel.memory.buffer;
   placeRows(new Float64Array(buffer, x, rows * width), matrix, rows, columns, width);
   const weights = new Float64Array(buffer, weightsAt, BLOCK * rows);

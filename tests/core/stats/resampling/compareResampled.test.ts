@@ -21,6 +21,22 @@ function perStatistic(arrangements: number[][]): number[][] {
   return arrangements[0].map((_, s) => arrangements.map((a) => a[s]));
 }
 
+/**
+ * Holds every statistic's interval to the 2.5% and 97.5% quantiles of the plain bootstrap
+ * loop's values, and its p to (1 + #{|T*| ≥ |T|}) / (1 + R) over the plain permutation loop's.
+ */
+function expectMatchesLoops(result: ResampledComparison, observed: number[], boot: number[][], perms: number[][], resamples: number): void {
+  const got = flatten(result);
+  const permValues = perStatistic(perms);
+  perStatistic(boot).forEach((values, s) => {
+    expectClose(got[s].lo, plainQuantile(values, 0.025), 1e-10, `lo ${s}`);
+    expectClose(got[s].hi, plainQuantile(values, 0.975), 1e-10, `hi ${s}`);
+    const t = Math.abs(observed[s]);
+    const extreme = permValues[s].filter((v) => !(Math.abs(v) < t)).length;
+    expect(got[s].p, `p ${s}`).toBe((1 + extreme) / (1 + resamples));
+  });
+}
+
 /** Dyadic values (multiples of 1/4) so every sum is exact and the plain enumeration meets the same ties. */
 function dyadicRows(random: () => number, n: number, L: number, shift: number): Rows {
   return Array.from({ length: n }, () => Array.from({ length: L }, (_, l) => Math.floor(random() * 16) / 4 + (l % 3) + shift));
@@ -125,15 +141,7 @@ describe('compareResampled: bootstrap intervals and Monte Carlo p-values', () =>
       );
     }
     const observed = ['q', 'k'].flatMap((m) => plainStatistics(rows[m as 'q'], rowsB[m as 'q'], true, L, splits));
-    const got = flatten(result);
-    const permValues = perStatistic(perms);
-    perStatistic(boot).forEach((values, s) => {
-      expectClose(got[s].lo, plainQuantile(values, 0.025), 1e-10, `lo ${s}`);
-      expectClose(got[s].hi, plainQuantile(values, 0.975), 1e-10, `hi ${s}`);
-      const t = Math.abs(observed[s]);
-      const extreme = permValues[s].filter((v) => !(Math.abs(v) < t)).length;
-      expect(got[s].p, `p ${s}`).toBe((1 + extreme) / (1 + resamples));
-    });
+    expectMatchesLoops(result, observed, boot, perms, resamples);
     expect(result.modules.map((m) => [m.keptA, m.keptB, m.keptPairs])).toEqual([[39, 39, 38], [40, 40, 40]]);
   });
 
@@ -167,15 +175,7 @@ describe('compareResampled: bootstrap intervals and Monte Carlo p-values', () =>
       );
     }
     const observed = ['q', 'k'].flatMap((m) => plainStatistics(rows[m as 'q'], rowsB[m as 'q'], false, L, splits));
-    const got = flatten(result);
-    const permValues = perStatistic(perms);
-    perStatistic(boot).forEach((values, s) => {
-      expectClose(got[s].lo, plainQuantile(values, 0.025), 1e-10, `lo ${s}`);
-      expectClose(got[s].hi, plainQuantile(values, 0.975), 1e-10, `hi ${s}`);
-      const t = Math.abs(observed[s]);
-      const extreme = permValues[s].filter((v) => !(Math.abs(v) < t)).length;
-      expect(got[s].p, `p ${s}`).toBe((1 + extreme) / (1 + resamples));
-    });
+    expectMatchesLoops(result, observed, boot, perms, resamples);
   });
 
   it('gives the same bits from the WebAssembly kernel and the JavaScript loop, and the same numbers for the same seed', () => {
