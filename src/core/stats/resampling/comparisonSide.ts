@@ -16,7 +16,7 @@ export interface ComparisonSide {
   /** Per module, the statistic's sample-major [sampleCount × layerCount] values. */
   values: Map<ModuleKey, Float64Array>;
   /** Per sample, its pairing text ({@link pairingKey}: instruction and input). */
-  keys: string[];
+  keys: readonly string[];
 }
 
 /**
@@ -32,11 +32,23 @@ export function comparisonSide(run: Run, stat: StatName, modules: readonly Modul
     const v = statValues(run, module, stat);
     values.set(module, copy ? v.slice() : v);
   }
-  const keys = Array.from({ length: run.sampleCount }, (_, i) => {
-    const text = sampleText(run, i);
-    return pairingKey(text.instruction, text.input);
-  });
-  return { name: run.name, sampleCount: run.sampleCount, layerCount: run.layerCount, values, keys };
+  return { name: run.name, sampleCount: run.sampleCount, layerCount: run.layerCount, values, keys: pairingKeys(run) };
+}
+
+/** Pairing keys per run object: runs never change once built, and decoding every text again for each comparison (statistic, splits) was most of the page's share of the work. */
+const keyCache = new WeakMap<Run, readonly string[]>();
+
+/** Each sample's pairing key ({@link pairingKey} of its instruction and input, read through sampleText), computed once per run. */
+function pairingKeys(run: Run): readonly string[] {
+  let keys = keyCache.get(run);
+  if (keys === undefined) {
+    keys = Array.from({ length: run.sampleCount }, (_, i) => {
+      const text = sampleText(run, i);
+      return pairingKey(text.instruction, text.input);
+    });
+    keyCache.set(run, keys);
+  }
+  return keys;
 }
 
 /** The buffers of a side's values, for a worker message's transfer list. */

@@ -18,6 +18,10 @@ describe('comparisonSide', () => {
     expect([side.sampleCount, side.layerCount, side.name]).toEqual([2, 2, 'r']);
   });
 
+  it('reads a run’s texts once: later sides of the same run share its keys', () => {
+    expect(comparisonSide(run, 'S_max', ['k']).keys).toBe(comparisonSide(run, 'S_sum', ['q']).keys);
+  });
+
   it('copies the values by default, so transferring their buffers leaves the run intact', () => {
     const side = comparisonSide(run, 'S_sum', ['q', 'k']);
     expect(side.values.get('q')).not.toBe(run.values.get('q')?.get('S_sum'));
