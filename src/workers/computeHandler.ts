@@ -8,15 +8,33 @@ import * as tf from '@tensorflow/tfjs';
 import { toJsonlLine } from '../core/format/jsonl';
 import { configureWasm, pickBackend, type BackendName, type BackendTrial } from '../core/model/backend';
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
+import { describeFit, describeModel } from '../core/model/describeModel';
+import { DEFAULT_MEMORY_BUDGET } from '../core/model/memoryEstimate';
 import { disposeParams } from '../core/model/params';
-import { loadModel, type LoadedModel, type ReadModelFile } from '../core/model/modelFolder';
-import { truncation, type Truncation } from '../core/model/template';
+import { blobFiles, inspectModel, loadWeights, wholeFileReader, type InspectedModel, type LoadedModel, type ModelFiles, type ModelInfo } from '../core/model/modelFolder';
+import { longestSample, truncation, type TemplateKind, type Truncation } from '../core/model/template';
 
-/** Where the model's files come from: a folder URL, one URL per file name (Vite `?url` imports), or uploaded bytes. */
+/**
+ * Where the model's files come from: a folder URL, one URL per file name (Vite `?url`
+ * imports), uploaded bytes, or the user's File objects by name (a Hugging Face folder,
+ * read by ranges: weights are never copied whole into the worker).
+ */
 export type ModelSource =
   | { kind: 'url'; base: string }
   | { kind: 'urls'; urls: Record<string, string> }
-  | { kind: 'files'; key: string; files: Record<string, Uint8Array> };
+  | { kind: 'files'; key: string; files: Record<string, Uint8Array> }
+  | { kind: 'blobs'; key: string; files: Record<string, Blob> };
+
+/** How a model is to be read: its template (default: from the folder) and the memory budget in bytes. */
+export interface ModelOptions {
+  template?: TemplateKind;
+  memoryBudget?: number;
+  /** The folder's name, a hint for the default template (instruct checkpoints). */
+  folderName?: string;
+}
+
+/** What inspect answers: the model described, or why it cannot be used. */
+export type InspectResult = { ok: true; info: ModelInfo; description: string } | { ok: false; error: string };
 
 /** One compute request. */
 export interface ComputeJob {
@@ -27,6 +45,7 @@ export interface ComputeJob {
   withTokens?: boolean;
   /** 'auto' (default) measures once and keeps the fastest. */
   backend?: BackendName | 'auto';
+  modelOptions?: ModelOptions;
 }
 
 /** What a job reports, tagged by `type`, each carrying its job's id. */
@@ -34,6 +53,7 @@ export type ComputeEvent =
   | { type: 'backend'; jobId: string; active: string; trials: BackendTrial[] }
   | { type: 'model'; jobId: string; name: string; layers: number; template: string }
   | { type: 'truncation'; jobId: string; truncation: Truncation }
+  | { type: 'warning'; jobId: string; message: string }
   | { type: 'record'; jobId: string; index: number; line: string }
   | { type: 'progress'; jobId: string; progress: ComputeProgress }
   | { type: 'done'; jobId: string; count: number; cancelled: boolean }
@@ -41,6 +61,8 @@ export type ComputeEvent =
 
 /** The worker's API (exposed through comlink). */
 export interface ComputeHandler {
+  /** Read a model's config, weight headers and tokenizer (no weights), check them, and describe the model. Never rejects. */
+  inspect(source: ModelSource, options?: ModelOptions): Promise<InspectResult>;
   /** Run a job to its end, reporting through `onEvent`; resolves when done, cancelled or failed (never rejects). */
   start(job: ComputeJob, onEvent: (e: ComputeEvent) => void): Promise<void>;
   /** Stop a job before its next sample. Unknown ids are ignored. */
@@ -55,22 +77,24 @@ export interface ComputeHandlerOptions {
   fetchFn?: typeof fetch;
 }
 
-function sourceKey(s: ModelSource): string {
-  if (s.kind === 'url') return `url:${s.base}`;
-  if (s.kind === 'urls') return `urls:${JSON.stringify(s.urls)}`;
-  return `files:${s.key}`;
+function sourceKey(s: ModelSource, o: ModelOptions = {}): string {
+  const opts = `${o.template ?? ''}|${o.memoryBudget ?? ''}`;
+  if (s.kind === 'url') return `url:${s.base}|${opts}`;
+  if (s.kind === 'urls') return `urls:${JSON.stringify(s.urls)}|${opts}`;
+  return `${s.kind}:${s.key}|${opts}`;
 }
 
-function fileReader(s: ModelSource, fetchFn: typeof fetch): ReadModelFile {
-  if (s.kind === 'files') return async (name) => s.files[name] ?? null;
-  return async (name) => {
+function modelFiles(s: ModelSource, fetchFn: typeof fetch): ModelFiles {
+  if (s.kind === 'blobs') return blobFiles(s.files);
+  if (s.kind === 'files') return wholeFileReader(async (name) => (Object.prototype.hasOwnProperty.call(s.files, name) ? s.files[name] : null));
+  return wholeFileReader(async (name) => {
     const url = s.kind === 'url' ? new URL(name, s.base.endsWith('/') ? s.base : `${s.base}/`).href : s.urls[name];
     if (!url) return null;
     const res = await fetchFn(url);
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${name}: HTTP ${res.status} from ${url}`);
     return new Uint8Array(await res.arrayBuffer());
-  };
+  });
 }
 
 /** A fresh handler with its own model cache. */
@@ -78,14 +102,32 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
   const fetchFn = options.fetchFn ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   if (options.wasmPaths) configureWasm(options.wasmPaths);
   let cached: { key: string; backend: string; model: LoadedModel } | undefined;
+  // The last inspection, kept for the start that usually follows (a tokenizer takes seconds to build).
+  let inspected: { key: string; files: ModelFiles; model: InspectedModel } | undefined;
   const running = new Map<string, AbortController>();
 
   const release = () => {
     if (cached) disposeParams(cached.model.params);
     cached = undefined;
   };
+  const inspectSource = async (source: ModelSource, options: ModelOptions = {}) => {
+    const key = sourceKey(source, options);
+    if (inspected?.key !== key) {
+      const files = modelFiles(source, fetchFn);
+      inspected = { key, files, model: await inspectModel(files, options) };
+    }
+    return inspected;
+  };
 
   return {
+    async inspect(source, options = {}) {
+      try {
+        const { model } = await inspectSource(source, options);
+        return { ok: true, info: model.info, description: describeModel(model.info) };
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    },
     async start(job, onEvent) {
       for (const c of running.values()) c.abort();
       const controller = new AbortController();
@@ -94,10 +136,19 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
       try {
         const choice = await pickBackend(job.backend && job.backend !== 'auto' ? { override: job.backend } : {});
         onEvent({ type: 'backend', jobId: job.jobId, active: choice.active, trials: choice.trials });
-        const key = sourceKey(job.model);
+        const key = sourceKey(job.model, job.modelOptions);
+        const { files, model: found } = await inspectSource(job.model, job.modelOptions);
+        const { info } = found;
+        // Refuse before loading weights: a length the model cannot take, or a sample over the budget.
+        const maxLength = job.maxLength ?? Math.min(1024, info.maxLength);
+        const lengthOk = Number.isSafeInteger(maxLength) && maxLength >= 1 && maxLength <= info.maxLength;
+        const longest = lengthOk ? longestSample(found.tokenizer, info.template, job.records, maxLength) : undefined;
+        const fit = describeFit(info, maxLength, job.modelOptions?.memoryBudget ?? DEFAULT_MEMORY_BUDGET, longest);
+        if (fit.error) throw new Error(fit.error);
         if (!cached || cached.key !== key || cached.backend !== tf.getBackend()) {
           release();
-          cached = { key, backend: tf.getBackend(), model: await loadModel(fileReader(job.model, fetchFn)) };
+          const params = await loadWeights(files, found);
+          cached = { key, backend: tf.getBackend(), model: { name: info.name, config: info.config, params, tokenizer: found.tokenizer, template: info.template } };
         }
         const model = cached.model;
         onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
@@ -108,6 +159,7 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
           withTokens: job.withTokens,
           signal: controller.signal,
           onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
+          onWarning: (message) => onEvent({ type: 'warning', jobId: job.jobId, message }),
         })) {
           onEvent({ type: 'record', jobId: job.jobId, index: count, line: toJsonlLine(record) });
           count++;
@@ -125,6 +177,7 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
     dispose() {
       for (const c of running.values()) c.abort();
       release();
+      inspected = undefined;
     },
   };
 }

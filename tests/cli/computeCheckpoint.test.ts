@@ -53,7 +53,7 @@ describe('gradlens compute --model DIR on a checkpoint', () => {
   it('refuses a sample above the memory budget with the estimate and the length that fits', async () => {
     stderr = [];
     expect(await run(['--model', model, '--data', dataFile, '--out', join(dir, 'x.jsonl'), '--memory-budget', '0.02'])).toBe(1);
-    expect(stderr.join('')).toMatch(/needs about .* above the memory budget of 20\.0 MB; samples up to \d+ tokens fit \(--max-length\), or raise the budget\n$/);
+    expect(stderr.join('')).toMatch(/needs about .* above the memory budget of 20\.0 MB; samples up to \d+ tokens fit \(lower the maximum length\), or raise the budget\n$/);
   }, 60_000);
 
   it('warns with the sample named when weights overflow float32 and the loss is not finite', async () => {

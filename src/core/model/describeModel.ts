@@ -3,8 +3,6 @@
  * dtype, tokenizer and template in one line, and whether a sample length fits.
  */
 import { checkSampleLength, describeEstimate, estimateMemory, formatBytes, type SampleShape } from './memoryEstimate';
-import { encodeSample, type TextRecord } from './template';
-import type { ModelTokenizer, TemplateKind } from './template';
 import type { ModelInfo } from './modelFolder';
 
 /** Parameters as a short count: "135 M", "1.54 B", "824 k". */
@@ -24,18 +22,6 @@ export function describeModel(info: ModelInfo): string {
   const files = info.weightFiles.length > 1 ? `, ${info.weightFiles.length} files` : '';
   const tok = `${info.tokenizer.kind} tokenizer of ${info.tokenizer.size.toLocaleString('en-US')} tokens`;
   return `${info.architecture}, ${formatCount(info.parameters)} parameters (${info.dtypes.join('+') || 'none'}${files}), ${c.num_hidden_layers} layers × ${c.hidden_size}, ${tok}, ${info.template} template, up to ${info.maxLength} tokens`;
-}
-
-/** The longest of `records` after truncation at maxLength, and its response positions (the most of either). */
-export function longestSample(tok: ModelTokenizer, template: TemplateKind, records: readonly TextRecord[], maxLength: number): SampleShape {
-  let tokens = 1;
-  let responseTokens = 1;
-  for (const r of records) {
-    const { ids, responseStart } = encodeSample(tok, r, { template, maxLength });
-    tokens = Math.max(tokens, ids.length);
-    responseTokens = Math.max(responseTokens, ids.length - Math.max(responseStart, 1));
-  }
-  return { tokens, responseTokens };
 }
 
 /**

@@ -114,7 +114,7 @@ export function checkSampleLength(config: LlamaConfig, modelMax: number, maxLeng
   const e = estimateMemory(config, shape.tokens, shape.responseTokens);
   if (e.total > budget) {
     const fits = maxLengthWithin(config, budget, modelMax);
-    return `a ${shape.tokens}-token sample needs about ${formatBytes(e.total)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `samples up to ${fits} tokens fit (--max-length), or raise the budget` : 'raise the budget'}`;
+    return `a ${shape.tokens}-token sample needs about ${formatBytes(e.total)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `samples up to ${fits} tokens fit (lower the maximum length), or raise the budget` : 'raise the budget'}`;
   }
   return null;
 }

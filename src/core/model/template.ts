@@ -156,3 +156,15 @@ export function describeTruncation(t: Truncation): string | null {
   if (t.noResponse === 0) return `${cut}.`;
   return `${cut}, and ${t.noResponse} keep no response token at all, so their loss and statistics are NaN (raise the maximum length).`;
 }
+
+/** The longest of `records` after truncation at maxLength, and its response positions (the most of either). */
+export function longestSample(tok: ModelTokenizer, template: TemplateKind, records: readonly TextRecord[], maxLength: number): { tokens: number; responseTokens: number } {
+  let tokens = 1;
+  let responseTokens = 1;
+  for (const r of records) {
+    const { ids, responseStart } = encodeSample(tok, r, { template, maxLength });
+    tokens = Math.max(tokens, ids.length);
+    responseTokens = Math.max(responseTokens, ids.length - Math.max(responseStart, 1));
+  }
+  return { tokens, responseTokens };
+}

@@ -3,11 +3,13 @@
  * wrapped with comlink; events come back through a proxied callback.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import type { ComputeEvent, ComputeHandler, ComputeJob } from '../../workers/computeHandler.ts';
+import type { ComputeEvent, ComputeHandler, ComputeJob, InspectResult, ModelOptions, ModelSource } from '../../workers/computeHandler.ts';
 import ComputeWorker from '../../workers/compute.worker.ts?worker';
 
 /** What the panel needs from a compute service (the worker in the app, the handler itself in tests). */
 export interface ComputeService {
+  /** Describe a model folder before computing (architecture, size, tokenizer), or say why it cannot be used. */
+  inspect(source: ModelSource, options?: ModelOptions): Promise<InspectResult>;
   start(job: ComputeJob, onEvent: (e: ComputeEvent) => void): Promise<void>;
   cancel(jobId: string): void;
 }
@@ -17,6 +19,9 @@ export function workerComputeService(): ComputeService {
   let remote: Remote<ComputeHandler> | null = null;
   const get = () => (remote ??= wrap<ComputeHandler>(new ComputeWorker()));
   return {
+    inspect(source, options) {
+      return get().inspect(source, options) as Promise<InspectResult>;
+    },
     start(job, onEvent) {
       return get().start(job, proxy(onEvent)) as Promise<void>;
     },

@@ -7,7 +7,7 @@ import type { Run } from '../../core/format/run';
 import type { ComputeInput, ComputeProgress } from '../../core/model/computeRecords';
 import type { BackendName, BackendTrial } from '../../core/model/backend';
 import type { Truncation } from '../../core/model/template';
-import type { ModelSource } from '../../workers/computeHandler';
+import type { ModelOptions, ModelSource } from '../../workers/computeHandler';
 import type { ComputeService } from './computeClient';
 import { LiveRun, shouldUpdate } from './liveRun';
 
@@ -26,6 +26,8 @@ export interface RunRequest {
   maxLength: number;
   withTokens: boolean;
   backend: BackendName | 'auto';
+  /** Template and memory budget for the model (a picked folder's choices; the budget for every model). */
+  modelOptions?: ModelOptions;
 }
 
 /** Push an update to the shell every this many records (after the first two). */
@@ -45,6 +47,8 @@ export class ComputeSession {
   error = $state<string | null>(null);
   /** What the maximum length cuts in the running (or last) job, when it cuts anything. */
   truncation = $state.raw<Truncation | null>(null);
+  /** Samples reported during the running (or last) sequence, e.g. a non-finite loss, one line each. */
+  warnings = $state.raw<string[]>([]);
   private currentJob: string | null = null;
   private stopped = false;
 
@@ -59,6 +63,7 @@ export class ComputeSession {
     this.status = 'running';
     this.error = null;
     this.truncation = null;
+    this.warnings = [];
     this.stopped = false;
     for (let i = 0; i < requests.length && !this.stopped; i++) {
       this.step = { index: i + 1, count: requests.length, label: requests[i].label };
@@ -92,7 +97,7 @@ export class ComputeSession {
       else this.sink.updateRun(runId, run);
     };
     await this.service.start(
-      { jobId, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, backend: req.backend },
+      { jobId, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, backend: req.backend, modelOptions: req.modelOptions },
       (e) => {
         if (e.jobId !== jobId) return;
         if (e.type === 'backend') {
@@ -100,6 +105,8 @@ export class ComputeSession {
           if (e.trials.length) this.trials = e.trials;
         } else if (e.type === 'truncation') {
           this.truncation = e.truncation;
+        } else if (e.type === 'warning') {
+          this.warnings = [...this.warnings, e.message];
         } else if (e.type === 'record') {
           live.push(e.line);
           publish(false);

@@ -22,9 +22,11 @@ async function setup(service = fakeService()) {
   // Choose uploads for model and dataset (the test build ships no model and no generator is assumed).
   await fireEvent.change(selects[0], { target: { value: 'upload' } });
   await fireEvent.change(selects[1], { target: { value: 'upload' } });
-  const [modelInput, dataInput] = view.container.querySelectorAll<HTMLInputElement>('input[type=file]');
+  const modelInput = view.getByTestId('model-files-input') as HTMLInputElement;
+  const dataInput = view.container.querySelector<HTMLInputElement>('input[type=file][accept=".json,.jsonl"]')!;
   const config = JSON.stringify({ model_type: 'llama', gradlens_name: 'mine', gradlens_template: 'chat' });
   await setFiles(modelInput, [new File([config], 'config.json'), new File([new Uint8Array(8)], 'model.safetensors')]);
+  await waitFor(() => expect(view.getByTestId('model-info').textContent).toContain('mine'));
   const data = [1, 2, 3, 4, 5].map((i) => JSON.stringify({ instruction: `q${i}`, input: '', output: `a${i}` })).join('\n');
   await setFiles(dataInput, [new File([data], 'mydata.jsonl')]);
   await waitFor(() => expect(view.getByText('5 records')).toBeTruthy());
@@ -41,8 +43,9 @@ describe('ComputePanel', () => {
     expect(service.jobs).toHaveLength(1);
     const job = service.jobs[0];
     expect(job.records).toHaveLength(3);
-    expect(job.model).toMatchObject({ kind: 'files', key: 'mine' });
-    expect(Object.keys((job.model as { files: Record<string, Uint8Array> }).files).sort()).toEqual(['config.json', 'model.safetensors']);
+    expect(job.model).toMatchObject({ kind: 'blobs' });
+    expect(Object.keys((job.model as { files: Record<string, Blob> }).files).sort()).toEqual(['config.json', 'model.safetensors']);
+    expect(job.modelOptions).toMatchObject({ template: 'chat', memoryBudget: 3.22e9 });
     expect(added[0].file).toBe('cot_3/mine_it_new/grads_mydata_train_with_cot_gpt4o.jsonl');
     expect(updated.at(-1)!.sampleCount).toBe(3);
     expect(view.getByTestId('active-backend').textContent).toContain('wasm');
@@ -68,7 +71,8 @@ describe('ComputePanel', () => {
     const { view, service, added } = await setup();
     const experimentButton = view.getByRole('button', { name: 'Fast vs slow experiment' }) as HTMLButtonElement;
     expect(experimentButton.disabled).toBe(true); // an uploaded file has one response style only
-    await fireEvent.change(view.container.querySelectorAll('select')[1], { target: { value: 'arithmetic' } });
+    const datasetSelect = [...view.container.querySelectorAll('select')].find((sel) => sel.querySelector('option[value="arithmetic"]'))!;
+    await fireEvent.change(datasetSelect, { target: { value: 'arithmetic' } });
     await fireEvent.input(view.getByLabelText('Samples') as HTMLInputElement, { target: { value: '3' } });
     await fireEvent.click(view.getByRole('button', { name: 'Fast vs slow experiment' }));
     await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 5000 });
@@ -93,5 +97,26 @@ describe('ComputePanel', () => {
     await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
     expect(view.getByRole('alert').textContent).toMatch(/choose/);
     expect(service.jobs).toHaveLength(0);
+  });
+
+  it('describes a picked folder with its estimate, and refuses a maximum length above what the model takes', async () => {
+    const { view, service } = await setup();
+    expect(view.getByTestId('model-info').textContent).toMatch(/LlamaForCausalLM, fake, chat template, up to 512 tokens/);
+    expect((view.getByLabelText('Max length') as HTMLInputElement).value).toBe('512'); // lowered from 1024 to what the model takes
+    expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 512 tokens: weights .* = .* \(budget 3\.22 GB\)$/);
+    await fireEvent.input(view.getByLabelText('Max length') as HTMLInputElement, { target: { value: '600' } });
+    await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
+    expect(view.getByRole('alert').textContent).toBe('the maximum length must be a whole number from 1 to 512 (what the model takes)');
+    expect(service.jobs).toHaveLength(0);
+    await fireEvent.input(view.getByLabelText('Max length') as HTMLInputElement, { target: { value: '256' } });
+    await waitFor(() => expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 256 tokens: weights .* = .* \(budget 3\.22 GB\)$/));
+  });
+
+  it('names the problem when the picked folder cannot be used', async () => {
+    const service = fakeService();
+    const view = render(ComputePanel, { service, addRun: () => 'x', updateRun: () => {} });
+    await fireEvent.change(view.container.querySelectorAll('select')[0], { target: { value: 'upload' } });
+    await setFiles(view.getByTestId('model-files-input') as HTMLInputElement, [new File([new Uint8Array(8)], 'model.safetensors')]);
+    await waitFor(() => expect(view.getByTestId('model-error').textContent).toBe('no config.json among the files: choose the checkpoint folder itself'));
   });
 });

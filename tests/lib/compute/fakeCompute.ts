@@ -1,8 +1,34 @@
 // A fake compute service for UI tests: emits records of a 2-layer model without tfjs.
 import { toJsonlLine } from '../../../src/core/format/jsonl';
+import { parameterCount, parseConfig } from '../../../src/core/model/config';
 import type { Truncation } from '../../../src/core/model/template';
 import type { ComputeService } from '../../../src/lib/compute/computeClient';
-import type { ComputeEvent, ComputeJob } from '../../../src/workers/computeHandler';
+import type { ComputeEvent, ComputeJob, InspectResult, ModelOptions, ModelSource } from '../../../src/workers/computeHandler';
+
+/**
+ * What the fake worker says of a folder: its config.json's gradlens_name (else the
+ * folder name) and gradlens_template, on a fixed 2-layer byte-level Llama; an error
+ * when config.json is missing or not JSON, as the worker would.
+ */
+async function fakeInspect(source: ModelSource, options: ModelOptions = {}): Promise<InspectResult> {
+  if (source.kind !== 'blobs') return { ok: false, error: 'fake: blobs only' };
+  const file = source.files['config.json'];
+  if (!file) return { ok: false, error: 'config.json not found in the model folder' };
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(await file.text()) as Record<string, unknown>;
+  } catch {
+    return { ok: false, error: 'config.json: not valid JSON' };
+  }
+  const config = parseConfig({ model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 2, num_attention_heads: 2, max_position_embeddings: 512 });
+  const template = options.template ?? (raw.gradlens_template === 'chat' ? 'chat' : 'base');
+  const name = typeof raw.gradlens_name === 'string' ? raw.gradlens_name : (options.folderName ?? 'model');
+  return {
+    ok: true,
+    info: { name, config, architecture: 'LlamaForCausalLM', parameters: parameterCount(config), dtypes: ['F32'], weightFiles: ['model.safetensors'], weightBytes: 4 * parameterCount(config), tokenizer: { kind: 'byte-level', size: 262, chatTemplate: false }, template, maxLength: 512 },
+    description: `LlamaForCausalLM, fake, ${template} template, up to 512 tokens`,
+  };
+}
 
 /** One Layer_Gradient line for sample `i` of a 2-layer model with q/k/v/o. */
 export function fakeLine(i: number, text: { instruction: string; output: string }): string {
@@ -25,6 +51,7 @@ export function fakeService(options: { failOn?: number; truncation?: Truncation 
   return {
     jobs,
     cancelled,
+    inspect: fakeInspect,
     async start(job, onEvent: (e: ComputeEvent) => void) {
       jobs.push(job);
       onEvent({ type: 'backend', jobId: job.jobId, active: 'wasm', trials: [{ name: 'wasm', ok: true, msPerStep: 5 }] });
