@@ -31,6 +31,14 @@ export interface RunMeta {
   dataset?: string;
   setting?: Setting;
   correctness?: 'correct' | 'irrelevant';
+  /** MATH difficulty level (`…_level3_…` in the file name), as written: `'3'`. */
+  level?: string;
+  /** Wiki runs: `popular` (`popular_wikipedia_<length>`) or `long-tail` (`long_tail_wikipedia`). */
+  popularity?: 'popular' | 'long-tail';
+  /** Follow-up study (`grads/<model>/<metric>/grads_<data>_<highest|lowest>_<n>.jsonl`): the quality metric folder, e.g. `ifd_gpt2`. */
+  metric?: string;
+  /** Follow-up study: the subset the metric ranks highest or lowest. */
+  quality?: 'highest' | 'lowest';
 }
 
 /** A line the reader could not use: 1-based line number (or record index for JSON arrays) and why. */

@@ -26,6 +26,13 @@ const EXTENSIONS = /(\.jsonl|\.json|\.txt)?(\.gz)?$/i;
 /** A trailing length bucket such as `_100` or `_length100` (the wiki runs) is kept as the setting. */
 const LENGTH_SUFFIX = /_((?:length|len)?[0-9]+)$/i;
 const INSTRUCT_SUFFIX = /_it(_new)?$/;
+/** `…_level3` (MATH difficulty) at the end of a dataset name. */
+const LEVEL_SUFFIX = /_level_?([0-9]+)$/i;
+/** The study's wiki datasets: popular pages by response length, and long-tail pages. */
+const POPULAR_WIKI = 'popular_wikipedia';
+const LONG_TAIL_WIKI = 'long_tail_wikipedia';
+/** The follow-up study's subsets: `<data>_highest_200`, `<data>_lowest_200`. */
+const QUALITY_SUFFIX = /^(.+)_(highest|lowest)_([0-9]+)$/;
 
 function stripSuffix(text: string, suffix: string): string | null {
   if (text.length <= suffix.length || !text.endsWith(suffix)) return null;
@@ -53,13 +60,31 @@ function parseStem(stem: string, meta: RunMeta): void {
       return;
     }
   }
+  const quality = QUALITY_SUFFIX.exec(rest);
+  if (quality) {
+    meta.dataset = quality[1];
+    meta.quality = quality[2] as 'highest' | 'lowest';
+    return;
+  }
   const length = LENGTH_SUFFIX.exec(rest);
   if (length && length.index > 0) {
     meta.dataset = rest.slice(0, length.index);
     meta.setting = length[1];
-    return;
+  } else if (rest !== '') meta.dataset = rest;
+  // The study's wiki runs: one dataset, popular (by length) or long-tail pages.
+  if (meta.dataset === POPULAR_WIKI || meta.dataset === LONG_TAIL_WIKI) {
+    meta.popularity = meta.dataset === POPULAR_WIKI ? 'popular' : 'long-tail';
+    meta.dataset = 'wikipedia';
   }
-  if (rest !== '') meta.dataset = rest;
+}
+
+/** Moves a trailing `_level<N>` of the dataset name into `level`. */
+function parseLevel(meta: RunMeta): void {
+  const level = meta.dataset === undefined ? null : LEVEL_SUFFIX.exec(meta.dataset);
+  if (level && level.index > 0) {
+    meta.dataset = meta.dataset!.slice(0, level.index);
+    meta.level = String(Number(level[1]));
+  }
 }
 
 /**
@@ -67,7 +92,11 @@ function parseStem(stem: string, meta: RunMeta): void {
  * name. The file name gives dataset and setting (`no_cot` → 'none', `with_cot` →
  * 'simplified', `with_cot_gpt4o` → 'detailed'; a trailing length bucket such as `_100`
  * is kept as written); its folder gives the model (`_it_new` or `_it` → instruct) and
- * the folder above it the task (`_wrong_answer_shuffle` → irrelevant). Folders are only
+ * the folder above it the task (`_wrong_answer_shuffle` → irrelevant). Other families:
+ * `…_level<N>` (MATH) → level N; `popular_wikipedia_<length>` / `long_tail_wikipedia` →
+ * dataset `wikipedia`, popularity `popular` (setting = the length) / `long-tail`; the
+ * follow-up study's `grads/<model>/<metric>/grads_<data>_<highest|lowest>_<n>` → model,
+ * metric, dataset and quality (no task or correctness). Folders are only
  * read when the file name starts with `grads_`, the release naming. Fields the path does
  * not give stay undefined, except correctness, which is 'correct' for a release-style or
  * setting-bearing name without `wrong_answer_shuffle`; empty path → `{}`.
@@ -82,14 +111,19 @@ export function parseRunPath(path: string): RunMeta {
   if (fileName === undefined) return meta;
   const stem = fileName.replace(EXTENSIONS, '');
   parseStem(stem, meta);
+  parseLevel(meta);
   const release = stem.startsWith('grads_');
+  if (release && meta.quality !== undefined) {
+    // The follow-up's layout puts the metric folder under the model folder.
+    const metricDir = parts.pop();
+    const modelDir = parts.pop();
+    if (metricDir !== undefined) meta.metric = metricDir;
+    if (modelDir !== undefined) readModelDir(modelDir, meta);
+    return meta;
+  }
   const modelDir = release ? parts.pop() : undefined;
   const taskDir = release ? parts.pop() : undefined;
-  if (modelDir !== undefined) {
-    const instruct = INSTRUCT_SUFFIX.exec(modelDir);
-    meta.model = instruct && instruct.index > 0 ? modelDir.slice(0, instruct.index) : modelDir;
-    meta.variant = instruct && instruct.index > 0 ? 'instruct' : 'base';
-  }
+  if (modelDir !== undefined) readModelDir(modelDir, meta);
   if (taskDir !== undefined) {
     const task = stripSuffix(taskDir, IRRELEVANT);
     meta.task = task ?? taskDir;
@@ -101,12 +135,21 @@ export function parseRunPath(path: string): RunMeta {
   return meta;
 }
 
+/** Model and variant from a model folder name (`_it_new` or `_it` → instruct). */
+function readModelDir(modelDir: string, meta: RunMeta): void {
+  const instruct = INSTRUCT_SUFFIX.exec(modelDir);
+  meta.model = instruct && instruct.index > 0 ? modelDir.slice(0, instruct.index) : modelDir;
+  meta.variant = instruct && instruct.index > 0 ? 'instruct' : 'base';
+}
+
 /**
  * Human label of a setting: 'none' → 'None CoT', 'simplified' → 'Simplified CoT',
- * 'detailed' → 'Detailed CoT'; anything else as written; undefined → ''.
+ * 'detailed' → 'Detailed CoT'; a length bucket '100' → 'Length 100'; anything else as
+ * written; undefined → ''.
  */
 export function settingLabel(setting: string | undefined): string {
   if (setting === undefined) return '';
+  if (/^[0-9]+$/.test(setting)) return `Length ${setting}`;
   return Object.hasOwn(SETTING_LABELS, setting) ? SETTING_LABELS[setting] : setting;
 }
 
@@ -119,8 +162,12 @@ export function settingLabel(setting: string | undefined): string {
 export function describeRun(meta: RunMeta, fallbackName: string): string {
   const parts: string[] = [];
   if (meta.model) parts.push(meta.variant === 'instruct' ? `${meta.model} instruct` : meta.model);
+  if (meta.metric) parts.push(meta.metric);
   if (meta.dataset) parts.push(meta.dataset);
+  if (meta.level) parts.push(`Level ${meta.level}`);
+  if (meta.popularity === 'long-tail') parts.push('long-tail');
   if (meta.setting) parts.push(settingLabel(meta.setting));
+  if (meta.quality) parts.push(meta.quality);
   if (parts.length === 0) return fallbackName;
   if (meta.correctness === 'irrelevant') parts.push('irrelevant');
   return parts.join(' · ');

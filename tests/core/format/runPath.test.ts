@@ -24,13 +24,30 @@ describe('parseRunPath', () => {
     ],
     [
       'wiki_popularity/llama3_8b/grads_popular_wikipedia_100.jsonl',
-      { task: 'wiki_popularity', model: 'llama3_8b', variant: 'base', dataset: 'popular_wikipedia', setting: '100', correctness: 'correct' },
+      {
+        task: 'wiki_popularity',
+        model: 'llama3_8b',
+        variant: 'base',
+        dataset: 'wikipedia',
+        popularity: 'popular',
+        setting: '100',
+        correctness: 'correct',
+      },
     ],
     ['grads_wiki_popular_length100.jsonl', { dataset: 'wiki_popular', setting: 'length100', correctness: 'correct' }],
     [
       'wiki_popularity_wrong_answer_shuffle/llama3_8b/grads_long_tail_wikipedia.jsonl',
-      { task: 'wiki_popularity', model: 'llama3_8b', variant: 'base', dataset: 'long_tail_wikipedia', correctness: 'irrelevant' },
+      { task: 'wiki_popularity', model: 'llama3_8b', variant: 'base', dataset: 'wikipedia', popularity: 'long-tail', correctness: 'irrelevant' },
     ],
+    [
+      'lighteval_math_wrong_answer_shuffle/llama3_8b/grads_algebra_level3_with_cot.jsonl',
+      { task: 'lighteval_math', model: 'llama3_8b', variant: 'base', dataset: 'algebra', level: '3', setting: 'simplified', correctness: 'irrelevant' },
+    ],
+    [
+      'grads/qwen25_7b/ifd_gpt2/grads_wiz_10k_highest_200.jsonl',
+      { model: 'qwen25_7b', variant: 'base', metric: 'ifd_gpt2', dataset: 'wiz_10k', quality: 'highest' },
+    ],
+    ['grads_mag_10k_lowest_200.jsonl', { dataset: 'mag_10k', quality: 'lowest' }],
     ['/home/me/Downloads/gsm8k_train_no_cot.wrong_answer_shuffle.json', { dataset: 'gsm8k_train', setting: 'none', correctness: 'irrelevant' }],
     ['my_stats.jsonl', { dataset: 'my_stats' }],
     ['grads_no_cot.jsonl', { setting: 'none', correctness: 'correct' }],
@@ -47,6 +64,7 @@ describe('settingLabel and SETTING_ORDER', () => {
     ['simplified', 'Simplified CoT'],
     ['detailed', 'Detailed CoT'],
     ['length100', 'length100'],
+    ['500', 'Length 500'],
     ['constructor', 'constructor'],
     [undefined, ''],
   ])('labels %j as %j', (setting, label) => {
@@ -65,7 +83,10 @@ describe('describeRun', () => {
       'llama3_8b instruct · gsm8k_train · Detailed CoT · irrelevant',
     ],
     [{ model: 'llama3_8b', variant: 'base', dataset: 'gsm8k_train', setting: 'none', correctness: 'correct' }, 'llama3_8b · gsm8k_train · None CoT'],
-    [{ dataset: 'popular_wikipedia', setting: '100' }, 'popular_wikipedia · 100'],
+    [{ dataset: 'wikipedia', popularity: 'popular', setting: '100' }, 'wikipedia · Length 100'],
+    [{ dataset: 'wikipedia', popularity: 'long-tail' }, 'wikipedia · long-tail'],
+    [{ dataset: 'algebra', level: '2', setting: 'detailed' }, 'algebra · Level 2 · Detailed CoT'],
+    [{ model: 'qwen25_7b', metric: 'ifd_gpt2', dataset: 'wiz_10k', quality: 'lowest' }, 'qwen25_7b · ifd_gpt2 · wiz_10k · lowest'],
     [{}, 'fallback.jsonl'],
     [{ correctness: 'irrelevant' }, 'fallback.jsonl'],
   ])('describes %j as %j', (meta, label) => {
