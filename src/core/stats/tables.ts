@@ -7,7 +7,7 @@ import { computeCurve } from './computeCurve.ts';
 import { computeMad, defaultSplits, validateSplits } from './mad.ts';
 import { countIdenticalResponses, type PairAttribute, type RunPair } from './pairRuns.ts';
 import { relativeDifference } from './relativeDifference.ts';
-import type { Table, TableColumn } from './table.ts';
+import { columnDecimals, type Table, type TableColumn } from './table.ts';
 
 /** One row of {@link madTable}. */
 export type MadRow = {
@@ -121,4 +121,48 @@ export function relativeDifferenceTable(pairs: readonly RunPair[], stat: StatNam
     }
   }
   return { columns: RD_COLUMNS, rows };
+}
+
+/** The study's MAD parts, in its column order. */
+export const MAD_PARTS = ['early', 'middle', 'late', 'all'] as const;
+
+/** One row of the study-layout MAD table: the row label, then `<module>.<part>` cells. */
+export type MadStudyRow = Record<string, string | number | null>;
+
+/**
+ * The MAD table in the study's layout: one row per run (labelled by `labels[i]`), and
+ * for each of `modules` four columns early / middle / late / all under the module's
+ * heading (`moduleLabels`), each column with fixed decimals chosen from its values
+ * ({@link columnDecimals}, `significant` digits of its median). A run without a module
+ * has null cells. `rows` are the long MAD rows ({@link madTable}) of all runs.
+ * Example: 2 runs × Q, K → 2 rows × (1 + 8) columns.
+ */
+export function madStudyTable(
+  runs: readonly { label: string; rows: readonly MadRow[] }[],
+  modules: readonly string[],
+  moduleLabels: (module: string) => string,
+  significant = 3,
+): Table<MadStudyRow> {
+  const columns: TableColumn[] = [{ key: 'run', label: 'Run', kind: 'text' }];
+  for (const m of modules) {
+    for (const part of MAD_PARTS) {
+      const values = runs.map((r) => r.rows.find((x) => x.module === m)?.[part] ?? NaN);
+      columns.push({
+        key: `${m}.${part}`,
+        label: part === 'all' ? 'All' : part[0].toUpperCase() + part.slice(1),
+        kind: 'number',
+        group: moduleLabels(m),
+        decimals: columnDecimals(values, significant),
+      });
+    }
+  }
+  const rows = runs.map((r) => {
+    const row: MadStudyRow = { run: r.label };
+    for (const m of modules) {
+      const mad = r.rows.find((x) => x.module === m);
+      for (const part of MAD_PARTS) row[`${m}.${part}`] = mad ? mad[part] : null;
+    }
+    return row;
+  });
+  return { columns, rows };
 }

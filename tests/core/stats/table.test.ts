@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLatex, latexNumber, toCsv, toLatex, type Table } from '../../../src/core/stats/table.ts';
+import { columnDecimals, escapeLatex, latexNumber, toCsv, toLatex, type Table } from '../../../src/core/stats/table.ts';
 
 const inf = Infinity;
 
@@ -47,6 +47,7 @@ describe('escapeLatex', () => {
     ['a_b&c', 'a\\_b\\&c'],
     ['100% $5 #1 {x}', '100\\% \\$5 \\#1 \\{x\\}'],
     ['~^\\', '\\textasciitilde{}\\textasciicircum{}\\textbackslash{}'],
+    ['|a − b| · 2 × 3 – é', '|a $-$ b| $\\cdot$ 2 $\\times$ 3 -- ?'],
   ])('escapes %j as %j', (input, expected) => {
     expect(escapeLatex(input)).toBe(expected);
   });
@@ -60,6 +61,7 @@ describe('latexNumber', () => {
     [1234.5, '1235'],
     [123456, '$1.235\\times10^{5}$'],
     [-0.0000001234, '$-1.234\\times10^{-7}$'],
+    [-0.5, '$-$0.5000'],
     [NaN, '--'],
     [inf, '$\\infty$'],
     [-inf, '$-\\infty$'],
@@ -80,6 +82,7 @@ describe('toLatex', () => {
         '\\begin{table}[ht]',
         '\\centering',
         '\\caption{MAD of S\\_sum \\& more}',
+        '\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%',
         '\\begin{tabular}{lrrl}',
         '\\toprule',
         'Run\\_name & Kept & Value \\% & Top layers \\\\',
@@ -87,7 +90,7 @@ describe('toLatex', () => {
         'grads\\_gsm8k & 500 & 0.1235 & 3, 1 \\\\',
         'b & -- & -- &  \\\\',
         '\\bottomrule',
-        '\\end{tabular}',
+        '\\end{tabular}}',
         '\\end{table}',
         '',
       ].join('\n'),
@@ -98,5 +101,58 @@ describe('toLatex', () => {
   it('writes the header alone for an empty table', () => {
     const out = toLatex(table([]), '');
     expect(out).toContain('\\midrule\n\\bottomrule');
+  });
+});
+
+describe('the study layout in LaTeX and CSV', () => {
+  const grouped: Table = {
+    columns: [
+      { key: 'run', label: 'Run', kind: 'text' },
+      ...['Q', 'K', 'V', 'O'].flatMap((g) =>
+        ['Early', 'Middle', 'Late', 'All'].map((p) => ({ key: `${g}.${p}`, label: p, kind: 'number' as const, group: g, decimals: 3 })),
+      ),
+    ],
+    rows: [{ run: 'None CoT · correct', ...Object.fromEntries(['Q', 'K', 'V', 'O'].flatMap((g) => ['Early', 'Middle', 'Late', 'All'].map((p) => [`${g}.${p}`, -1.23456]))) }],
+  };
+
+  it('puts each group under a \\multicolumn heading with a \\cmidrule, numbers to the column’s decimals with an ASCII minus', () => {
+    const tex = toLatex(grouped, 'MAD');
+    expect(tex).toContain('\\multicolumn{4}{c}{Q}');
+    expect(tex).toContain('\\cmidrule(lr){2-5}');
+    expect(tex).toContain('$-$1.235');
+    expect(/[^\x00-\x7f]/.test(tex)).toBe(false);
+  });
+
+  it('splits a table too wide for the text into tabulars by group, repeating the row labels', () => {
+    const wide: Table = {
+      columns: [
+        grouped.columns[0],
+        ...['Q', 'K', 'V', 'O', 'gate', 'up', 'down'].flatMap((g) =>
+          ['Early', 'Middle', 'Late', 'All'].map((p) => ({ key: `${g}.${p}`, label: p, kind: 'number' as const, group: g, decimals: 4 })),
+        ),
+      ],
+      rows: [{ run: 'llama3_8b instruct · Detailed CoT · irrelevant' }],
+    };
+    const tex = toLatex(wide, 'wide');
+    const tabulars = tex.match(/\\begin\{tabular\}/g)?.length ?? 0;
+    expect(tabulars).toBeGreaterThan(1);
+    expect(tex.match(/llama3\\_8b instruct/g)?.length).toBe(tabulars);
+  });
+
+  it('escapes text cells that a spreadsheet would run as formulas, and only those', () => {
+    const t: Table = { columns: [{ key: 'run', label: 'Run', kind: 'text' }, { key: 'v', label: 'V', kind: 'number' }], rows: [{ run: '=cmd|x', v: -2 }, { run: '-run', v: 3 }] };
+    expect(toCsv(t)).toBe("run,v\r\n'=cmd|x,-2\r\n'-run,3\r\n");
+  });
+});
+
+describe('columnDecimals', () => {
+  it.each<[number[], number]>([
+    [[0.0123, 0.0456, 0.0789], 4],
+    [[1.5, 2.5, 12], 2],
+    [[150, 220], 0],
+    [[NaN, 0], 3],
+    [[], 3],
+  ])('gives %j %i decimals for 3 significant digits of its median', (values, d) => {
+    expect(columnDecimals(values)).toBe(d);
   });
 });
