@@ -9,7 +9,8 @@ import { parseRun } from '../../src/core/format/runParser.ts';
 import { computeCurve } from '../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../src/core/stats/mad.ts';
 import { screenshot, waitForApp } from './harness.ts';
-import { curveKeys, FAST, loadFiles, MODULES, realErrors, runId, SLOW, useAppSession } from './session.ts';
+import { curveKeys, FAST, LAYERS, loadFiles, MODULES, realErrors, runId, SLOW, useAppSession } from './session.ts';
+import { clickLayer } from './views.ts';
 
 const app = useAppSession();
 
@@ -70,7 +71,7 @@ describe('gradlens views in the browser', () => {
   it('shows a sample’s instruction and output as literal text in the drill-down', async () => {
     const { page, errors } = await app.freshPage('?run=');
     await loadFiles(page, [FAST]);
-    await page.locator('[data-testid="layer-hit"][data-layer="3"]').first().click();
+    await clickLayer(page, 3, LAYERS);
     await page.locator('[data-testid="sample-item"]').first().click();
     const instruction = page.locator('[data-testid="sample-instruction"]');
     await instruction.waitFor();
@@ -103,7 +104,7 @@ describe('gradlens views in the browser', () => {
 
   it('opens the Compute live section on demand', async () => {
     const { page, errors } = await app.freshPage('?run=');
-    await page.getByText('Compute live', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Compute live', exact: true }).click();
     await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'compute-live');
     expect(realErrors(errors)).toEqual([]);
@@ -111,7 +112,7 @@ describe('gradlens views in the browser', () => {
 
   it('computes statistics live on a shipped model in the worker, and shows the new run with finite MADs', async () => {
     const { page, errors } = await app.freshPage('?run=');
-    await page.getByText('Compute live', { exact: true }).first().click();
+    await page.getByRole('button', { name: 'Compute live', exact: true }).click();
     await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
     await page.getByLabel('Samples').fill('2');
     await page.getByRole('region', { name: 'Compute gradient statistics' }).locator('label', { hasText: 'Response' }).locator('select').selectOption('none');

@@ -16,13 +16,16 @@ export interface LineSeries {
   /** Lower and upper band edges per layer, when a band is shown. */
   lo?: ArrayLike<number>;
   hi?: ArrayLike<number>;
-  dashed?: boolean;
+  /** SVG stroke-dasharray ('' or absent: solid). */
+  dash?: string;
 }
 
-/** A legend entry. */
+/** A legend entry; `key` ties it to the lines it names (for hover highlighting). */
 export interface LegendItem {
   label: string;
   color: string;
+  dash?: string;
+  key?: string;
 }
 
 /** Inner margins of a panel, in pixels. */
@@ -33,7 +36,7 @@ export interface Margin {
   left: number;
 }
 
-export const PANEL_MARGIN: Margin = { top: 34, right: 10, bottom: 30, left: 56 };
+export const PANEL_MARGIN: Margin = { top: 8, right: 10, bottom: 30, left: 56 };
 
 /** A heatmap row: label and one value per layer. */
 export interface HeatmapRow {

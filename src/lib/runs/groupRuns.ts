@@ -4,6 +4,7 @@
  */
 import type { RunMeta } from '../../core/format/run.ts';
 import { settingLabel } from '../../core/format/runPath.ts';
+import { matchesText } from '../state/facets.ts';
 import type { RunEntry } from '../state/types.ts';
 
 /** Attributes the list can group by ('none' = one flat list). */
@@ -40,18 +41,9 @@ export function runFacts(meta: RunMeta): RunFact[] {
   return facts;
 }
 
-/**
- * Entries whose label, file or facts contain every whitespace-separated term of
- * `text` (case-insensitive); all entries when `text` is blank.
- * Example: `'llama detailed'` keeps runs of llama models with Detailed CoT.
- */
+/** Entries whose label, file or factor values hold every whitespace-separated term of `text` (case-insensitive); all when blank. */
 export function filterEntries(entries: readonly RunEntry[], text: string): RunEntry[] {
-  const terms = text.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return entries.slice();
-  return entries.filter((e) => {
-    const hay = [e.label, e.run.file, ...runFacts(e.run.meta).map((f) => f.value)].join(' ').toLowerCase();
-    return terms.every((t) => hay.includes(t));
-  });
+  return entries.filter((e) => matchesText(e, text));
 }
 
 /** A group of the run list: its heading and its entries in list order. */

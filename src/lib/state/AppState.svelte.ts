@@ -13,6 +13,7 @@ import type { ParseService } from '../loading/parsePool.ts';
 import type { ParseProgress, ParseResult, ParseSource, StoreOutcome } from '../../workers/parseHandler.ts';
 import type { Orphan, RunStore, StoredEntry } from '../../storage/runStore.ts';
 import type { FileProblem, LoadJob } from './loadTypes.ts';
+import { admits, facetKey, parseFacetKey } from './facets.ts';
 import { insertionIndex } from './order.ts';
 import { assignRunColors, nextRunColor } from './palette.ts';
 import { RunSaver } from './runSaver.svelte.ts';
@@ -54,15 +55,20 @@ export class AppState {
   /** Runs a shared link shows that are not loaded here (dropped files elsewhere); loading one clears it. */
   missingRefs = $state.raw<string[]>([]);
 
-  /** Visible runs in display order: what the views draw. */
-  visibleEntries = $derived(this.entries.filter((e) => !e.hidden));
+  /** The facets as one primitive, so the visible runs re-derive only when the facets change. */
+  #facets = $derived(facetKey(this.settings.hidden, this.settings.filter));
+  /** Visible runs in display order (shown, and let through by the facets): what the views draw. */
+  visibleEntries = $derived.by(() => {
+    const { hidden, filter } = parseFacetKey(this.#facets);
+    return this.entries.filter((e) => !e.hidden && admits(e, hidden, filter));
+  });
   problemCount = $derived(this.problems.reduce((n, p) => n + (p.fatal ? 1 : 0) + p.skipped.length, 0));
   /** The URL query for what is on screen. */
   urlSearch = $derived(
     writeUrlState({
       settings: this.settings,
       reference: this.entries.find((e) => e.run.id === this.settings.reference)?.source.ref ?? null,
-      runs: this.entries.length ? this.visibleEntries.map((e) => e.source.ref) : null,
+      runs: this.entries.length ? this.entries.filter((e) => !e.hidden).map((e) => e.source.ref) : null,
       src: this.entries.filter((e) => e.source.kind === 'url').map((e) => e.source.ref),
     }),
   );

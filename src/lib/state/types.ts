@@ -3,6 +3,8 @@
  * current view is (ViewSettings, mirrored in the URL).
  */
 import type { Run, StatName } from '../../core/format/run.ts';
+import { DEFAULT_ENCODING, type Encoding } from './encoding.ts';
+import type { FacetHidden } from './facets.ts';
 
 /** A loaded run as the app shows it: the core's Run plus the user's display choices. */
 export interface RunEntry {
@@ -16,7 +18,9 @@ export interface RunEntry {
   source: { kind: 'file' | 'url' | 'demo' | 'compute'; ref: string };
 }
 
-export type ViewKind = 'curves' | 'overlay' | 'heatmap';
+export type ViewKind = 'curves' | 'overlay' | 'heatmap' | 'study';
+/** X axis: layer index, or relative depth layer / (L − 1) so models of different depth overlay. */
+export type XAxisKind = 'layer' | 'depth';
 export type YScaleKind = 'linear' | 'log' | 'symlog';
 export type BandKind = 'none' | 'iqr' | 'p5-p95';
 
@@ -36,6 +40,39 @@ export interface ViewSettings {
   strip: 'difference' | 'ratio';
   /** Heatmap axes. */
   heatmapRows: 'modules' | 'runs';
+  /** X axis of line figures. */
+  x: XAxisKind;
+  /** Zoomed x range [from, to] in the axis's units (layers, or relative depth); null = everything. */
+  zoom: [number, number] | null;
+  /** Modules shown (keys); null = the default: Q, K, V, O when a run has more modules, else all. */
+  modules: string[] | null;
+  /** Facet values unchecked; runs with them are in no plot or table. */
+  hidden: FacetHidden;
+  /** Text filter: runs shown must match every term. */
+  filter: string;
+  /** Which factors drive colour, shade and dash. */
+  encoding: Encoding;
+  /** Layer open in the drill-down, or null. */
+  layer: number | null;
+  /** Module the drill-down shows, or null for the first. */
+  drillModule: string | null;
+  /** Sample open in the drill-down: its run's source ref and index. */
+  sample: { ref: string; index: number } | null;
+  /** The study figure's choices. */
+  study: StudySettings;
+  /** Tables: shade cells by value within each column. */
+  shading: boolean;
+}
+
+/** What the study figure shows: one model and dataset, rows by correctness or base / instruct. */
+export interface StudySettings {
+  /** Model, dataset shown; null = the first the visible runs have. */
+  model: string | null;
+  dataset: string | null;
+  /** Rows: correct / irrelevant, or base / instruct. */
+  rows: 'correctness' | 'variant';
+  /** The other of the two, held fixed (e.g. 'base' when rows are correctness); null = the first present. */
+  fixed: string | null;
 }
 
 export const DEFAULT_VIEW: ViewSettings = {
@@ -48,4 +85,15 @@ export const DEFAULT_VIEW: ViewSettings = {
   reference: null,
   strip: 'ratio',
   heatmapRows: 'modules',
+  x: 'layer',
+  zoom: null,
+  modules: null,
+  hidden: {},
+  filter: '',
+  encoding: DEFAULT_ENCODING,
+  layer: null,
+  drillModule: null,
+  sample: null,
+  study: { model: null, dataset: null, rows: 'correctness', fixed: null },
+  shading: false,
 };

@@ -4,7 +4,10 @@
  * named by ref (file path, URL, demo path), never by id, so a copied link works on
  * another machine.
  */
-import { DEFAULT_VIEW, type BandKind, type ViewKind, type ViewSettings, type YScaleKind } from './types.ts';
+import { DEFAULT_ENCODING, type EncodingSource } from './encoding.ts';
+import { isFactorKey } from './factors.ts';
+import type { FacetHidden } from './facets.ts';
+import { DEFAULT_VIEW, type BandKind, type ViewKind, type ViewSettings, type XAxisKind, type YScaleKind } from './types.ts';
 
 /** What a URL says about the view; `reference` and `runs` are source refs. */
 export interface UrlState {
@@ -17,7 +20,8 @@ export interface UrlState {
   src: string[];
 }
 
-const VIEWS: readonly ViewKind[] = ['curves', 'overlay', 'heatmap'];
+const VIEWS: readonly ViewKind[] = ['curves', 'overlay', 'heatmap', 'study'];
+const X_AXES: readonly XAxisKind[] = ['layer', 'depth'];
 const Y_SCALES: readonly YScaleKind[] = ['linear', 'log', 'symlog'];
 const BANDS: readonly BandKind[] = ['none', 'iqr', 'p5-p95'];
 
@@ -30,6 +34,34 @@ function parseSplits(value: string | null): [number, number] | null {
   const parts = value.split(',').map((p) => Number(p));
   if (parts.length !== 2 || !parts.every((n) => Number.isInteger(n) && n > 0) || parts[0] >= parts[1]) return null;
   return [parts[0], parts[1]];
+}
+
+function parseRange(value: string | null): [number, number] | null {
+  if (!value) return null;
+  const parts = value.split(',').map((p) => Number(p));
+  return parts.length === 2 && parts.every(Number.isFinite) && parts[0] < parts[1] ? [parts[0], parts[1]] : null;
+}
+
+function parseIndex(value: string | null): number | null {
+  const n = value === null || value === '' ? NaN : Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+function parseSource(value: string | null, fallback: EncodingSource): EncodingSource {
+  if (value === null) return fallback;
+  return value === 'auto' || value === 'none' || value === 'run' || isFactorKey(value) ? value : fallback;
+}
+
+/** `hide=setting:none` values → unchecked facet values (unknown factors dropped). */
+function parseHidden(values: string[]): FacetHidden {
+  const hidden: FacetHidden = {};
+  for (const v of values) {
+    const at = v.indexOf(':');
+    const key = at < 0 ? v : v.slice(0, at);
+    if (at < 0 || !isFactorKey(key)) continue;
+    (hidden[key] ??= []).push(v.slice(at + 1));
+  }
+  return hidden;
 }
 
 /**
@@ -51,6 +83,26 @@ export function readUrlState(search: string): UrlState {
     reference: null,
     strip: oneOf(q.get('strip'), ['difference', 'ratio'] as const, d.strip),
     heatmapRows: oneOf(q.get('rows'), ['modules', 'runs'] as const, d.heatmapRows),
+    x: oneOf(q.get('x'), X_AXES, d.x),
+    zoom: parseRange(q.get('zoom')),
+    modules: q.has('mod') ? q.getAll('mod').filter((m) => m !== '') : null,
+    hidden: parseHidden(q.getAll('hide')),
+    filter: q.get('q') ?? '',
+    encoding: {
+      color: parseSource(q.get('color'), DEFAULT_ENCODING.color),
+      shade: parseSource(q.get('shade'), DEFAULT_ENCODING.shade),
+      dash: parseSource(q.get('dash'), DEFAULT_ENCODING.dash),
+    },
+    layer: parseIndex(q.get('layer')),
+    drillModule: q.get('dmod') || null,
+    sample: q.get('sref') && parseIndex(q.get('sample')) !== null ? { ref: q.get('sref')!, index: parseIndex(q.get('sample'))! } : null,
+    study: {
+      model: q.get('smodel') || null,
+      dataset: q.get('sdata') || null,
+      rows: oneOf(q.get('srows'), ['correctness', 'variant'] as const, d.study.rows),
+      fixed: q.get('sfixed') || null,
+    },
+    shading: q.get('shading') === '1',
   };
   return {
     settings,
@@ -77,6 +129,30 @@ export function writeUrlState(state: UrlState): string {
   if (s.splits) q.set('splits', `${s.splits[0]},${s.splits[1]}`);
   if (s.strip !== d.strip) q.set('strip', s.strip);
   if (s.heatmapRows !== d.heatmapRows) q.set('rows', s.heatmapRows);
+  if (s.x !== d.x) q.set('x', s.x);
+  if (s.zoom) q.set('zoom', `${s.zoom[0]},${s.zoom[1]}`);
+  if (s.modules) {
+    if (s.modules.length === 0) q.set('mod', '');
+    for (const m of s.modules) q.append('mod', m);
+  }
+  for (const [key, values] of Object.entries(s.hidden)) for (const v of values ?? []) q.append('hide', `${key}:${v}`);
+  if (s.filter.trim()) q.set('q', s.filter.trim());
+  for (const channel of ['color', 'shade', 'dash'] as const) {
+    if (s.encoding[channel] !== DEFAULT_ENCODING[channel]) q.set(channel, s.encoding[channel]);
+  }
+  if (s.layer !== null) q.set('layer', String(s.layer));
+  if (s.layer !== null && s.drillModule) q.set('dmod', s.drillModule);
+  if (s.layer !== null && s.sample) {
+    q.set('sample', String(s.sample.index));
+    q.set('sref', s.sample.ref);
+  }
+  if (s.view === 'study') {
+    if (s.study.model) q.set('smodel', s.study.model);
+    if (s.study.dataset) q.set('sdata', s.study.dataset);
+    if (s.study.rows !== d.study.rows) q.set('srows', s.study.rows);
+    if (s.study.fixed) q.set('sfixed', s.study.fixed);
+  }
+  if (s.shading) q.set('shading', '1');
   if (state.reference) q.set('ref', state.reference);
   // An empty list is written as `run=` so that "no run shown" survives the round trip.
   if (state.runs?.length === 0) q.set('run', '');

@@ -7,8 +7,10 @@ import type { StatName } from '../../core/format/run.ts';
 import { defaultSplits, validateSplits } from '../../core/stats/mad.ts';
 import { listStats } from '../../core/stats/statValues.ts';
 import type { Table } from '../../core/stats/table.ts';
-import { madTable, type MadRow } from '../../core/stats/tables.ts';
+import { madStudyTable, madTable, type MadRow, type MadStudyRow } from '../../core/stats/tables.ts';
+import { moduleLabel } from '../moduleColors.ts';
 import type { RunEntry } from '../state/types.ts';
+import { fullLabel, splitLabels } from '../views/labels.ts';
 
 /** A MAD row with the id of its run and whether custom splits were applied. */
 export interface MadDisplayRow {
@@ -60,4 +62,49 @@ export function madTableData(entries: readonly RunEntry[], stat: StatName, split
 /** The split points shown in the editor: the custom ones, or the default rule for `layerCount`. */
 export function shownSplits(splits: readonly [number, number] | null, layerCount: number): [number, number] {
   return splits ? [splits[0], splits[1]] : defaultSplits(layerCount);
+}
+
+/** The MAD table in the study's layout for display and export: rows per run, module × part columns. */
+export interface MadStudyData {
+  /** What every row shares (for the caption). */
+  heading: string;
+  table: Table<MadStudyRow>;
+  /** Per row: run id, colour, full label. */
+  runs: { runId: string; label: string; color: string; kept: number; dropped: number }[];
+}
+
+/**
+ * The study-layout MAD table of `stat` for the entries and modules (rows labelled by what
+ * differs between the runs; the shared part goes to the caption), with fixed decimals per
+ * column to `significant` digits of its median.
+ */
+export function madStudyData(
+  data: MadTableData,
+  entries: readonly RunEntry[],
+  modules: readonly string[],
+  significant = 3,
+): MadStudyData {
+  const withRows = entries.filter((e) => data.rows.some((r) => r.runId === e.run.id));
+  const { heading, titles } = splitLabels(withRows);
+  const runs = withRows.map((e, i) => {
+    const rows = data.rows.filter((r) => r.runId === e.run.id).map((r) => r.row);
+    return { entry: e, label: titles[i] || fullLabel(e), rows };
+  });
+  const table = madStudyTable(
+    runs.map((r) => ({ label: r.label, rows: r.rows })),
+    modules.filter((m) => runs.some((r) => r.rows.some((x) => x.module === m))),
+    (m) => (moduleLabel(m) === m ? m : moduleLabel(m)),
+    significant,
+  );
+  return {
+    heading,
+    table,
+    runs: runs.map((r) => ({
+      runId: r.entry.run.id,
+      label: fullLabel(r.entry),
+      color: r.entry.color,
+      kept: Math.min(...r.rows.map((x) => x.kept)),
+      dropped: Math.max(...r.rows.map((x) => x.dropped)),
+    })),
+  };
 }

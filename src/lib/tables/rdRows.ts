@@ -6,7 +6,8 @@
 import type { Run, StatName } from '../../core/format/run.ts';
 import { pairRuns, type PairAttribute } from '../../core/stats/pairRuns.ts';
 import { listStats } from '../../core/stats/statValues.ts';
-import type { Table } from '../../core/stats/table.ts';
+import { columnDecimals, type Cell, type Table, type TableColumn } from '../../core/stats/table.ts';
+import { moduleLabel } from '../moduleColors.ts';
 import { relativeDifferenceTable, type RelativeDifferenceRow } from '../../core/stats/tables.ts';
 import type { RunEntry } from '../state/types.ts';
 
@@ -119,4 +120,35 @@ export function groupByPair(data: RdTableData): RdPairRow[] {
     p.rows.set(r.row.module, r);
   }
   return [...out.values()];
+}
+
+/**
+ * The relative-difference table in the study's layout: one row per pair (the run against
+ * its reference, what differs, identical responses), and per module the mean relative
+ * difference (fixed decimals per column) and its top layers, under the module's heading.
+ * More columns per module (an interval, a p-value) slot in beside these.
+ */
+export function rdStudyTable(pairs: readonly RdPairRow[], modules: readonly string[], significant = 3): Table {
+  const columns: TableColumn[] = [
+    { key: 'run', label: 'Run', kind: 'text' },
+    { key: 'reference', label: 'Against', kind: 'text' },
+    { key: 'differsIn', label: 'Differs in', kind: 'text' },
+    { key: 'identical', label: 'Identical', kind: 'integer' },
+  ];
+  for (const m of modules) {
+    const group = moduleLabel(m) === m ? m : moduleLabel(m);
+    const values = pairs.map((p) => p.rows.get(m)?.row.value ?? NaN);
+    columns.push({ key: `${m}.value`, label: 'RD', kind: 'number', group, decimals: columnDecimals(values, significant) });
+    columns.push({ key: `${m}.top`, label: 'Top layers', kind: 'layers', group });
+  }
+  const rows = pairs.map((p) => {
+    const row: Record<string, Cell> = { run: p.otherLabel, reference: p.referenceLabel, differsIn: differsInText(p.differsIn), identical: p.identical };
+    for (const m of modules) {
+      const r = p.rows.get(m);
+      row[`${m}.value`] = r ? r.row.value : null;
+      row[`${m}.top`] = r ? r.row.topLayers : null;
+    }
+    return row;
+  });
+  return { columns, rows };
 }

@@ -19,16 +19,36 @@ export interface RunCurves {
   modules: ModuleCurve[];
 }
 
-/** Curves of `stat` for every entry, in the given order; a module lacking the statistic is skipped. */
-export function runCurves(entries: readonly RunEntry[], stat: StatName): RunCurves[] {
+/** Curves already computed, per run (a run is replaced, never mutated, so its curves never go stale). */
+const cache = new WeakMap<object, Map<string, Curve | null>>();
+
+/** The curve of one module and statistic of a run, computed once per run; null when the run lacks the statistic. */
+export function cachedCurve(run: RunEntry['run'], module: ModuleKey, stat: StatName): Curve | null {
+  let byKey = cache.get(run);
+  if (!byKey) cache.set(run, (byKey = new Map()));
+  const key = `${module}\u0000${stat}`;
+  if (!byKey.has(key)) {
+    try {
+      byKey.set(key, computeCurve(run, module, stat));
+    } catch (e) {
+      if (!(e instanceof UnknownSelectionError)) throw e;
+      byKey.set(key, null);
+    }
+  }
+  return byKey.get(key) ?? null;
+}
+
+/**
+ * Curves of `stat` for every entry, in the given order, for the modules `keep` lets
+ * through (all by default); a module lacking the statistic is skipped. Curves are
+ * cached per run, so showing a run again or switching back to a statistic is free.
+ */
+export function runCurves(entries: readonly RunEntry[], stat: StatName, keep: (modules: readonly ModuleKey[]) => ModuleKey[] = (m) => m.slice()): RunCurves[] {
   return entries.map((entry) => {
     const modules: ModuleCurve[] = [];
-    for (const module of entry.run.modules) {
-      try {
-        modules.push({ module, curve: computeCurve(entry.run, module, stat) });
-      } catch (e) {
-        if (!(e instanceof UnknownSelectionError)) throw e;
-      }
+    for (const module of keep(entry.run.modules)) {
+      const curve = cachedCurve(entry.run, module, stat);
+      if (curve) modules.push({ module, curve });
     }
     return { entry, modules };
   });

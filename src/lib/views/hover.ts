@@ -1,34 +1,37 @@
-/** What the hover tooltip lists and where it goes: every line's value at the hovered layer of a panel. */
-import { layerX, type PanelBox } from '../charts/layout.ts';
-import { PANEL_MARGIN, type LineSeries } from '../charts/types.ts';
+/** What the hover tooltip lists: every line's value at the hovered position of a panel, largest first. */
+import type { LineSeries } from '../charts/types.ts';
+import { layerAt } from '../charts/xAxis.ts';
 import { formatValue } from '../format.ts';
+import type { XAxisKind } from '../state/types.ts';
 
-/** The hovered panel (index in the figure) and layer. */
-export interface Hover {
-  panel: number;
-  layer: number;
-}
-
-/** A tooltip row: label, color and formatted value of one line at the hovered layer. */
+/** A tooltip row: label, color, dash and formatted value of one line at the hovered position. */
 export interface TooltipRow {
   key: string;
   label: string;
   color: string;
+  dash?: string;
   value: string;
 }
 
-/** One row per series, with "–" where a line has no value at `layer`. Example: a line [1, 2] at layer 1 → value "2". */
-export function tooltipRows(series: readonly LineSeries[], layer: number, prefix = ''): TooltipRow[] {
-  return series.map((s) => ({
-    key: s.key,
-    label: prefix ? `${prefix} · ${s.label}` : s.label,
-    color: s.color,
-    value: formatValue(layer < s.values.length ? s.values[layer] : NaN),
-  }));
+/**
+ * One row per series, sorted by value (largest first, lines without a value last), each
+ * at its own layer for the position (on the depth axis lines of different depth have
+ * different layers; the layer is then named in the label).
+ * Example: lines [1, 2] and [3, 1] at layer 0 → the second first ("3"), then "1".
+ */
+export function tooltipRows(series: readonly LineSeries[], pos: number, kind: XAxisKind = 'layer'): TooltipRow[] {
+  const rows = series.map((s) => {
+    const layer = layerAt(kind, pos, s.values.length);
+    const v = layer === null ? NaN : s.values[layer];
+    const label = kind === 'depth' && layer !== null ? `${s.label} (layer ${layer})` : s.label;
+    return { row: { key: s.key, label, color: s.color, dash: s.dash, value: formatValue(v) }, v };
+  });
+  rows.sort((a, b) => (Number.isNaN(a.v) ? 1 : 0) - (Number.isNaN(b.v) ? 1 : 0) || b.v - a.v);
+  return rows.map((r) => r.row);
 }
 
-/** Tooltip anchor in figure pixels: the hovered layer's x in the panel, at the plot's top. */
-export function tooltipAnchor(box: PanelBox, layer: number, layerCount: number): { x: number; y: number } {
-  const innerW = Math.max(10, box.width - PANEL_MARGIN.left - PANEL_MARGIN.right);
-  return { x: box.x + PANEL_MARGIN.left + layerX(layer, layerCount, innerW), y: box.y + PANEL_MARGIN.top };
+/** The tooltip's heading for a position: "layer 12", or "depth 0.50". */
+export function positionText(kind: XAxisKind, pos: number): string {
+  return kind === 'depth' ? `depth ${pos.toFixed(2)}` : `layer ${pos}`;
 }
+

@@ -9,19 +9,18 @@ import { makeEntry, makeRun } from '../makeRun.ts';
 
 function figureSvg(): SVGSVGElement {
   const entries = [makeEntry(makeRun({ id: 'a' }), 'None CoT')];
-  const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW } });
-  return container.querySelector('svg') as SVGSVGElement;
+  const axis = { kind: 'layer' as const, layerCount: 4, zoom: null };
+  const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW }, axis });
+  return container.querySelector('figure[data-testid="panel-figure"] svg') as SVGSVGElement;
 }
 
 describe('serializeSvg', () => {
-  it('writes a standalone SVG with every curve path, the title and the legend', () => {
+  it('writes a standalone SVG with every curve path and its axes', () => {
     const text = serializeSvg(figureSvg());
     expect(text.startsWith('<?xml')).toBe(true);
     expect(text).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(text.match(/<path[^>]*data-testid="curve"/g)?.length).toBe(4);
-    expect(text).toContain('S_sum per layer');
-    expect(text).toContain('data-testid="legend"');
-    expect(text).toContain('None CoT');
+    expect(text).toContain('S_sum');
   });
 
   it('drops hit targets and crosshair, and never carries a script or an event handler', () => {
@@ -37,9 +36,9 @@ describe('serializeSvg', () => {
     expect(text).not.toMatch(/<script/i);
     expect(text).not.toMatch(/\son\w+=/i);
     expect(text).not.toMatch(/javascript:/i);
-    expect(text).not.toContain('layer-hit');
+    expect(text).not.toContain('plot-hit');
     // The on-screen SVG is untouched.
-    expect(svg.querySelectorAll('[data-testid="layer-hit"]').length).toBe(4);
+    expect(svg.querySelectorAll('[data-testid="plot-hit"]').length).toBe(1);
   });
 
   it('inlines presentation styles so the file looks as on screen without the page’s CSS', () => {

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { File as NodeFile } from 'node:buffer';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import RunList from '../../../src/lib/runs/RunList.svelte';
 import { APP_STATE_KEY, AppState } from '../../../src/lib/state/AppState.svelte.ts';
@@ -45,6 +46,10 @@ describe('RunList', () => {
     await fireEvent.blur(name);
     expect(within(items()[0]).getByRole('button', { name: /^Rename/ }).textContent).toBe('Fast');
     expect(app.entries.find((e) => e.run.id === id)!.label).toBe('Fast');
+    // Colours follow the runs' settings: no colour to pick until each run has its own.
+    expect(first.queryByLabelText(/^Color of/)).toBeNull();
+    app.settings = { ...app.settings, encoding: { ...app.settings.encoding, color: 'run' } };
+    await tick();
     await fireEvent.input(first.getByLabelText(/^Color of/), { target: { value: '#ff0000' } });
     expect(app.entries.find((e) => e.run.id === id)!.color).toBe('#ff0000');
     await fireEvent.click(within(items()[0]).getByRole('checkbox'));

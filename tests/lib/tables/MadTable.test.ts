@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { computeCurve } from '../../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../../src/core/stats/mad.ts';
 import MadTable from '../../../src/lib/tables/MadTable.svelte';
-import { makeEntry, makeRun } from '../makeRun.ts';
+import { LLAMA_MODULES, makeEntry, makeRun } from '../makeRun.ts';
 
 const PARTS = ['early', 'middle', 'late', 'all'] as const;
 
@@ -14,7 +14,7 @@ const other = makeRun({ id: 'r2', layers: 12, samples: 2, value: (s, l, m) => l 
 
 describe('MadTable', () => {
   it('shows, for every run × module and part, the core’s computeMad value in data-value', () => {
-    const { container } = render(MadTable, { entries: [makeEntry(run), makeEntry(other)], stat: 'S_sum', splits: null });
+    const { container } = render(MadTable, { entries: [makeEntry(run), makeEntry(other)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES });
     expect(container.querySelector('caption')?.textContent).toContain('MAD');
     for (const r of [run, other]) {
       for (const module of r.modules) {
@@ -27,10 +27,23 @@ describe('MadTable', () => {
       }
     }
     expect(container.querySelectorAll('td[data-part]').length).toBe(2 * 4 * 4);
+    // The study's layout: one row per run, a heading per module over its four parts.
+    expect(container.querySelectorAll('tbody tr').length).toBe(2);
+    expect([...container.querySelectorAll('th[scope="colgroup"]')].map((t) => t.textContent)).toEqual(['Q', 'K', 'V', 'O']);
+  });
+
+  it('writes each column with one fixed number of decimals, and shows only the modules asked for', () => {
+    const { container } = render(MadTable, { entries: [makeEntry(run), makeEntry(other)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES.slice(0, 2) });
+    expect([...container.querySelectorAll('th[scope="colgroup"]')].map((t) => t.textContent)).toEqual(['Q', 'K']);
+    for (const part of PARTS) {
+      const texts = [...container.querySelectorAll(`td[data-module="self_attn.q_proj"][data-part="${part}"]`)].map((c) => c.textContent ?? '');
+      const decimals = new Set(texts.map((t) => (t.includes('.') ? t.split('.')[1].length : 0)));
+      expect(decimals.size, part).toBe(1);
+    }
   });
 
   it('uses the given split points and names them in the caption', () => {
-    const { container } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: [2, 8] });
+    const { container } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: [2, 8], modules: LLAMA_MODULES });
     const mad = computeMad(computeCurve(run, 'self_attn.k_proj', 'S_sum'), [2, 8]);
     const cell = container.querySelector('[data-run="r1"][data-module="self_attn.k_proj"][data-part="middle"]');
     expect(Number(cell?.getAttribute('data-value'))).toBe(mad.middle);
@@ -38,7 +51,7 @@ describe('MadTable', () => {
   });
 
   it('recomputes when a split input changes and rejects impossible splits with a reason', async () => {
-    const { container, getByLabelText, findByRole } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: null });
+    const { container, getByLabelText, findByRole } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES });
     const early = getByLabelText(/early ends at layer/) as HTMLInputElement;
     expect(early.value).toBe('3'); // 12 layers → quarters: [3, 9]
     await fireEvent.change(early, { target: { value: '5' } });
@@ -50,7 +63,7 @@ describe('MadTable', () => {
   });
 
   it('offers CSV and LaTeX export under distinct accessible names', () => {
-    const { getByRole } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: null });
+    const { getByRole } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES });
     expect(getByRole('button', { name: 'Export CSV: MAD table' })).toBeTruthy();
     expect(getByRole('button', { name: 'Export LaTeX: MAD table' })).toBeTruthy();
   });

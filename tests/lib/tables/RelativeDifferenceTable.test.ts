@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { computeCurve } from '../../../src/core/stats/computeCurve.ts';
 import { relativeDifference } from '../../../src/core/stats/relativeDifference.ts';
 import RelativeDifferenceTable from '../../../src/lib/tables/RelativeDifferenceTable.svelte';
-import { makeEntry, makeRun } from '../makeRun.ts';
+import { LLAMA_MODULES, makeEntry, makeRun } from '../makeRun.ts';
 
 const meta = { task: 'cot_500', model: 'llama3_8b', variant: 'base' as const, dataset: 'gsm8k_train', setting: 'none' };
 const correct = makeRun({
@@ -25,7 +25,7 @@ const irrelevant = makeRun({
 
 describe('RelativeDifferenceTable', () => {
   it('shows the core’s relative difference and top layers for each module of the pair', () => {
-    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(irrelevant), makeEntry(correct)], stat: 'S_sum' });
+    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(irrelevant), makeEntry(correct)], stat: 'S_sum', modules: LLAMA_MODULES });
     expect(container.querySelector('caption')?.textContent).toContain('Relative difference');
     for (const module of correct.modules) {
       const rd = relativeDifference(computeCurve(correct, module, 'S_sum').mean, computeCurve(irrelevant, module, 'S_sum').mean);
@@ -36,19 +36,19 @@ describe('RelativeDifferenceTable', () => {
   });
 
   it('counts the samples whose responses are identical', () => {
-    const { getByTestId } = render(RelativeDifferenceTable, { entries: [makeEntry(correct), makeEntry(irrelevant)], stat: 'S_sum' });
+    const { getByTestId } = render(RelativeDifferenceTable, { entries: [makeEntry(correct), makeEntry(irrelevant)], stat: 'S_sum', modules: LLAMA_MODULES });
     expect(getByTestId('identical-count').textContent).toBe('2');
   });
 
   it('says so when no runs pair', () => {
-    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(makeRun({ id: 'x' }))], stat: 'S_sum' });
+    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(makeRun({ id: 'x' }))], stat: 'S_sum', modules: LLAMA_MODULES });
     expect(container.textContent).toContain('No pairs');
     expect(container.querySelector('table')).toBeNull();
   });
 
   it('reports a pair whose layer counts differ instead of failing', () => {
     const short = makeRun({ id: 's', layers: 6, meta: { ...meta, correctness: 'irrelevant' } });
-    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(correct), makeEntry(short)], stat: 'S_sum' });
+    const { container } = render(RelativeDifferenceTable, { entries: [makeEntry(correct), makeEntry(short)], stat: 'S_sum', modules: LLAMA_MODULES });
     expect(container.textContent).toContain('not compared');
   });
 });

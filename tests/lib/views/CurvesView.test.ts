@@ -4,56 +4,69 @@ import { describe, expect, it } from 'vitest';
 import CurvesView from '../../../src/lib/views/CurvesView.svelte';
 import { runCurves } from '../../../src/lib/views/curveData.ts';
 import { DEFAULT_VIEW } from '../../../src/lib/state/types.ts';
+import type { XAxisSpec } from '../../../src/lib/charts/xAxis.ts';
 import { makeEntry, makeRun } from '../makeRun.ts';
 
+const axis: XAxisSpec = { kind: 'layer', layerCount: 6, zoom: null };
+const meta = (setting: string, correctness: 'correct' | 'irrelevant') => ({ model: 'llama3_8b', variant: 'base' as const, dataset: 'gsm8k_train', setting, correctness });
+
 describe('CurvesView', () => {
-  it('draws one curve per module per run, tagged with run and module', () => {
+  it('draws one panel figure per run and one curve per module per run, tagged with run and module', () => {
     const entries = [makeEntry(makeRun({ id: 'a' })), makeEntry(makeRun({ id: 'b', layers: 6 }))];
-    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW } });
+    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW }, axis });
+    expect(container.querySelectorAll('figure[data-testid="panel-figure"]').length).toBe(2);
     expect(container.querySelectorAll('path[data-testid="curve"]').length).toBe(8);
     expect(container.querySelectorAll('path[data-run="b"][data-module="self_attn.k_proj"]').length).toBe(1);
-    expect(container.querySelectorAll('rect[data-testid="layer-hit"]').length).toBe(4 + 6);
+  });
+
+  it('says what all runs share once, as the heading, and what differs in each panel title; the caption keeps the full label', () => {
+    const entries = [
+      makeEntry(makeRun({ id: 'a', meta: meta('none', 'correct') }), 'llama3_8b · gsm8k_train · None CoT'),
+      makeEntry(makeRun({ id: 'b', meta: meta('detailed', 'irrelevant') }), 'llama3_8b · gsm8k_train · Detailed CoT · irrelevant'),
+    ];
+    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW }, axis });
+    expect(container.querySelector('[data-testid="figure-heading"]')?.textContent).toBe('llama3_8b · base · gsm8k_train');
+    const captions = [...container.querySelectorAll('figcaption')];
+    expect(captions.map((c) => c.querySelector('[aria-hidden="true"]')?.textContent)).toEqual(['None CoT · correct', 'Detailed CoT · irrelevant']);
+    expect(captions[1].textContent).toContain('llama3_8b · base · gsm8k_train · Detailed CoT · irrelevant');
   });
 
   it('draws derived statistics too', () => {
     const entries = [makeEntry(makeRun({ id: 'a' }))];
-    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_ratio'), settings: { ...DEFAULT_VIEW, stat: 'S_ratio' } });
+    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_ratio'), settings: { ...DEFAULT_VIEW, stat: 'S_ratio' }, axis });
     expect(container.querySelectorAll('path[data-testid="curve"]').length).toBe(4);
   });
 
   it('says in the panel how many non-positive values the log scale hides', () => {
     const run = makeRun({ id: 'z', value: (s, l) => (l === 0 ? 0 : 1 + l + s) });
-    const { container } = render(CurvesView, {
-      curves: runCurves([makeEntry(run)], 'S_sum'),
-      settings: { ...DEFAULT_VIEW, yScale: 'log' },
-    });
+    const { container } = render(CurvesView, { curves: runCurves([makeEntry(run)], 'S_sum'), settings: { ...DEFAULT_VIEW, yScale: 'log' }, axis });
     expect(container.querySelector('[data-testid="panel-note"]')?.textContent).toContain('4 non-positive values hidden (log scale');
   });
 
   it('draws bands when asked', () => {
     const entries = [makeEntry(makeRun({ id: 'a' }))];
-    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW, bands: 'iqr' } });
+    const { container } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW, bands: 'iqr' }, axis });
     expect(container.querySelectorAll('path[data-testid="band"]').length).toBe(4);
   });
 
-  it('lists every line’s value at the hovered layer in a tooltip', async () => {
-    const entries = [makeEntry(makeRun({ id: 'a' }), 'Run A')];
-    const { container, findByTestId } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW } });
-    await fireEvent.pointerEnter(container.querySelectorAll('rect[data-testid="layer-hit"]')[2]);
+  it('moves a crosshair over every panel with the arrow keys and lists the values, largest first, in a tooltip', async () => {
+    const entries = [makeEntry(makeRun({ id: 'a' }), 'Run A'), makeEntry(makeRun({ id: 'b' }), 'Run B')];
+    const { container, findByTestId } = render(CurvesView, {
+      curves: runCurves(entries, 'S_sum'),
+      settings: { ...DEFAULT_VIEW },
+      axis: { kind: 'layer', layerCount: 4, zoom: null },
+    });
+    const grid = container.querySelector('[role="group"][tabindex="0"]') as HTMLElement;
+    await fireEvent.focus(grid);
+    await fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    await fireEvent.keyDown(grid, { key: 'ArrowRight' });
     const tip = await findByTestId('tooltip');
-    expect(tip.textContent).toContain('Run A · layer 2');
-    // Q at layer 2: mean over samples 0..2 of 10 + 2 + s = 13.
-    expect(tip.textContent).toContain('13');
-    expect(tip.querySelectorAll('tr').length).toBe(4);
-  });
-
-  it('draws the crosshair in its own layer over every panel, outside the exported SVG', async () => {
-    const entries = [makeEntry(makeRun({ id: 'a' })), makeEntry(makeRun({ id: 'b' }))];
-    const { container, findByTestId } = render(CurvesView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW } });
-    await fireEvent.pointerEnter(container.querySelectorAll('rect[data-testid="layer-hit"]')[1]);
-    const layer = await findByTestId('crosshair');
-    expect(layer.querySelectorAll('line').length).toBe(2);
-    expect(layer.querySelectorAll('circle').length).toBe(8);
-    expect(container.querySelector('figure svg[role="img"]')?.contains(layer)).toBe(false);
+    expect(tip.textContent).toContain('layer 2');
+    // O (module 3) at layer 2: 10 + 15 + 2·4 + mean of samples 0..2 (1) = 34, the largest, listed first.
+    const rows = [...tip.querySelectorAll('tr')].map((r) => r.textContent ?? '');
+    expect(rows[0]).toContain('O');
+    expect(rows[0]).toContain('34');
+    expect(container.querySelectorAll('[data-testid="crosshair"]').length).toBe(2);
+    expect(container.querySelectorAll('[data-testid="crosshair"] circle').length).toBe(8);
   });
 });

@@ -34,20 +34,30 @@ describe('HeatmapView', () => {
     expect(container.querySelectorAll('[data-testid="heatmap"]').length).toBe(4);
   });
 
-  it('reports a clicked cell’s layer and shows its value on hover', async () => {
+  it('opens the layer chosen with the keyboard, and lists every row’s value there in a tooltip', async () => {
     const onselect = vi.fn();
     const { container, findByTestId } = render(HeatmapView, {
       curves: runCurves(entries, 'S_sum'),
       settings: { ...DEFAULT_VIEW, view: 'heatmap' },
       onselect,
     });
-    const cell = container.querySelector('rect[data-run="b"][data-module="self_attn.v_proj"][data-layer="3"]') as Element;
-    await fireEvent.click(cell);
+    const grid = container.querySelector('[role="group"][tabindex="0"]') as HTMLElement;
+    await fireEvent.focus(grid);
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    for (let i = 0; i < 3; i++) await fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    await fireEvent.keyDown(grid, { key: 'Enter' });
     expect(onselect).toHaveBeenCalledWith(3);
-    await fireEvent.pointerOver(cell);
     const tip = await findByTestId('tooltip');
     expect(tip.textContent).toContain('B · layer 3');
     // V (m = 2) at layer 3 in run b: mean over s of 2 + 3 + 2 + s = 8.
     expect(tip.textContent).toContain('8');
+  });
+
+  it('wraps long row labels instead of cutting them', () => {
+    const long = [makeEntry(a, 'llama3_8b · gsm8k_train · Detailed CoT · irrelevant · a very long name'), makeEntry(b, 'B')];
+    const { container } = render(HeatmapView, { curves: runCurves(long, 'S_sum'), settings: { ...DEFAULT_VIEW, view: 'heatmap', heatmapRows: 'runs' } });
+    const label = [...container.querySelectorAll('[data-testid="heatmap-label"]')].map((t) => t.textContent?.replace(/\s+/g, ' ').trim());
+    expect(label.join(' ')).toContain('a very long name');
+    expect(label.join(' ')).not.toContain('…');
   });
 });

@@ -39,13 +39,19 @@ describe('Workspace', () => {
     expect((await findByTestId('smin-note')).textContent).toContain('numerical noise');
   });
 
-  it('opens the drill-down for a clicked layer and shows a picked sample', async () => {
-    const { container, findAllByTestId, findByTestId } = setup();
-    await fireEvent.click(container.querySelector('rect[data-testid="layer-hit"][data-layer="2"]') as Element);
+  it('opens the drill-down for a layer chosen with the keyboard, shows a picked sample, and closes on Escape', async () => {
+    const { container, findAllByTestId, findByTestId, queryByTestId } = setup();
+    const grid = container.querySelector('[role="group"][tabindex="0"]') as HTMLElement;
+    await fireEvent.focus(grid);
+    await fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    await fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    await fireEvent.keyDown(grid, { key: 'Enter' });
     expect((await findByTestId('drilldown')).textContent).toContain('Layer 2');
     const items = await findAllByTestId('sample-item');
     await fireEvent.click(items[0]);
     expect((await findByTestId('sample-instruction')).textContent).toMatch(/^instruction \d$/);
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(queryByTestId('drilldown')).toBeNull();
   });
 
   it('shows the MAD and relative-difference tables, with figure export buttons first', () => {
