@@ -7,8 +7,10 @@
  *   run). Baseline: the core's `parseRun` on the same bytes in Node, this run. Also the
  *   longest gap between frames meanwhile (the page must stay responsive).
  * - hover: with 12 runs of 42 layers × 7 modules on screen, the time from a pointer
- *   entering a layer to the crosshair being in the DOM and laid out (goal < 16 ms),
+ *   moving onto a layer to the crosshair being in the DOM and laid out (goal < 16 ms),
  *   and to the next frame. Baseline: a requestAnimationFrame round trip on an empty page.
+ * - 48 release runs: hover to the next frame in the curves and the overlay (goal p95
+ *   < 16 ms), and the time to switch the statistic.
  *
  *   npx tsx scripts/bench/browser.ts     (builds dist/ first when it is missing)
  */
@@ -19,6 +21,7 @@ import { parseRun } from '../../src/core/format/runParser.ts';
 import { poolSize } from '../../src/lib/loading/parsePool.ts';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { launchBrowser, startPreview } from '../../tests/e2e/harness.ts';
+import { makeReleaseTree } from '../makeReleaseTree.ts';
 import type { Page } from 'playwright-core';
 
 const LABEL = 'Load gradient statistics';
@@ -96,15 +99,17 @@ async function timeFirstChart(page: Page, url: string, files: { name: string; by
   }
 }
 
-/** One hover: pointer enters a layer; time until the crosshair is in the DOM and laid out, and until the next frame. */
+/** One hover: the pointer moves onto a layer of a plot; time until the crosshair is in the DOM and laid out, and until the next frame. */
 async function timeHovers(page: Page, count: number): Promise<{ update: number[]; frame: number[] }> {
   return page.evaluate(async (n) => {
     const update: number[] = [];
     const frame: number[] = [];
-    const hits = Array.from(document.querySelectorAll<SVGElement>('[data-testid="layer-hit"]'));
+    const hit = document.querySelector<SVGRectElement>('[data-testid="plot-hit"]');
+    if (!hit) throw new Error('no plot to hover');
+    hit.scrollIntoView({ block: 'center' });
+    const box = hit.getBoundingClientRect();
     for (let i = 0; i < n; i++) {
-      const hit = hits[(i * 7) % hits.length];
-      hit.dispatchEvent(new PointerEvent('pointerleave'));
+      hit.dispatchEvent(new PointerEvent('pointerleave', { pointerId: 1 }));
       await new Promise((r) => setTimeout(r, 0));
       const changed = new Promise<number>((resolve) => {
         const observer = new MutationObserver(() => {
@@ -114,8 +119,9 @@ async function timeHovers(page: Page, count: number): Promise<{ update: number[]
         });
         observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
       });
+      const x = box.left + (((i * 7) % 40) + 0.5) / 42 * box.width;
       const t0 = performance.now();
-      hit.dispatchEvent(new PointerEvent('pointerenter'));
+      hit.dispatchEvent(new PointerEvent('pointermove', { pointerId: 1, clientX: x, clientY: box.top + box.height / 2, bubbles: true }));
       const t1 = await changed;
       const t2 = await new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
       if (!document.querySelector('[data-testid="crosshair"]')) throw new Error('no crosshair after hover');
@@ -124,6 +130,35 @@ async function timeHovers(page: Page, count: number): Promise<{ update: number[]
     }
     return { update, frame };
   }, count);
+}
+
+/** Switching the statistic: from the select's change to the new curves in the DOM, and to the next frame. */
+async function timeStatSwitches(page: Page, stats: string[]): Promise<{ update: number[]; frame: number[] }> {
+  return page.evaluate(async (list) => {
+    const update: number[] = [];
+    const frame: number[] = [];
+    const select = document.querySelector<HTMLSelectElement>('select[id$="-statistic"]');
+    if (!select) throw new Error('no statistic select');
+    for (const stat of list) {
+      await new Promise((r) => setTimeout(r, 50));
+      const changed = new Promise<number>((resolve) => {
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          document.querySelector('[data-testid="curve"]')?.getBoundingClientRect();
+          resolve(performance.now());
+        });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+      });
+      const t0 = performance.now();
+      select.value = stat;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      const t1 = await changed;
+      const t2 = await new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+      update.push(t1 - t0);
+      frame.push(t2 - t0);
+    }
+    return { update, frame };
+  }, stats);
 }
 
 async function rafBaseline(page: Page, count: number): Promise<number[]> {
@@ -138,6 +173,43 @@ async function rafBaseline(page: Page, count: number): Promise<number[]> {
     }
     return out;
   }, count);
+}
+
+/**
+ * 48 release runs (two models of 32 and 42 layers, base and instruct, two datasets, three
+ * settings, correct and irrelevant; 20 samples each), loaded as a folder: hover to the
+ * next frame in the layer curves (48 panels) and the overlay (48 lines per panel), and
+ * switching the statistic (first time: curves computed; back again: cached).
+ */
+async function benchRelease(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, rafMedian: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlens-release-'));
+  makeReleaseTree(dir, Number(process.env.BENCH_RELEASE_SAMPLES ?? 20));
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(KEEP_NAMES_SHIM);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?run=`);
+    await page.locator('[data-testid="app"][data-ready="true"]').waitFor();
+    await page.getByLabel('Load a folder of statistics files', { exact: true }).setInputFiles(dir);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-item"]').length === 48, null, { timeout: 300_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="panel-figure"]').length === 48, null, { timeout: 120_000 });
+    console.log('48 release runs (20 samples each; 32- and 42-layer models):');
+    for (const view of ['curves', 'overlay'] as const) {
+      await page.getByLabel('View', { exact: true }).selectOption(view);
+      await page.locator(`[data-testid="figure"][data-kind="${view}"]`).waitFor();
+      const curves = await page.locator('[data-testid="curve"]').count();
+      await timeHovers(page, 5);
+      const hover = await timeHovers(page, 60);
+      console.log(`  hover, ${view} (${curves} curves): to the next frame median ${ms(median(hover.frame))}, p95 ${ms(percentile(hover.frame, 0.95))} (goal p95 < 16 ms); DOM updated p95 ${ms(percentile(hover.update, 0.95))}; ${(median(hover.frame) / rafMedian).toFixed(2)}× an empty page's rAF`);
+    }
+    await page.getByLabel('View', { exact: true }).selectOption('curves');
+    const first = await timeStatSwitches(page, ['S_max', 'frobenius_norm']);
+    const again = await timeStatSwitches(page, ['S_sum', 'S_max', 'S_sum', 'S_max', 'S_sum']);
+    console.log(`  switch statistic, 48 runs × 4 modules: first time (curves computed) ${first.frame.map(ms).join(', ')}; back to one seen before (cached) median ${ms(median(again.frame))}`);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the browser benchmarks and prints their figures. */
@@ -178,7 +250,8 @@ export async function benchBrowser(): Promise<void> {
     await hoverPage
       .getByLabel(LABEL, { exact: true })
       .setInputFiles(names.map((n, i) => ({ name: n, mimeType: 'application/x-ndjson', buffer: statsFile(20, 42, 100 + i, MODULES_7) })));
-    await hoverPage.waitForFunction(() => document.querySelectorAll('[data-testid="curve"]').length >= 12 * 7, null, { timeout: 120_000 });
+    // The module filter shows Q, K, V, O by default: 12 × 4 curves of the 7 modules.
+    await hoverPage.waitForFunction(() => document.querySelectorAll('[data-testid="curve"]').length >= 12 * 4, null, { timeout: 120_000 });
     const curves = await hoverPage.locator('[data-testid="curve"]').count();
     await timeHovers(hoverPage, 5); // warm-up
     const hover = await timeHovers(hoverPage, 60);
@@ -189,6 +262,7 @@ export async function benchBrowser(): Promise<void> {
     console.log(`  to the next frame: median ${ms(median(hover.frame))}, p95 ${ms(percentile(hover.frame, 0.95))}`);
     console.log(`  baseline, empty-page rAF round trip: median ${ms(b)}; ratio ${(median(hover.frame) / b).toFixed(2)}×`);
     await hoverContext.close();
+    await benchRelease(browser, preview.url, b);
   } finally {
     await browser.close();
     await preview.stop();
