@@ -116,7 +116,7 @@ function plainMadTest(a: ComparisonSide, b: ComparisonSide, count: number): numb
 }
 
 /** numpy's time for the same comparison, or null without python3 + numpy. */
-function numpySeconds(a: ComparisonSide, b: ComparisonSide): { seconds: number } | { failed: string } {
+function numpySeconds(a: ComparisonSide, b: ComparisonSide): { seconds: number; cpu: number } | { failed: string } {
   const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return { failed: 'no python3 with numpy' };
   const path = join(BENCH_DIR, `paired_${N}x${L}x${MODULES.length}.f64`);
@@ -133,7 +133,7 @@ function numpySeconds(a: ComparisonSide, b: ComparisonSide): { seconds: number }
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
   });
   if (child.status !== 0) return { failed: child.stderr.trim().split('\n').pop() ?? 'failed' };
-  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number };
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; cpu: number };
 }
 
 /** Writes a 500 × 42 synthetic study file (correct or irrelevant, same instructions) into .bench/ once. */
@@ -194,7 +194,7 @@ export async function benchPaired(): Promise<void> {
     ['gradlens: layers + MAD + relative difference, intervals + p + q', range(ours.wall), ours.cpu.toFixed(2), '1', best < GOAL_SECONDS ? `goal < ${GOAL_SECONDS} s ok` : `goal < ${GOAL_SECONDS} s MISSED`],
     ['gradlens without the WebAssembly kernel (1,000, ×10)', range(script.wall.slice(0, 1), 10), (script.cpu * 10).toFixed(2), `${((10 * script.wall[0]) / best).toFixed(1)}×`],
     ['plain MAD test with the curve code (250 + 250, ×40)', range(plain.wall.slice(0, 1), R / 250), (plain.cpu * (R / 250)).toFixed(2), `${((plain.wall[0] * R) / 250 / best).toFixed(1)}×`],
-    ['numpy at its best, same statistics (1 BLAS thread)', 'seconds' in numpy ? numpy.seconds.toFixed(2) : numpy.failed, '', 'seconds' in numpy ? `${(numpy.seconds / best).toFixed(2)}×` : ''],
+    ['numpy at its best, same statistics (1 BLAS thread)', 'seconds' in numpy ? numpy.seconds.toFixed(2) : numpy.failed, 'seconds' in numpy ? numpy.cpu.toFixed(2) : '', 'seconds' in numpy ? `${(numpy.seconds / best).toFixed(2)}× (CPU ${(numpy.cpu / ours.cpu).toFixed(2)}×)` : ''],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   for (const row of rows) console.log(row.map((cell, c) => (cell ?? '').padEnd(widths[c] ?? 0)).join('  '));

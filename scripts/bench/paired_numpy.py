@@ -5,7 +5,7 @@ bench's data has none), so no NaN-row rule.
 
 usage: python3 paired_numpy.py DATA.f64 N LAYERS MODULES RESAMPLES A B
 DATA.f64 holds run A's values then run B's, each [N, MODULES, LAYERS] float64, pairs in
-the same order. Prints one JSON line: seconds (after reading the data) and a checksum.
+the same order. Prints one JSON line: wall and CPU seconds (after reading the data) and a checksum.
 """
 import json
 import sys
@@ -37,6 +37,7 @@ def main():
     splits = (int(split_a), int(split_b))
     data = np.fromfile(path, dtype=np.float64).reshape(2, n, modules * layers)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     xa, xb = data[0], data[1]
     delta = xb - xa
     rng = np.random.default_rng(1)
@@ -59,7 +60,8 @@ def main():
     lo, hi = np.percentile(boot, [2.5, 97.5], axis=0)
     p = (1 + extreme) / (1 + resamples)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "checksum": float(np.nansum(lo) + np.nansum(hi) + p.sum())}))
+    cpu = time.process_time() - cpu_start
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "checksum": float(np.nansum(lo) + np.nansum(hi) + p.sum())}))
 
 
 main()
