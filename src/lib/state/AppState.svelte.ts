@@ -17,6 +17,7 @@ import { admits, facetKey, parseFacetKey } from './facets.ts';
 import { insertionIndex } from './order.ts';
 import { assignRunColors, nextRunColor } from './palette.ts';
 import { RunSaver } from './runSaver.svelte.ts';
+import { sortSourceUrls } from '../loading/sourceUrls.ts';
 import { DEFAULT_VIEW, type RunEntry, type ViewSettings } from './types.ts';
 import { readUrlState, writeUrlState } from './urlState.ts';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   parser: ParseService;
   store: RunStore;
   demo: () => Promise<DemoFile[]>;
+  /** The page's origin, for telling its own `?src=` URLs from other sites' (default: location.origin). */
+  origin?: string;
 }
 
 /** Flag set once the user removes a demo run, so the demo is not added again. */
@@ -50,6 +53,8 @@ export class AppState {
   ready = $state(false);
   /** Why saved runs could not be read at start, or null. */
   storageError = $state<string | null>(null);
+  /** `?src=` URLs on other sites waiting for the user's yes before anything is fetched. */
+  askSources = $state.raw<string[]>([]);
   /** Runs or entries found in storage without their pair at start, until recovered or discarded. */
   orphans = $state.raw<Orphan[]>([]);
   /** Runs a shared link shows that are not loaded here (dropped files elsewhere); loading one clears it. */
@@ -69,7 +74,7 @@ export class AppState {
       settings: this.settings,
       reference: this.entries.find((e) => e.run.id === this.settings.reference)?.source.ref ?? null,
       runs: this.entries.length ? this.entries.filter((e) => !e.hidden).map((e) => e.source.ref) : null,
-      src: this.entries.filter((e) => e.source.kind === 'url').map((e) => e.source.ref),
+      src: [...this.entries.filter((e) => e.source.kind === 'url').map((e) => e.source.ref), ...this.askSources],
     }),
   );
 
@@ -78,6 +83,8 @@ export class AppState {
   #computeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Finished loads waiting to be added to the list together (see #arrive). */
   #arrivals: (() => void)[] = [];
+  /** Jobs the user cancelled: whatever they still return is dropped. */
+  #cancelled = new Set<string>();
   #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
   #lastArrival = -Infinity;
 
@@ -118,7 +125,13 @@ export class AppState {
       this.storageError = `Could not read saved runs: ${String(error)}`;
     }
     const have = new Set(this.entries.map((e) => e.source.ref));
-    const loads: Promise<unknown>[] = url.src.filter((src) => !have.has(src)).map((src) => this.loadUrl(src, src, 'url'));
+    const sources = sortSourceUrls(
+      url.src.filter((src) => !have.has(src)),
+      this.#deps.origin ?? globalThis.location?.origin ?? 'null',
+    );
+    for (const { url: src, reason } of sources.refused) this.#setProblem({ file: src, fatal: { message: `Not fetched: ${reason}`, line: null }, skipped: [] });
+    this.askSources = sources.ask;
+    const loads: Promise<unknown>[] = sources.load.map((src) => this.loadUrl(src, src, 'url'));
 
     const demo = (await this.#deps.demo().catch(() => [])).filter((f) => !have.has(f.ref));
     const named = url.runs ? demo.filter((f) => url.runs!.includes(f.ref)) : [];
@@ -247,14 +260,24 @@ export class AppState {
     await this.#batch(files.map((f) => this.loadUrl(f.url, f.ref, 'demo')));
   }
 
-  /** Stops reading a file; nothing of it is kept. */
-  cancel(jobId: string): void {
-    this.#deps.parser.cancel(jobId);
+  /** Answers the question about other sites' `?src=` URLs: fetch them all, or none. */
+  answerSources(fetchThem: boolean): Promise<void> {
+    const urls = this.askSources;
+    this.askSources = [];
+    return fetchThem ? this.#batch(urls.map((u) => this.loadUrl(u, u, 'url'))) : Promise.resolve();
   }
 
-  /** Stops reading every file being read or waiting. */
-  cancelAll(): void {
-    for (const job of this.jobs) this.#deps.parser.cancel(job.id);
+  /** Stops reading a file; nothing of it is kept. Its row goes at once; the worker stops (or is stopped) within CANCEL_GRACE_MS. */
+  cancel(jobId: string): void {
+    this.cancelAll([jobId]);
+  }
+
+  /** Stops reading every file being read or waiting (or those of `jobIds`). */
+  cancelAll(jobIds: readonly string[] = this.jobs.map((j) => j.id)): void {
+    const ids = new Set(jobIds.filter((id) => this.jobs.some((j) => j.id === id)));
+    for (const id of ids) this.#cancelled.add(id);
+    this.jobs = this.jobs.filter((j) => !ids.has(j.id));
+    for (const id of ids) this.#deps.parser.cancel(id);
   }
 
   /** Shows the runs found in storage without an entry, and forgets entries whose run was lost. */
@@ -316,6 +339,7 @@ export class AppState {
       result = { ok: false, cancelled: false, message: String(error), line: null };
     }
     await this.#arrive(() => {
+      if (this.#cancelled.delete(jobId)) return;
       if (result.ok) {
         this.addRun(result.run, origin, save ? { saving: this.#deps.parser.stored(runId) } : {});
         this.#setProblem({ file, fatal: null, skipped: result.run.skipped });

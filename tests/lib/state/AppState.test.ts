@@ -31,12 +31,20 @@ function handlerParser(served: Record<string, string>): ParseService {
   };
 }
 
-function makeApp(store: RunStore = memoryRunStore(), served: Record<string, string> = {}) {
+function makeApp(store: RunStore = memoryRunStore(), served: Record<string, string> = {}, fetched: string[] = []) {
   const demoServed = Object.fromEntries(DEMO.map((ref) => [`demo:${ref}`, statsFile(3, 4)]));
+  const parser = handlerParser({ ...demoServed, ...served });
   return new AppState({
-    parser: handlerParser({ ...demoServed, ...served }),
+    parser: {
+      ...parser,
+      parse(request, onProgress) {
+        if (request.source.kind === 'url') fetched.push(request.source.url);
+        return parser.parse(request, onProgress);
+      },
+    },
     store,
     demo: async () => DEMO.map((ref) => ({ ref, url: `demo:${ref}` })),
+    origin: 'https://data.test',
   });
 }
 
@@ -86,6 +94,88 @@ describe('AppState', () => {
     expect(refs(app)).toEqual([url]);
     expect(app.settings.view).toBe('overlay');
     expect(new URLSearchParams(app.urlSearch).getAll('src')).toEqual([url]);
+  });
+
+  it('asks before fetching ?src URLs of other https sites, and never fetches plain http ones elsewhere', async () => {
+    const other = 'https://elsewhere.test/grads_x_no_cot.jsonl';
+    const local = 'http://127.0.0.1:8080/grads_y_no_cot.jsonl';
+    const fetched: string[] = [];
+    const app = makeApp(memoryRunStore(), { [other]: statsFile(2, 3), [local]: statsFile(2, 3) }, fetched);
+    await app.start(`?src=${encodeURIComponent(other)}&src=${encodeURIComponent(local)}`);
+    expect(fetched).toEqual([]);
+    expect(app.askSources).toEqual([other]);
+    expect(new URLSearchParams(app.urlSearch).getAll('src')).toEqual([other]);
+    expect(app.problems.map((p) => [p.file, p.fatal?.message])).toEqual([[local, 'Not fetched: only this site’s own files or https URLs are fetched']]);
+    await app.answerSources(true);
+    expect(fetched).toEqual([other]);
+    expect(refs(app)).toEqual([other]);
+    expect(app.askSources).toEqual([]);
+  });
+
+  it('fetches nothing when the user declines other sites’ ?src URLs', async () => {
+    const other = 'https://elsewhere.test/grads_x_no_cot.jsonl';
+    const fetched: string[] = [];
+    const app = makeApp(memoryRunStore(), { [other]: statsFile(2, 3) }, fetched);
+    await app.start(`?src=${encodeURIComponent(other)}`);
+    await app.answerSources(false);
+    expect(fetched).toEqual([]);
+    expect(refs(app)).toEqual([]);
+  });
+
+  it('names the runs a full store could not keep, with the reason, and keeps them loaded', async () => {
+    const store = memoryRunStore({ quotaBytes: 2000 });
+    const app = makeApp(store);
+    await app.start('?run=');
+    await app.loadFiles([file('small.jsonl', statsFile(2, 2)), file('big.jsonl', statsFile(40, 8))]);
+    await app.flushed();
+    expect(refs(app).sort()).toEqual(['big.jsonl', 'small.jsonl']);
+    expect(app.unsaved.map((u) => u.name)).toEqual([app.entries.find((e) => e.source.ref === 'big.jsonl')!.label]);
+    expect(app.unsaved[0].reason).toMatch(/storage for this site is full/);
+    expect(app.unsaved[0].quota).toBe(true);
+    expect((await store.loadAll()).saved.map((s) => s.entry.source.ref)).toEqual(['small.jsonl']);
+    // Removing the unsaved run clears its notice.
+    app.remove(app.entries.find((e) => e.source.ref === 'big.jsonl')!.run.id);
+    expect(app.unsaved).toEqual([]);
+  });
+
+  it('does not bring back a run removed while its save was still under way', async () => {
+    let release: () => void = () => {};
+    const inner = memoryRunStore();
+    const store: RunStore = {
+      ...inner,
+      async putRuns(items) {
+        await new Promise<void>((r) => (release = r));
+        await inner.putRuns(items);
+      },
+    };
+    const app = makeApp(store);
+    await app.start('?run=');
+    await app.loadFiles([file('mine.jsonl', statsFile(2, 2))]);
+    app.remove(app.entries[0].run.id);
+    release();
+    await app.flushed();
+    expect(await inner.loadAll()).toEqual({ saved: [], orphans: [] });
+  });
+
+  it('offers runs stored without an entry at start, and shows them when asked', async () => {
+    const store = memoryRunStore();
+    const first = makeApp(store);
+    await first.start('?run=');
+    await first.loadFiles([file('a.jsonl', statsFile(2, 2)), file('b.jsonl', statsFile(2, 2))]);
+    await first.flushed();
+    const lost = first.entries.find((e) => e.source.ref === 'b.jsonl')!.run;
+    // An entry lost the way version 1 lost them: the run stays, its entry does not.
+    const { saved } = await store.loadAll();
+    await store.remove([lost.id]);
+    await store.putRuns([{ run: lost, entry: saved.find((s) => s.run.id === lost.id)!.entry }]);
+    const withoutEntry: RunStore = { ...store, loadAll: async () => ({ saved: saved.filter((s) => s.run.id !== lost.id), orphans: [{ kind: 'run', run: lost }] }) };
+    const second = makeApp(withoutEntry);
+    await second.start('');
+    expect(refs(second)).toEqual(['a.jsonl']);
+    expect(second.orphans).toHaveLength(1);
+    second.recoverOrphans();
+    expect(refs(second).sort()).toEqual(['a.jsonl', 'b.jsonl']);
+    expect(second.orphans).toEqual([]);
   });
 
   it('keeps runs and the user’s choices across a restart, and does not bring back a removed demo', async () => {
