@@ -93,6 +93,12 @@ const TILE = 16;
  * Example: [1, 2, 3, 4, 5, 6] as [2, 3] → [1, 4, 2, 5, 3, 6].
  */
 export function copyTranspose2d(x: HeapArray, rows: number, cols: number, out: HeapArray): void {
+  // One loop per element type keeps each monomorphic (a loop over the union ran ~1.5× slower).
+  if (x instanceof Float32Array && out instanceof Float32Array) transposeFloat32(x, rows, cols, out);
+  else transposeAny(x, rows, cols, out);
+}
+
+function transposeFloat32(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
   for (let i0 = 0; i0 < rows; i0 += TILE) {
     const i1 = Math.min(rows, i0 + TILE);
     for (let j0 = 0; j0 < cols; j0 += TILE) {
@@ -103,6 +109,10 @@ export function copyTranspose2d(x: HeapArray, rows: number, cols: number, out: H
       }
     }
   }
+}
+
+function transposeAny(x: HeapArray, rows: number, cols: number, out: HeapArray): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
 }
 
 function sliceWasm(backend: BackendWasm, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
