@@ -1,35 +1,34 @@
 /**
  * The `gradlens` command line: dispatches `gradlens <command> …` to a subcommand module
- * exporting `run(argv: string[]): Promise<number>` (the exit code). Subcommands load
- * lazily, so one that is missing or broken does not stop the others.
- * Run as `npx gradlens …` (bin/gradlens.mjs) or `npm run gradlens -- …`.
+ * exporting `run(argv: string[]): Promise<number>` (the exit code). Each subcommand is
+ * imported only when it runs (a static import() each, so the CLI bundle splits them
+ * into their own chunks): `--help` and `summarize` never load the model code.
+ * Run as `npx gradlens …` (bin/gradlens.mjs, the bundle built at install) or
+ * `npm run gradlens -- …` (these sources through tsx).
  */
 import { pathToFileURL } from 'node:url';
 
-/** What every subcommand module exports. */
-export interface SubcommandModule {
-  run(argv: string[]): Promise<number>;
-}
+/** A subcommand's entry: argv after the command name → exit code. */
+export type SubcommandEntry = (argv: string[]) => Promise<number>;
 
-/** A registry entry: what `gradlens --help` says and where the module lives. */
+/** A registry entry: what `gradlens --help` says and how to load the entry. */
 export interface Subcommand {
   summary: string;
-  /** Module path relative to this file. */
-  path: string;
-  /** The exported entry function (default `run`). */
-  entry?: string;
+  load: () => Promise<SubcommandEntry>;
 }
 
 /** The registry: add a subcommand by adding its module here. */
 export const COMMANDS: Readonly<Record<string, Subcommand>> = {
-  summarize: { summary: 'curves and MAD (all / early / middle / late) of statistics files', path: './cli/summarize.ts' },
-  compare: { summary: 'relative difference of run B against run A, per module', path: './cli/compare.ts' },
-  pairs: { summary: 'pair files by their paths and tabulate the relative difference of each pair', path: './cli/pairs.ts' },
-  compute: { summary: 'compute gradient statistics of a small model on a dataset', path: './cli/compute.ts' },
+  summarize: { summary: 'curves and MAD (all / early / middle / late) of statistics files', load: async () => (await import('./cli/summarize.ts')).run },
+  compare: { summary: 'relative difference of run B against run A, per module', load: async () => (await import('./cli/compare.ts')).run },
+  pairs: {
+    summary: 'pair files by their paths and tabulate the relative difference of each pair',
+    load: async () => (await import('./cli/pairs.ts')).run,
+  },
+  compute: { summary: 'compute gradient statistics of a small model on a dataset', load: async () => (await import('./cli/compute.ts')).run },
   experiment: {
     summary: 'compute the fast-vs-slow experiment (every setting, correct and irrelevant)',
-    path: './cli/compute.ts',
-    entry: 'runExperimentCli',
+    load: async () => (await import('./cli/compute.ts')).runExperimentCli,
   },
 };
 
@@ -44,31 +43,10 @@ function usage(commands: Readonly<Record<string, Subcommand>>): string {
   );
 }
 
-async function load(name: string, command: Subcommand): Promise<SubcommandModule | null> {
-  const url = new URL(command.path, import.meta.url);
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(url.href)) as Record<string, unknown>;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(command.path.slice(2))) {
-      process.stderr.write(`gradlens: the ${name} command is not available in this checkout (${command.path.replace('./', 'scripts/')} is missing)\n`);
-      return null;
-    }
-    throw e;
-  }
-  const entry = mod[command.entry ?? 'run'];
-  if (typeof entry !== 'function') {
-    process.stderr.write(`gradlens: ${command.path.replace('./', 'scripts/')} does not export ${command.entry ?? 'run'}(argv)\n`);
-    return null;
-  }
-  return { run: entry as SubcommandModule['run'] };
-}
-
 /**
  * Runs the command line `argv` (without node and script paths) against `commands`
  * (the registry; replaceable for tests); resolves to the exit code: the subcommand's,
- * 2 for no or an unknown command, 1 when the subcommand's module is missing.
+ * 2 for no or an unknown command.
  */
 export async function main(argv: readonly string[], commands: Readonly<Record<string, Subcommand>> = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
@@ -86,9 +64,7 @@ export async function main(argv: readonly string[], commands: Readonly<Record<st
     process.stderr.write(`gradlens: unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}\n`);
     return 2;
   }
-  const mod = await load(name, command);
-  if (!mod) return 1;
-  return mod.run(rest);
+  return (await command.load())(rest);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,7 +3,10 @@
  * strict), help text, error kinds and exit codes, run loading with skipped-line
  * warnings, and JSON output without NaN tokens.
  */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isStatsFile } from '../../src/core/format/statsFileName.ts';
 import type { ModuleKey, Run } from '../../src/core/format/run.ts';
 import { UnknownSelectionError } from '../../src/core/stats/statValues.ts';
 import { readRunFile } from '../lib/readRunFile.ts';
@@ -29,6 +32,8 @@ export interface OptionSpec {
   type: 'string' | 'boolean';
   /** May be given more than once (values collected in order). */
   multiple?: boolean;
+  /** One-letter alias, e.g. `n` for `-n`. */
+  short?: string;
   /** Placeholder shown in help, e.g. `NAME`. */
   value?: string;
   description: string;
@@ -46,7 +51,7 @@ const HELP: OptionSpec = { name: 'help', type: 'boolean', description: 'show thi
 /** Help text of a subcommand: usage, summary, aligned options. */
 export function formatHelp(spec: CommandSpec): string {
   const options = [...spec.options, HELP];
-  const heads = options.map((o) => `--${o.name}${o.value ? ' ' + o.value : ''}`);
+  const heads = options.map((o) => `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ' ' + o.value : ''}`);
   const width = Math.max(...heads.map((h) => h.length));
   const lines = options.map((o, i) => `  ${heads[i].padEnd(width)}  ${o.description}`);
   return `usage: ${spec.usage}\n\n${spec.summary}\n\noptions:\n${lines.join('\n')}\n`;
@@ -65,12 +70,23 @@ export function listOption(value: string | string[] | boolean | undefined): stri
   return items.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-/** Parses `argv` strictly against `spec` (unknown options and missing values are UsageErrors). */
+/**
+ * Parses `argv` strictly against `spec` (unknown options and missing values are
+ * UsageErrors). A value that looks like a negative number is the option's value
+ * (`--limit -3` is --limit "-3", which the option's own check then refuses), where
+ * node:util would call it an unknown option.
+ */
 export function parseCommandArgs(argv: readonly string[], spec: CommandSpec): ParsedArgs {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
-  for (const o of spec.options) options[o.name] = { type: o.type, multiple: o.multiple ?? false };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const o of spec.options) options[o.name] = { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) };
+  const valued = new Set(spec.options.filter((o) => o.type === 'string').flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.has(argv[i]) && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) args.push(`${argv[i]}=${argv[++i]}`.replace(/^-(\w)=/, '-$1'));
+    else args.push(argv[i]);
+  }
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     const out = values as ParsedArgs['values'];
     return { positionals, values: out, help: out.help === true };
   } catch (e) {
@@ -112,6 +128,31 @@ export function selectModules(run: Run, names: readonly string[]): ModuleKey[] {
     chosen.add(found[0]);
   }
   return run.modules.filter((m) => chosen.has(m));
+}
+
+/**
+ * The files named on a command line, with each folder replaced by the statistics files
+ * below it (.jsonl, .json, .ndjson, optionally gzipped: what the app's folder picker
+ * keeps), in path order; files are kept as given, whatever their name. A path that does
+ * not exist is left for loadRun to report; a folder with no statistics file is a FileError.
+ */
+export async function expandInputs(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { recursive: true, withFileTypes: true });
+    const found = entries
+      .filter((e) => e.isFile() && isStatsFile(e.name))
+      .map((e) => join(e.parentPath, e.name))
+      .sort((a, b) => a.localeCompare(b));
+    if (found.length === 0) throw new FileError(`${path}: no statistics file (.jsonl, .json, .ndjson, .gz) in this folder`);
+    out.push(...found);
+  }
+  return out;
 }
 
 /**

@@ -15,6 +15,7 @@ import { listStats } from '../../src/core/stats/statValues.ts';
 import { toCsv, toLatex, type Table, type TableColumn } from '../../src/core/stats/table.ts';
 import {
   alignTable,
+  expandInputs,
   EXIT_OK,
   FileError,
   formatHelp,
@@ -38,7 +39,8 @@ export const spec: CommandSpec = {
   summary:
     "Relative difference of B against the reference A, per module: mean over layers of |a - b| / |a|\n" +
     '(a = 0 replaced by 1e-10, as the study computes it), the five layers of largest ratio, and how\n' +
-    'many samples have the same instruction and an identical response in both files.\n' +
+    'many samples have the same instruction and an identical response in both files. A and B may be\n' +
+    'one folder holding exactly two statistics files (in path order).\n' +
     'How sure: samples pair by instruction text (unpaired runs are resampled independently); per\n' +
     'layer and module the mean difference B - A with a percentile bootstrap interval, effect size,\n' +
     'permutation p and Benjamini-Hochberg q; per module the same interval and p for MAD (all, early,\n' +
@@ -288,12 +290,13 @@ export async function run(argv: string[]): Promise<number> {
     const resampling = parseResampling(args.values);
     const formats = ['json', 'csv', 'latex'].filter((f) => args.values[f] === true);
     if (formats.length > 1) throw new UsageError(`choose one of --${formats.join(', --')}`);
-    if (args.positionals.length !== 2) {
-      throw new UsageError(`compare needs exactly two files, A (reference) and B; got ${args.positionals.length}`);
+    const files = await expandInputs(args.positionals);
+    if (files.length !== 2) {
+      throw new UsageError(`compare needs exactly two files, A (reference) and B (or a folder holding two); got ${files.length}`);
     }
     const warn = (line: string) => process.stderr.write(line + '\n');
-    const reference = await loadRun(args.positionals[0], warn);
-    const other = await loadRun(args.positionals[1], warn);
+    const reference = await loadRun(files[0], warn);
+    const other = await loadRun(files[1], warn);
     const result = compareRuns(reference, other, stat, modules, resampling);
 
     if (formats[0] === 'json') {

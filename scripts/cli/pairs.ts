@@ -11,6 +11,7 @@ import { toCsv, toLatex } from '../../src/core/stats/table.ts';
 import { relativeDifferenceTable } from '../../src/core/stats/tables.ts';
 import {
   alignTable,
+  expandInputs,
   EXIT_OK,
   FileError,
   formatHelp,
@@ -27,12 +28,13 @@ import {
 
 /** Usage, summary and options of `gradlens pairs` (parsing and --help). */
 export const spec: CommandSpec = {
-  usage: 'gradlens pairs FILE... [--stat NAME] [--module KEY]... [--json | --csv | --latex]',
+  usage: 'gradlens pairs FILE|DIR... [--stat NAME] [--module KEY]... [--json | --csv | --latex]',
   summary:
     'Pairs files whose release paths (<task>[_wrong_answer_shuffle]/<model>[_it_new]/grads_<dataset>_<setting>.jsonl)\n' +
     'differ in exactly one of correctness, setting or variant, and reports the relative difference of\n' +
     'each pair per module. Reference: the correct run, the faster setting (None → Simplified → Detailed\n' +
-    "CoT), the base model. Every file is held in memory: pass one model's files at a time.\n" +
+    "CoT), the base model. A folder stands for the statistics files below it (a release tree).\n" +
+    "Every file is held in memory: pass one model's files at a time.\n" +
     'Exit 1 when a file cannot be used or no two files pair, 2 for a bad command line. In JSON, NaN and ±Infinity are null.',
   options: [
     { name: 'stat', type: 'string', value: 'NAME', description: 'statistic (default S_sum)' },
@@ -55,11 +57,12 @@ export async function run(argv: string[]): Promise<number> {
     const modules = listOption(args.values.module);
     const formats = ['json', 'csv', 'latex'].filter((f) => args.values[f] === true);
     if (formats.length > 1) throw new UsageError(`choose one of --${formats.join(', --')}`);
-    if (args.positionals.length < 2) throw new UsageError('pairs needs at least two FILEs (see gradlens pairs --help)');
+    const files = await expandInputs(args.positionals);
+    if (files.length < 2) throw new UsageError('pairs needs at least two FILEs, or folders holding them (see gradlens pairs --help)');
 
     const warn = (line: string) => process.stderr.write(line + '\n');
     const runs: Run[] = [];
-    for (const file of args.positionals) {
+    for (const file of files) {
       const loaded = await loadRun(file, warn);
       if (!listStats(loaded).includes(stat)) {
         throw new UsageError(`unknown statistic "${stat}" in ${file}; statistics: ${listStats(loaded).join(', ') || '(none)'}`);

@@ -10,6 +10,7 @@ import { toCsv, toLatex } from '../../src/core/stats/table.ts';
 import { madTable } from '../../src/core/stats/tables.ts';
 import {
   alignTable,
+  expandInputs,
   EXIT_OK,
   formatHelp,
   formatNumber,
@@ -26,9 +27,10 @@ import {
 
 /** Usage, summary and options of `gradlens summarize` (parsing and --help). */
 export const spec: CommandSpec = {
-  usage: 'gradlens summarize FILE... [--stat NAME] [--module KEY]... [--splits A,B] [--json | --csv | --latex]',
+  usage: 'gradlens summarize FILE|DIR... [--stat NAME] [--module KEY]... [--splits A,B] [--json | --csv | --latex]',
   summary:
     'Per-layer curve (mean over samples without NaN) and MAD of each module, per file.\n' +
+    'A folder stands for the statistics files below it (.jsonl, .json, .ndjson, .gz), in path order.\n' +
     'Lines the reader skips are reported on stderr as FILE:LINE: REASON (exit 0).\n' +
     'Exit 1 when a file cannot be read or holds no usable record, 2 for a bad command line\n' +
     '(unknown option, statistic or module, bad --splits). In JSON, NaN and ±Infinity are null.',
@@ -153,12 +155,13 @@ export async function run(argv: string[]): Promise<number> {
     const modules = listOption(args.values.module);
     const formats = ['json', 'csv', 'latex'].filter((f) => args.values[f] === true);
     if (formats.length > 1) throw new UsageError(`choose one of --${formats.join(', --')}`);
-    if (args.positionals.length === 0) throw new UsageError('summarize needs at least one FILE (see gradlens summarize --help)');
+    if (args.positionals.length === 0) throw new UsageError('summarize needs at least one FILE or folder (see gradlens summarize --help)');
+    const files = await expandInputs(args.positionals);
 
     const warn = (line: string) => process.stderr.write(line + '\n');
     const runs: Run[] = [];
     const summaries: RunSummary[] = [];
-    for (const file of args.positionals) {
+    for (const file of files) {
       const loaded = await loadRun(file, warn);
       const summary = summarizeRun(loaded, stat, modules, splits);
       for (const [module, m] of Object.entries(summary.modules)) {

@@ -3,6 +3,7 @@
  * falling back to cpu. Used by the CLI, training, benchmarks and tests.
  */
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,5 +44,8 @@ export async function useNodeBackend(preferred: NodeBackend = 'wasm'): Promise<N
   }
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   await tf.ready();
+  // The cpu backend prints a banner to install tfjs-node on its first tensor in Node;
+  // that package cannot install here (it downloads libtensorflow), and wasm is the fast path.
+  (tf.findBackend('cpu') as unknown as { firstUse?: boolean }).firstUse = false;
   return 'cpu';
 }

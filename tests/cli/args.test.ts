@@ -1,6 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   alignTable,
+  expandInputs,
+  FileError,
   formatNumber,
   listOption,
   parseCommandArgs,
@@ -109,5 +114,40 @@ describe('parseCommandArgs', () => {
       values: { stat: 'S_max', help: true },
       help: true,
     });
+  });
+
+  it('takes a value that looks like a negative number as the option\'s value, long and short', () => {
+    const withShort = { usage: '', summary: '', options: [{ name: 'limit', type: 'string', description: '' }, { name: 'n', short: 'n', type: 'string', description: '' }] } as const;
+    expect(parseCommandArgs(['--limit', '-3', '-n', '-2.5', 'x'], withShort)).toEqual({
+      positionals: ['x'],
+      values: { limit: '-3', n: '-2.5' },
+      help: false,
+    });
+    expect(() => parseCommandArgs(['--limit', '-x'], withShort)).toThrow(UsageError);
+  });
+});
+
+describe('expandInputs', () => {
+  it('replaces a folder by the statistics files below it, in path order, and keeps files as given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradlens-expand-'));
+    try {
+      mkdirSync(join(dir, 'tree/b'), { recursive: true });
+      mkdirSync(join(dir, 'tree/a'));
+      for (const f of ['tree/b/grads_x.jsonl', 'tree/a/grads_y.jsonl.gz', 'tree/a/README.md', 'tree/notes.txt', 'tree/run.json', 'plain.txt']) writeFileSync(join(dir, f), '');
+      mkdirSync(join(dir, 'empty'));
+      writeFileSync(join(dir, 'empty/README.md'), '');
+      expect(await expandInputs([join(dir, 'plain.txt'), join(dir, 'tree'), join(dir, 'missing.jsonl')])).toEqual([
+        join(dir, 'plain.txt'),
+        join(dir, 'tree/a/grads_y.jsonl.gz'),
+        join(dir, 'tree/b/grads_x.jsonl'),
+        join(dir, 'tree/run.json'),
+        join(dir, 'missing.jsonl'),
+      ]);
+      await expect(expandInputs([join(dir, 'empty')])).rejects.toThrow(FileError);
+      await expect(expandInputs([join(dir, 'empty')])).rejects.toThrow(/empty: no statistics file/);
+      expect(await expandInputs([])).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -142,6 +142,21 @@ describe('gradlens experiment', () => {
     expect(printed).toContain('MAD of S_sum');
     expect(printed).toContain('Relative difference');
     expect(printed).toMatch(/correctness/);
+
+    // --resume: the six complete runs are kept as they are and nothing is computed again.
+    const path = join(outDir, 'cot_2', 'tiny', 'grads_weekday_train_no_cot.jsonl');
+    const before = readFileSync(path, 'utf8');
+    const messages: string[] = [];
+    vi.mocked(process.stderr.write).mockImplementation((s: string | Uint8Array) => (messages.push(String(s)), true));
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await run(['experiment', '--model', modelDir, '--data', 'builtin:weekday', '-n', '2', '--max-length', '96', '--out-dir', outDir, '--resume'])).toBe(0);
+    } finally {
+      quiet.mockRestore();
+      vi.mocked(process.stderr.write).mockImplementation(() => true);
+    }
+    expect(messages.filter((m) => /^resuming: 2 records already in .*, 0 to compute/.test(m))).toHaveLength(6);
+    expect(readFileSync(path, 'utf8')).toBe(before);
   });
 });
 

@@ -209,6 +209,15 @@ describe('gradlens pairs --json', () => {
     expect(bySetting.modules[Q].top_layers).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('takes the release folder for its files, with the same pairs and numbers', async () => {
+    const listed = await gradlens('pairs', irrelevant, detailed, correct, '--json');
+    const folder = await gradlens('pairs', R, '--json');
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toBe(listed.stdout);
+    const summarized = await gradlens('summarize', `${R}/cot_500`, '--json');
+    expect((JSON.parse(summarized.stdout) as { runs: { file: string }[] }).runs.map((r) => r.file)).toEqual([correct, detailed]);
+  });
+
   it('labels the CSV rows from the paths', async () => {
     const r = await gradlens('pairs', correct, irrelevant, '--csv', '--module', 'q');
     expect(r.code).toBe(0);

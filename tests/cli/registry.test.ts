@@ -19,23 +19,25 @@ describe('the gradlens subcommand registry', () => {
     expect(Object.keys(COMMANDS)).toEqual(['summarize', 'compare', 'pairs', 'compute', 'experiment']);
   });
 
-  it('says clearly when a registered subcommand module is missing, and exits 1', async () => {
-    const stderr = captureStderr();
-    const registry: Record<string, Subcommand> = { ghost: { summary: 'not written yet', path: './cli/ghost.ts' } };
-    expect(await main(['ghost', '--x'], registry)).toBe(1);
-    expect(stderr.join('')).toBe('gradlens: the ghost command is not available in this checkout (scripts/cli/ghost.ts is missing)\n');
-  });
-
-  it('says which export is missing when the module lacks the entry function', async () => {
-    const stderr = captureStderr();
-    const registry: Record<string, Subcommand> = { odd: { summary: '', path: './cli/args.ts', entry: 'nope' } };
-    expect(await main(['odd'], registry)).toBe(1);
-    expect(stderr.join('')).toContain('scripts/cli/args.ts does not export nope(argv)');
-  });
-
-  it('passes the remaining arguments to the entry function and returns its exit code', async () => {
+  it('loads a subcommand only when it runs, passes it the remaining arguments and returns its exit code', async () => {
+    const calls: string[][] = [];
+    const load = vi.fn(async () => async (argv: string[]) => (calls.push(argv), 7));
+    const registry: Record<string, Subcommand> = { one: { summary: 'first', load }, two: { summary: 'second', load: vi.fn() } };
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const registry: Record<string, Subcommand> = { s: { summary: '', path: './cli/summarize.ts' } };
-    expect(await main(['s', '--help'], registry)).toBe(0);
+    expect(await main(['--help'], registry)).toBe(0);
+    expect(load).not.toHaveBeenCalled();
+    expect(await main(['one', '--x', 'y'], registry)).toBe(7);
+    expect(calls).toEqual([['--x', 'y']]);
+    expect(registry.two.load).not.toHaveBeenCalled();
+  });
+
+  it('exits 2 with one line listing the commands for an unknown one', async () => {
+    const stderr = captureStderr();
+    expect(await main(['ghost'], { a: { summary: '', load: vi.fn() } })).toBe(2);
+    expect(stderr.join('')).toBe('gradlens: unknown command "ghost"; commands: a\n');
+  });
+
+  it('loads every registered subcommand\'s entry function', async () => {
+    for (const [name, command] of Object.entries(COMMANDS)) expect(typeof (await command.load()), name).toBe('function');
   });
 });

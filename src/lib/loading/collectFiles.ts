@@ -3,18 +3,14 @@
  * paths. Folders are walked; inside folders only statistics files are kept, so dropping
  * a release tree with READMEs in it loads just the runs.
  */
+import { isStatsFile } from '../../core/format/statsFileName';
+
+export { isStatsFile };
 
 /** A file to load and the path its run's metadata is read from. */
 export interface PathedFile {
   file: File;
   path: string;
-}
-
-const STATS_FILE = /\.(jsonl|json|ndjson)(\.gz)?$|\.gz$/i;
-
-/** Whether a file found inside a folder looks like a statistics file. Example: `grads_x.jsonl.gz` → true. */
-export function isStatsFile(name: string): boolean {
-  return STATS_FILE.test(name);
 }
 
 /** Files from a file or folder `<input>`: the folder picker's relative path is kept as the path. */
