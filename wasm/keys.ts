@@ -1,5 +1,5 @@
 /**
- * Key names (AssemblyScript; see lineTokens.ts): interned in an open-addressing table so
+ * Key names (AssemblyScript; see tape.ts): interned in an open-addressing table so
  * each distinct name gets one id for the life of the instance (until reset), and found
  * again at the same position of the next line with one comparison.
  */

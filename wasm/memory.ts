@@ -1,6 +1,6 @@
 /**
- * The kernel's memory (AssemblyScript; see lineTokens.ts): fixed regions for the key
- * table, the remembered shape, the scatter map and output, the power table, the key
+ * The kernel's memory (AssemblyScript; see tape.ts): fixed regions for the key
+ * table, the remembered shape, the scatter map and output, the key
  * bytes and the last line's template (replay.ts); then the bytes region (lines or chunks
  * of a file), the tape and its values, which grow on demand.
  */
@@ -15,16 +15,17 @@ export const TOP_SLOTS: i32 = 4096;
 export const FIELD_SLOTS: i32 = 16384;
 /** Entries of the last line remembered for sameShape(). */
 export const SHAPE_ENTRIES: i32 = 16384;
-/** Decimal exponents of the power table the caller writes (see decimal.ts). */
+/** Decimal exponents of the power table (powers.ts, made by the build). */
 export const MIN_EXP: i32 = -270;
 export const MAX_EXP: i32 = 270;
-const POW_COUNT: i32 = MAX_EXP - MIN_EXP + 1;
 /** The output slots scatter() fills (doubles: several lines' values, laid out by the caller). */
 export const OUT_SLOTS: i32 = 131072;
 /** Bytes of a template's gaps (the text between a line's values); a line with more is not replayed. */
 export const TEMPLATE_BYTES: i32 = 1 << 18;
 /** Flat objects a template places (their braces lie in gaps). */
 export const TEMPLATE_OBJECTS: i32 = 4096;
+/** Containers a raw value may nest (deeper ones are left to the JavaScript paths). */
+export const MAX_DEPTH: i32 = 512;
 /** Bytes after a line's limit set to zero: every reader stops at a zero byte, so none reads past them. */
 export const PAD: i32 = 16;
 
@@ -40,9 +41,7 @@ export const SHAPE: usize = SLOT_FIELD + <usize>FIELD_SLOTS * 4;
 /** Per entry of a line of the remembered shape: the output slot its number goes to (−1: none). Written by the caller. */
 export const SCATTER: usize = SHAPE + <usize>SHAPE_ENTRIES * 8;
 export const OUT: usize = SCATTER + <usize>SHAPE_ENTRIES * 4;
-export const POW_HI: usize = OUT + <usize>OUT_SLOTS * 8;
-export const POW_LO: usize = POW_HI + <usize>POW_COUNT * 8;
-export const ARENA: usize = POW_LO + <usize>POW_COUNT * 8;
+export const ARENA: usize = OUT + <usize>OUT_SLOTS * 8;
 /** The template (replay.ts): gap bytes; per value its gap's length and offset, tape entry and kind class; per gap where it starts in the line replayed; per object its entry, and the gap and offset of its braces. */
 export const TEMPLATE: usize = ARENA + <usize>ARENA_BYTES + 16;
 export const GAP_LENGTH: usize = TEMPLATE + <usize>TEMPLATE_BYTES + 16;
@@ -51,7 +50,9 @@ export const GAP_AT: usize = GAP_OFFSET + <usize>(SHAPE_ENTRIES + 1) * 4;
 export const VALUE_ENTRY: usize = GAP_AT + <usize>(SHAPE_ENTRIES + 1) * 4;
 export const VALUE_CLASS: usize = VALUE_ENTRY + <usize>SHAPE_ENTRIES * 4;
 export const OBJECT_FIXUP: usize = VALUE_CLASS + <usize>SHAPE_ENTRIES * 4;
-export const DYNAMIC: usize = OBJECT_FIXUP + <usize>TEMPLATE_OBJECTS * 20 + 16;
+/** Per container open around a raw value: 1 for an object, 0 for an array (values.ts). */
+export const NESTING: usize = OBJECT_FIXUP + <usize>TEMPLATE_OBJECTS * 20;
+export const DYNAMIC: usize = NESTING + <usize>MAX_DEPTH + 16;
 
 /** Bytes the bytes region holds (PAD more are reserved after them). */
 export let bytesCapacity: i32 = 0;

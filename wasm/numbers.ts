@@ -1,22 +1,36 @@
 /**
- * Numbers (AssemblyScript; see lineTokens.ts): JSON numbers and Python's bare tokens read
- * from bytes, converted exactly by decimal.ts's method (the double-double product with
- * a proven rounding check) or left to the caller when unproven.
+ * Numbers (AssemblyScript; see tape.ts): JSON numbers and Python's bare tokens read
+ * from bytes and converted exactly, or left to the caller (SLOW_NUMBER) when that
+ * cannot be proven here. This is the reader's one decimal converter besides
+ * `Number()` / `JSON.parse`, which the plain path uses and which settle every case
+ * left to them, so every value equals `Number(token)` bit for bit.
+ *
+ * The method: up to 19 significant digits form an exact integer W (a u64, exact as a
+ * double-double), the value W × 10^e is formed in double-double arithmetic with 10^e
+ * from a table good to 2⁻¹⁰⁶ (powers.ts, made by the build from exact integers), and the
+ * result is kept only when the error bound cannot reach a rounding boundary. Left to
+ * the caller: values within ~2⁻⁹⁶ of a boundary (about once in 2⁴⁰ for random digits;
+ * exact ties always), more than 19 significant digits, |e| > 270.
  */
 import { DOT, isDigit, MINUS, NUMBER, PLUS, SLOW_NUMBER, ZERO } from './format';
-import { MAX_EXP, MIN_EXP, POW_HI, POW_LO } from './memory';
+import { MAX_EXP, MIN_EXP } from './memory';
+import { POWERS } from './powers';
+
+const POW_HI: usize = POWERS;
+const POW_LO: usize = POWERS + <usize>(MAX_EXP - MIN_EXP + 1) * 8;
 
 /** Significant digits a u64 holds exactly (10^19 < 2^64). */
 const MAX_DIGITS: i32 = 19;
 const EXPONENT_CAP: i32 = 100000;
 const SPLIT: f64 = 134217729.0;
-const ERROR_BOUND: f64 = 1.2621774483536189e-29; // 2^-96, as in decimal.ts
+// Bound on the relative error of the double-double product (below 2^-101; 2^-96 leaves room for the checks' own rounding).
+const ERROR_BOUND: f64 = 1.2621774483536189e-29; // 2^-96
 
 /** The last number read, and where it ended. */
 export let numberValue: f64 = 0;
 export let numberEnd: usize = 0;
 
-/** The exact error of p = fl(a × b), Dekker's two-product: decimal.ts's function, repeated here (the kernel is compiled on its own). */
+/** The exact error of p = fl(a × b), Dekker's two-product. */
 @inline
 function productError(a: f64, b: f64, p: f64): f64 {
   const ta = SPLIT * a;
@@ -28,7 +42,7 @@ function productError(a: f64, b: f64, p: f64): f64 {
   return ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
-/** The double nearest w × 10^e when its rounding is proven (decimal.ts's method), else NaN. */
+/** The double nearest w × 10^e when its rounding is proven, else NaN. */
 function toDouble(w: u64, e: i32): f64 {
   if (w == 0) return 0;
   if (e < MIN_EXP || e > MAX_EXP) return NaN;

@@ -1,5 +1,5 @@
 /**
- * The last line's template (AssemblyScript; see lineTokens.ts). Lines of a release file
+ * The last line's template (AssemblyScript; see tape.ts). Lines of a release file
  * differ only in their values: the text between two values (`, "M_max": `, or
  * `}, "model.layers.3.self_attn.k_proj.weight": {"M_mean": `) repeats line after line.
  * A template keeps those gaps of the last line read in full; the next line is read by
@@ -10,7 +10,7 @@
  * the keys, the duplicate checks and the shape comparison need not be done again. Any
  * difference returns −1 and the line is read in full.
  */
-import { kindClass, LF, NUMBER, OBJECT, QUOTE, SLOW_NUMBER } from './format';
+import { ARRAY, kindClass, LF, NUMBER, OBJECT, QUOTE, RAW, RAW_UNICODE, SLOW_NUMBER } from './format';
 import { sameBytes } from './keys';
 import {
   GAP_AT,
@@ -28,7 +28,7 @@ import {
   values,
 } from './memory';
 import { numberEnd, numberValue, readScalar } from './numbers';
-import { readString, stringEnd } from './strings';
+import { readString, valueEnd } from './values';
 
 /** Values in the template (−1: no template), its tape entries and objects, and the layout its tape lies in. */
 let templateValues: i32 = -1;
@@ -36,8 +36,7 @@ let templateEntries: i32 = 0;
 let templateObjects: i32 = 0;
 let templateGeneration: i32 = -1;
 
-/** Where the last line replayed ended (its LF), and how many of its numbers are SLOW_NUMBER. */
-export let replayEnd: usize = 0;
+/** How many numbers of the last line replayed are SLOW_NUMBER. */
 export let replaySlow: i32 = 0;
 
 /** Drops the template (after a line not read in full, and for a new file). */
@@ -57,7 +56,8 @@ function setWord(region: usize, i: i32, value: i32): void {
 
 /**
  * Makes the template of the line at `line` just read in full: `count` tape entries,
- * ending at its LF `end`. Lines too long for the template leave none.
+ * ending at its LF `end`. Lines too long for the template, or holding raw values, leave
+ * none.
  */
 export function makeTemplate(line: usize, count: i32, end: usize): void {
   templateValues = -1;
@@ -65,35 +65,57 @@ export function makeTemplate(line: usize, count: i32, end: usize): void {
   let used: i32 = 0;
   let objects: i32 = 0;
   let gapStart: i32 = 0;
+  // Containers still open (an object, and an array inside it): their fixup and last entry.
+  let outer: i32 = -1;
+  let outerLast: i32 = -1;
+  let inner: i32 = -1;
+  let innerLast: i32 = -1;
   for (let e: i32 = 0; e < count; e++) {
     const at = tape + <usize>e * 20;
     const kind = load<i32>(at, 4);
     const start = load<i32>(at, 8);
     const stop = load<i32>(at, 12);
-    if (kind == OBJECT) {
-      // A flat object: its `{` lies in the gap before its first member (value v), its `}` in
-      // the gap after its last one; offsets within those gaps place them in a replayed line.
+    if (kind == RAW || kind == RAW_UNICODE) return;
+    if (kind == OBJECT || kind == ARRAY) {
+      // Its `{` lies in the gap before its first value (value v), its `}` in the gap after
+      // its last one; offsets within those gaps place them in a replayed line.
       if (objects >= TEMPLATE_OBJECTS) return;
       const fixup = OBJECT_FIXUP + <usize>objects * 20;
       store<i32>(fixup, e);
       store<i32>(fixup, v, 4);
       store<i32>(fixup, start - gapStart, 8);
-      store<i32>(fixup, v + load<i32>(at, 16), 12);
       store<i32>(fixup, stop, 16); // made relative to its gap below, once every gap start is known
+      const last = e + load<i32>(at, 16);
+      if (outer < 0) {
+        outer = objects;
+        outerLast = last;
+      } else {
+        inner = objects;
+        innerLast = last;
+      }
       objects++;
-      continue;
+    } else {
+      const gap = start - gapStart;
+      if (v >= SHAPE_ENTRIES || used + gap > TEMPLATE_BYTES) return;
+      memory.copy(TEMPLATE + <usize>used, line + <usize>gapStart, <usize>gap);
+      setWord(GAP_OFFSET, v, used);
+      setWord(GAP_LENGTH, v, gap);
+      setWord(GAP_AT, v, gapStart);
+      setWord(VALUE_ENTRY, v, e);
+      setWord(VALUE_CLASS, v, kindClass(kind));
+      used += gap;
+      v++;
+      gapStart = stop;
     }
-    const gap = start - gapStart;
-    if (v >= SHAPE_ENTRIES || used + gap > TEMPLATE_BYTES) return;
-    memory.copy(TEMPLATE + <usize>used, line + <usize>gapStart, <usize>gap);
-    setWord(GAP_OFFSET, v, used);
-    setWord(GAP_LENGTH, v, gap);
-    setWord(GAP_AT, v, gapStart);
-    setWord(VALUE_ENTRY, v, e);
-    setWord(VALUE_CLASS, v, kindClass(kind));
-    used += gap;
-    v++;
-    gapStart = stop;
+    // Containers whose last entry this was close in the gap of the next value.
+    if (inner >= 0 && innerLast == e) {
+      store<i32>(OBJECT_FIXUP + <usize>inner * 20, v, 12);
+      inner = -1;
+    }
+    if (outer >= 0 && outerLast == e) {
+      store<i32>(OBJECT_FIXUP + <usize>outer * 20, v, 12);
+      outer = -1;
+    }
   }
   const last = <i32>(end - line) - gapStart;
   if (used + last > TEMPLATE_BYTES) return;
@@ -116,7 +138,7 @@ export const NO_REPLAY: i32 = -2;
 
 /**
  * Reads the line at `line` (its bytes end at `limit`, zeros after) by the template: its
- * tape entry count, with `replayEnd` at its LF; −1 when it differs from the template
+ * tape entry count; −1 when it differs from the template
  * anywhere but in its values; NO_REPLAY when there is no template or the line reaches
  * `limit` (read it in full then, either way).
  */
@@ -144,7 +166,7 @@ export function replay(line: usize, limit: usize): i32 {
       if (<u32>load<u8>(p) != QUOTE) return -1;
       kind = readString(p);
       if (kind < 0) return -1;
-      end = stringEnd;
+      end = valueEnd;
     }
     const at = tape + e * 20;
     store<i32>(at, kind, 4);
@@ -164,7 +186,6 @@ export function replay(line: usize, limit: usize): i32 {
     store<i32>(at, word(GAP_AT, load<i32>(fixup, 4)) + load<i32>(fixup, 8), 8);
     store<i32>(at, word(GAP_AT, load<i32>(fixup, 12)) + load<i32>(fixup, 16), 12);
   }
-  replayEnd = p;
   replaySlow = slow;
   return templateEntries;
 }

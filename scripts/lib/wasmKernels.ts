@@ -6,7 +6,7 @@
  */
 import asc from 'assemblyscript/asc';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,16 +24,10 @@ export interface WasmKernel {
 
 export const KERNELS: readonly WasmKernel[] = [
   {
-    source: 'wasm/lineTokens.ts',
-    output: join(ROOT, 'src/core/format/lineTokensWasm.ts'),
-    constant: 'LINE_TOKENS_WASM',
-    what: 'the WebAssembly line tokenizer (see lineTape.ts)',
-  },
-  {
-    source: 'wasm/rowStats.ts',
-    output: join(ROOT, 'src/core/stats/rowStatsWasm.ts'),
-    constant: 'ROW_STATS_WASM',
-    what: 'the WebAssembly row passes of a curve (see rowPasses.ts)',
+    source: 'wasm/tape.ts',
+    output: join(ROOT, 'src/core/format/accelerator/tapeWasm.ts'),
+    constant: 'TAPE_WASM',
+    what: 'the reader accelerator\'s line tokenizer (see tape.ts beside this file)',
   },
   {
     source: 'wasm/weightedRowSums.ts',
@@ -44,6 +38,45 @@ export const KERNELS: readonly WasmKernel[] = [
   },
 ];
 
+/** x × 2^n for n down to −1100 without passing through a subnormal power of two. */
+function ldexp(x: number, n: number): number {
+  const a = Math.trunc(n / 2);
+  return x * 2 ** a * 2 ** (n - a);
+}
+
+/**
+ * The source of `wasm/powers.ts`, made here rather than checked in: 10^e for
+ * e = −270 … 270 as double-doubles (high parts, then low parts) with a relative error
+ * below 2⁻¹⁰⁶, from exact BigInt arithmetic, as static data of the kernel.
+ */
+export function powersSource(): string {
+  const high: number[] = [];
+  const low: number[] = [];
+  for (let e = -270; e <= 270; e++) {
+    let z: bigint;
+    let scale = 0;
+    if (e >= 0) z = 10n ** BigInt(e);
+    else {
+      // 10^e = 2^-K × (2^K / 10^-e); K keeps ~120 bits in the quotient.
+      const K = Math.ceil(-e * Math.log2(10)) + 121;
+      z = (1n << BigInt(K)) / 10n ** BigInt(-e);
+      scale = -K;
+    }
+    const hi = Number(z);
+    high.push(ldexp(hi, scale));
+    low.push(ldexp(Number(z - BigInt(hi)), scale));
+  }
+  return [
+    '// Made by scripts/lib/wasmKernels.ts at build time (no such file is checked in).',
+    '/** 10^e for e = MIN_EXP … MAX_EXP as double-doubles: high parts, then low parts. */',
+    `export const POWERS: usize = memory.data<f64>([${[...high, ...low].map((x) => (Number.isInteger(x) ? x.toFixed(1) : String(x))).join(', ')}]);`,
+    '',
+  ].join('\n');
+}
+
+/** Sources made at build time, by path from the repository's root. */
+const MADE: Record<string, () => string> = { 'wasm/powers.ts': powersSource };
+
 /** The compiler flags: optimized, no garbage collector (the kernels allocate nothing), no assertions. */
 const FLAGS = ['--optimizeLevel', '3', '--shrinkLevel', '0', '--runtime', 'stub', '--noAssert', '--enable', 'bulk-memory'];
 
@@ -53,6 +86,8 @@ export async function compileKernel(kernel: WasmKernel): Promise<Uint8Array> {
   let messages = '';
   const { error } = await asc.main([kernel.source, '--outFile', 'kernel.wasm', ...FLAGS, ...(kernel.flags ?? [])], {
     readFile: (name, baseDir) => {
+      const made = MADE[relative(ROOT, resolve(ROOT, baseDir, name)).replaceAll('\\', '/')];
+      if (made !== undefined) return made();
       try {
         return readFileSync(resolve(ROOT, baseDir, name), 'utf8');
       } catch {

@@ -3,6 +3,8 @@
  * study's data files hold them (a JSON array) or one record per line (JSONL).
  */
 
+import { ArraySplitter } from './arraySplitter.ts';
+
 /** One training sample: the prompt is `instruction` (+ "\n" + `input` when non-empty), the response `output`. */
 export interface DatasetRecord {
   instruction: string;
@@ -41,11 +43,18 @@ export function parseDataset(file: string, text: string): ParsedDataset {
   const out: ParsedDataset = { records: [], skipped: [] };
   if (first === -1) return out;
   if (body[first] === '[' && !/\.jsonl$/i.test(file)) {
-    for (const el of splitJsonArray(body, first)) {
-      const where = `record ${el.index}`;
-      if (el.problem) out.skipped.push({ line: el.line, reason: `${where}: ${el.problem}` });
-      else addParsed(out, el.text, el.line, where);
-    }
+    let cut = false;
+    const cutOff = (index: number, line: number) => {
+      cut = true;
+      out.skipped.push({ line, reason: `record ${index}: cut off: the array is not closed` });
+    };
+    const splitter = new ArraySplitter(
+      (text, index, line, complete) => (complete ? addParsed(out, (text ?? '').trim(), line, `record ${index}`) : cutOff(index, line)),
+      (index, line, reason) => out.skipped.push({ line, reason: `record ${index}: ${reason}` }),
+    );
+    splitter.push(body);
+    splitter.finish();
+    if (!splitter.closed && !cut) cutOff(splitter.count + 1, countLines(body) + 1);
     return out;
   }
   const lines = body.split('\n');
@@ -97,64 +106,8 @@ function textField(obj: Record<string, unknown>, key: string, optional: boolean)
   return { error: `${key} must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}` };
 }
 
-interface ArrayElement {
-  text: string;
-  /** 1-based element index. */
-  index: number;
-  /** 1-based line the element starts on. */
-  line: number;
-  problem?: string;
-}
-
-/**
- * The top-level elements of the JSON array starting at `start`, as text, found with a
- * string-aware depth counter so one malformed element costs only itself. An array that
- * is never closed ends with an element reported as cut off.
- */
-function splitJsonArray(text: string, start: number): ArrayElement[] {
-  const out: ArrayElement[] = [];
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let line = countLines(text, 0, start) + 1;
-  let elStart = -1;
-  let elLine = line;
-  const finish = (end: number): void => {
-    const t = text.slice(elStart, end).trim();
-    if (t !== '') out.push({ text: t, index: out.length + 1, line: elLine });
-    elStart = -1;
-  };
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) line++;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === 0x5c) escaped = true;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (elStart === -1 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0x2c && c !== 0x5d) {
-      elStart = i;
-      elLine = line;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
-    else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
-    else if (depth === 0 && (c === 0x2c || c === 0x5d)) {
-      if (elStart !== -1) finish(i);
-      if (c === 0x5d) {
-        const rest = text.slice(i + 1).trim();
-        if (rest !== '') out.push({ text: '', index: out.length + 1, line, problem: 'unexpected text after the closing ]' });
-        return out;
-      }
-    }
-  }
-  out.push({ text: '', index: out.length + 1, line: elStart === -1 ? line : elLine, problem: 'cut off: the array is not closed' });
-  return out;
-}
-
-function countLines(text: string, from: number, to: number): number {
+function countLines(text: string): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x0a) n++;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }

@@ -1,77 +1,10 @@
 /**
  * JSON as Python's `json.dumps` writes it: the bare tokens `NaN`, `Infinity` and
  * `-Infinity` outside strings, `", "` and `": "` separators, non-ASCII escaped.
- * Reading rewrites the bare tokens only where they stand outside strings, so a text
- * field saying "NaN is not a number" is left alone.
+ * Reading rewrites the bare tokens only where they stand outside strings (jsonScanner.ts),
+ * so a text field saying "NaN is not a number" is left alone.
  */
-
-const NAN_CODE = 0x4e; // N
-const INF_CODE = 0x49; // I
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-
-/** True when the text contains `NaN` or `Infinity` anywhere (a cheap pre-check; strings included). */
-export function mayHavePythonTokens(text: string): boolean {
-  return text.indexOf('NaN') !== -1 || text.indexOf('Infinity') !== -1;
-}
-
-/** True when the character before a bare token allows a value to start there (start, space, `:`, `,`, `[`). */
-function valueMayStart(text: string, i: number): boolean {
-  if (i < 0) return true;
-  const c = text.charCodeAt(i);
-  return c === 0x3a || c === 0x2c || c === 0x5b || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-
-/** True when the token ending before `end` is not glued to a following word character. */
-function tokenEnds(text: string, end: number): boolean {
-  if (end >= text.length) return true;
-  const c = text.charCodeAt(end);
-  return !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e);
-}
-
-/** Index just past the string literal whose opening quote is at `start`; text.length when unterminated. */
-function skipString(text: string, start: number): number {
-  let j = start;
-  for (;;) {
-    j = text.indexOf('"', j + 1);
-    if (j === -1) return text.length;
-    let backslashes = 0;
-    for (let k = j - 1; k > start && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return j + 1;
-  }
-}
-
-/**
- * Rewrites Python's bare tokens outside strings into JSON: `NaN` → `null`,
- * `Infinity` → `1e999`, `-Infinity` → `-1e999` (JSON.parse reads 1e999 as Infinity).
- * Everything else, including the same words inside strings, is copied unchanged.
- * Empty text → empty text.
- */
-export function rewritePythonTokens(text: string): string {
-  const parts: string[] = [];
-  let copied = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = skipString(text, i) - 1;
-    } else if (c === NAN_CODE && text.startsWith('NaN', i) && valueMayStart(text, i - 1) && tokenEnds(text, i + 3)) {
-      parts.push(text.slice(copied, i), 'null');
-      copied = i + 3;
-      i += 2;
-    } else if (c === INF_CODE && text.startsWith('Infinity', i) && tokenEnds(text, i + 8)) {
-      const negative = i > 0 && text.charCodeAt(i - 1) === MINUS;
-      if (!valueMayStart(text, negative ? i - 2 : i - 1)) continue;
-      parts.push(text.slice(copied, negative ? i - 1 : i), negative ? '-1e999' : '1e999');
-      copied = i + 8;
-      i += 7;
-    }
-  }
-  if (copied === 0) return text;
-  parts.push(text.slice(copied));
-  return parts.join('');
-}
+import { toStrictJson } from './jsonScanner.ts';
 
 /**
  * Parses one JSON text that may hold Python's bare `NaN` / `Infinity` / `-Infinity`
@@ -79,7 +12,8 @@ export function rewritePythonTokens(text: string): string {
  * JSON.parse on anything else that is not JSON; empty text throws.
  */
 export function parsePythonJson(text: string): unknown {
-  return JSON.parse(mayHavePythonTokens(text) ? rewritePythonTokens(text) : text);
+  // The scanner runs only where a bare token may stand (the words anywhere, strings included).
+  return JSON.parse(text.includes('NaN') || text.includes('Infinity') ? toStrictJson(text) : text);
 }
 
 const PLAIN_ASCII = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;

@@ -1,20 +1,28 @@
 /**
- * The statistics-file reader: bytes in (any chunking), a `Run` out. Handles Layer_Gradient
- * JSONL with Python's bare NaN / Infinity tokens, CRLF, a BOM, blank lines, a truncated
- * last line, gzip (by magic bytes) and a JSON array of records (by its leading `[`).
- * Bad lines are skipped and reported in `run.skipped`; the same code runs in workers,
- * Node and tests.
+ * The statistics-file reader: bytes in (any chunking), a `Run` out. One reading order:
+ *
+ *   bytes → text      gzip (by its magic bytes) inflated in bounded steps (gzipStream.ts)
+ *   text → records    JSONL split into lines (lineSplitter.ts), or a JSON array split
+ *                     into elements (arraySplitter.ts), each parsed as Python writes
+ *                     JSON (jsonl.ts: bare NaN / Infinity)
+ *   records → rows    records.ts: matrices, statistics, loss, texts; the budgets
+ *   rows → columns    columns.ts: samples grouped by layer set; the largest group is the run
+ *
+ * A JSONL line goes first to the accelerator (accelerator/, WebAssembly) when there is
+ * one; it stores what the plain path would or leaves the line to it. Bad lines are
+ * skipped and reported in `run.skipped`; the same code runs in workers, Node and tests.
  */
-import { Gunzip } from 'fflate';
-import type { Run } from './run.ts';
-import { ByteLineSplitter, type LineSplitter } from './byteLines.ts';
-import { JsonArraySplitter } from './jsonArraySplitter.ts';
-import { locateJsonError } from './jsonError.ts';
+import { ArraySplitter } from './arraySplitter.ts';
+import { TapeAccelerator } from './accelerator/tapeAccelerator.ts';
+import { GzipStream } from './gzipStream.ts';
+import { locateJsonError } from './jsonScanner.ts';
 import { parsePythonJson } from './jsonl.ts';
-import { RecordScanner } from './recordScanner.ts';
-import { RecordSink } from './recordSink.ts';
-import { SkipLog } from './skipLog.ts';
+import { beyondLimit, readLimits, type ReadLimits } from './limits.ts';
+import { LineSplitter } from './lineSplitter.ts';
+import { type Accelerator, RecordStore } from './records.ts';
+import type { Run } from './run.ts';
 import { parseRunPath } from './runPath.ts';
+import { SkipLog } from './skipLog.ts';
 
 /** How far a parse has come: input bytes pushed (compressed, for gzip), samples kept, lines skipped. */
 export interface ParseProgress {
@@ -34,16 +42,18 @@ export class RunReadError extends Error {
   }
 }
 
-/** Options of a parse: the run's id (default: a stable hash of file name and size) and display name (default: the file's base name). */
+/** Options of a parse. */
 export interface RunParserOptions {
+  /** The run's id (default: a stable hash of file name and size). */
   id?: string;
+  /** Display name (default: the file's base name). */
   name?: string;
-  /** Read JSONL lines with the byte scanner first (default true); false sends every line through JSON.parse, for comparisons. */
-  scanner?: boolean;
+  /** Read JSONL lines with the WebAssembly accelerator where it is available (default true); false reads every line by the plain path. */
+  accelerate?: boolean;
   /** The file's size in bytes when known: the columns are sized for it after the first line (not for gzip, whose ratio is unknown). */
   expectedBytes?: number;
-  /** With the scanner on, try the WebAssembly tokenizer first (default true); false reads with the JavaScript scanner alone, for comparisons. */
-  wasm?: boolean;
+  /** Budgets other than the defaults (limits.ts). */
+  limits?: Partial<ReadLimits>;
 }
 
 const enum Kind {
@@ -51,6 +61,10 @@ const enum Kind {
   Lines,
   Array,
 }
+
+/** Text bytes read per step of an uncompressed file. */
+const TEXT_STEP = 1 << 20;
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** FNV-1a 32-bit, hex: a stable id from file name and size. */
 function hashId(text: string): string {
@@ -71,24 +85,28 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-/** Streaming reader of one statistics file. Push chunks, then `finish()`. */
+/** Streaming reader of one statistics file: `push` chunks (or drive `steps`), then `finish()`. */
 export class RunParser {
-  private readonly sink = new RecordSink();
-  private readonly scanner: RecordScanner | null;
+  private readonly limits: ReadLimits;
+  private readonly store: RecordStore;
+  private accelerator: Accelerator | null = null;
   private readonly skips = new SkipLog();
   private readonly decoder = new TextDecoder('utf-8');
+  /** The first byte, held until the second tells gzip from text; null once told. */
   private head: Uint8Array | null = new Uint8Array(0);
-  private gunzip: Gunzip | null = null;
-  private gzipFailure: string | null = null;
+  private gzip: GzipStream | null = null;
   private kind = Kind.Unknown;
-  private sniffed: Uint8Array[] = [];
-  private sniffedBytes = 0;
+  /** Before the first record: BOM bytes matched, blank lines, and whitespace bytes since the last of them. */
+  private bom = 0;
+  private leadingLines = 0;
+  private leadingSpaces = 0;
   private lines: LineSplitter | null = null;
-  private array: JsonArraySplitter | null = null;
+  private array: ArraySplitter | null = null;
   private streamDecoder: TextDecoder | null = null;
   private rawBytes = 0;
   private textBytes = 0;
-  private lastLine = 0;
+  /** Why reading stopped before the end of the file (a budget), or null. */
+  private stopped: string | null = null;
   private run: Run | null = null;
   /** Whether the columns were sized for expectedBytes yet. */
   private sized = false;
@@ -97,127 +115,158 @@ export class RunParser {
     readonly file: string,
     private readonly options: RunParserOptions = {},
   ) {
-    this.scanner = options.scanner === false ? null : new RecordScanner(this.sink, { wasm: options.wasm });
+    this.limits = readLimits(options.limits);
+    this.store = new RecordStore(this.limits);
   }
 
   /** Samples kept, lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
-    return { bytes: this.rawBytes, samples: this.sink.samples, skipped: this.skips.count };
+    return { bytes: this.rawBytes, samples: this.store.samples, skipped: this.skips.count };
+  }
+
+  /** True once a budget stopped the reading (what follows is ignored; finish() says why). */
+  get done(): boolean {
+    return this.stopped !== null;
   }
 
   /** Feeds the next chunk of the file; chunk boundaries may fall anywhere, and the caller may reuse the chunk's memory afterwards. Throws only when called after finish(). */
   push(chunk: Uint8Array): void {
+    for (const _ of this.steps(chunk));
+  }
+
+  /**
+   * Feeds the next chunk in bounded steps (at most ~4 MB of text each, however densely
+   * a gzip inflates), pausing after each: a caller that must stay responsive (a worker
+   * that may be cancelled) yields between steps; stopping early drops the rest of the
+   * chunk. Same rules as push().
+   */
+  *steps(chunk: Uint8Array): Generator<void, void, undefined> {
     if (this.run !== null) throw new Error(`${this.file}: push() after finish()`);
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.stopped !== null) return;
     // Node's Buffer is a Uint8Array subclass with its own hidden class: byte loops compiled
-    // for one deoptimize on the other (lines are views of chunks, or fresh Uint8Arrays when
-    // they straddle two), so every chunk is viewed as a plain Uint8Array.
+    // for one deoptimize on the other, so every chunk is viewed as a plain Uint8Array.
     if (Object.getPrototypeOf(chunk) !== Uint8Array.prototype) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.rawBytes += chunk.length;
-    if (this.head !== null) {
-      let joined = chunk;
-      if (this.head.length > 0) {
-        joined = new Uint8Array(this.head.length + chunk.length);
-        joined.set(this.head);
-        joined.set(chunk, this.head.length);
-      }
-      if (joined.length < 2) {
-        this.head = joined.slice();
+    const held = this.head;
+    if (held !== null) {
+      if (held.length + chunk.length < 2) {
+        this.head = chunk.slice();
         return;
       }
+      const [first, second] = held.length === 1 ? [held[0], chunk[0]] : [chunk[0], chunk[1]];
+      if (first === 0x1f && second === 0x8b) this.gzip = new GzipStream((text) => this.pushText(text));
       this.head = null;
-      if (joined[0] === 0x1f && joined[1] === 0x8b) {
-        this.gunzip = new Gunzip((data) => this.pushText(data));
-      }
-      chunk = joined;
+      if (held.length > 0) yield* this.stepsOf(held);
     }
-    this.pushDecoded(chunk, false);
+    yield* this.stepsOf(chunk);
   }
 
-  private pushDecoded(chunk: Uint8Array, final: boolean): void {
-    if (this.gunzip === null) {
-      this.pushText(chunk);
+  private *stepsOf(chunk: Uint8Array): Generator<void, void, undefined> {
+    if (this.gzip !== null) {
+      for (const _ of this.gzip.steps(chunk)) {
+        yield;
+        if (this.stopped !== null) return;
+      }
       return;
     }
-    if (this.gzipFailure !== null) return;
-    try {
-      // fflate keeps a view of the input it has not inflated yet; the caller may reuse its chunk.
-      this.gunzip.push(chunk.slice(), final);
-    } catch (error) {
-      this.gzipFailure = error instanceof Error ? error.message : String(error);
+    for (let at = 0; at < chunk.length && this.stopped === null; at += TEXT_STEP) {
+      this.pushText(chunk.subarray(at, at + TEXT_STEP));
+      yield;
     }
   }
 
-  /** Decompressed bytes: decides JSONL vs array on the first non-space byte, then splits. */
+  /** Decompressed bytes: within the file's budget, decides JSONL vs array on the first non-space byte, then splits. */
   private pushText(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.stopped !== null) return;
+    const room = this.limits.fileBytes - this.textBytes;
+    if (chunk.length > room) {
+      chunk = chunk.subarray(0, Math.max(0, room));
+      this.stopped = `reading stopped at ${beyondLimit('fileBytes', this.limits.fileBytes)}; the rest of the file was not read`;
+    }
     this.textBytes += chunk.length;
     if (this.kind === Kind.Unknown) {
-      this.sniffed.push(chunk);
-      this.sniffedBytes += chunk.length;
-      const all = this.sniffedBytes === chunk.length ? chunk : this.joinSniffed();
-      const bom = all[0] === 0xef && (all.length < 2 || all[1] === 0xbb) && (all.length < 3 || all[2] === 0xbf);
-      let i = bom ? 3 : 0;
-      while (i < all.length && isSpace(all[i])) i++;
-      if (i >= all.length) {
-        if (all === chunk) this.sniffed = [chunk.slice()]; // the caller may reuse its chunk
-        return;
-      }
-      this.sniffed = [];
-      this.sniffedBytes = 0;
-      this.startKind(all[i] === 0x5b ? Kind.Array : Kind.Lines);
-      chunk = all;
+      const first = this.skipLeading(chunk);
+      if (first < 0) return;
+      this.startKind(chunk[first] === 0x5b ? Kind.Array : Kind.Lines, this.textBytes - chunk.length + first);
+      chunk = chunk.subarray(first);
     }
     if (this.lines !== null) this.lines.push(chunk, this.onLine);
     else this.array?.push((this.streamDecoder as TextDecoder).decode(chunk, { stream: true }));
   }
 
-  private joinSniffed(): Uint8Array {
-    const out = new Uint8Array(this.sniffedBytes);
-    let at = 0;
-    for (const piece of this.sniffed) {
-      out.set(piece, at);
-      at += piece.length;
+  /** Counts a BOM and whitespace before the first record; returns where the record starts in `chunk`, or −1 when it holds none. */
+  private skipLeading(chunk: Uint8Array): number {
+    let i = 0;
+    while (i < chunk.length && this.bom < 3 && this.leadingLines === 0 && this.leadingSpaces === 0 && chunk[i] === BOM[this.bom]) {
+      this.bom++;
+      i++;
     }
-    this.sniffed = [out];
-    return out;
+    if (i < chunk.length && this.bom > 0 && this.bom < 3) return i; // a broken BOM: its bytes start the first line (startKind replays them)
+    for (; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === 0x0a) {
+        this.leadingLines++;
+        this.leadingSpaces = 0;
+      } else if (isSpace(c)) this.leadingSpaces++;
+      else return i;
+    }
+    return -1;
   }
 
-  private startKind(kind: Kind): void {
+  /** Starts reading records of `kind`, `before` bytes into the text, with what came before them: blank lines, spaces, a broken BOM's bytes. */
+  private startKind(kind: Kind, before: number): void {
     this.kind = kind;
+    if (this.gzip === null && this.options.expectedBytes !== undefined) this.store.columns.expectedBytes = this.options.expectedBytes;
     if (kind === Kind.Lines) {
-      this.lines = this.scanner?.lineSplitter() ?? new ByteLineSplitter();
+      const accelerator = (this.accelerator = this.options.accelerate === false ? null : TapeAccelerator.create(this.store));
+      const lines = (this.lines = new LineSplitter(this.limits.lineBytes, accelerator === null ? null : (chunk) => accelerator.lineEnds(chunk)));
+      // The first line's leading spaces (and a broken BOM's bytes) are given back; at most what makes it too long.
+      const broken = this.bom > 0 && this.bom < 3 ? BOM.slice(0, this.bom) : [];
+      const replay = new Uint8Array(broken.length + Math.min(this.leadingSpaces, this.limits.lineBytes + 1)).fill(0x20);
+      replay.set(broken);
+      lines.skip(this.leadingLines, before - replay.length);
+      lines.push(replay, this.onLine);
     } else {
       this.streamDecoder = new TextDecoder('utf-8');
-      this.array = new JsonArraySplitter(this.onElement, (index, reason) => this.skips.add(index, reason));
+      this.array = new ArraySplitter(this.onElement, (index, _line, reason) => this.skips.add(index, reason), {
+        firstLine: 1 + this.leadingLines,
+        maxElementLength: this.limits.lineBytes,
+      });
     }
   }
 
-  private readonly onLine = (bytes: Uint8Array, line: number, terminated: boolean): void => {
-    this.lastLine = line;
+  private readonly onLine = (bytes: Uint8Array | null, line: number, terminated: boolean): void => {
+    const store = this.store;
+    store.columns.textOffset = (this.lines as LineSplitter).offset;
+    if (bytes === null) {
+      this.skips.add(line, `longer than ${beyondLimit('lineBytes', this.limits.lineBytes)}; not read`);
+      return;
+    }
     if (bytes.length === 0) return;
-    if (!this.scanner?.scan(bytes)) {
-      const reason = this.readRecord(this.decoder.decode(bytes), terminated);
+    if (this.accelerator?.tryStore(bytes, line) !== true) {
+      this.accelerator?.flush();
+      const reason = this.readRecord(this.decoder.decode(bytes), terminated, line);
       if (reason !== null) this.skips.add(line, reason);
     }
-    if (this.sink.samples === 1 && this.options.expectedBytes !== undefined && !this.sized) this.sizeColumns(bytes.length + 1, this.options.expectedBytes);
+    if (!this.sized && store.samples === 1) this.sizeColumns(bytes.length + 1);
   };
 
-  /** After the first record: rows for a file of `total` bytes whose lines are about `lineBytes` long (plain files only). */
-  private sizeColumns(lineBytes: number, total: number): void {
+  /** After the first record: rows for a file of `expectedBytes` whose lines are about `lineBytes` long (plain files only). */
+  private sizeColumns(lineBytes: number): void {
     this.sized = true;
-    if (this.gunzip !== null) return;
-    this.sink.columns.reserveRows((total / lineBytes) * 1.05 + 1, total);
+    const total = this.options.expectedBytes;
+    if (this.gzip !== null || total === undefined) return;
+    this.store.columns.reserveRows((total / lineBytes) * 1.05 + 1);
   }
 
-  private readonly onElement = (text: string, index: number, line: number, complete: boolean): void => {
-    this.lastLine = index;
-    const reason = this.readRecord(text, complete);
+  private readonly onElement = (text: string | null, index: number, line: number, complete: boolean): void => {
+    this.store.columns.textOffset = (this.array as ArraySplitter).position;
+    const reason = text === null ? `longer than ${beyondLimit('lineBytes', this.limits.lineBytes)}; not read` : this.readRecord(text, complete, index);
     if (reason !== null) this.skips.add(index, `${reason} (record starts on line ${line})`);
   };
 
   /** Parses and stores one record's text; returns why it was skipped, or null (blank text is silently ignored). */
-  private readRecord(text: string, complete: boolean): string | null {
+  private readRecord(text: string, complete: boolean, line: number): string | null {
     let record: unknown;
     try {
       record = parsePythonJson(text);
@@ -228,7 +277,7 @@ export class RunParser {
       if (where.atEnd && !complete) return `truncated: the file ends inside this record (column ${where.column})`;
       return `invalid JSON at column ${where.column}: ${where.message}`;
     }
-    return this.sink.add(record);
+    return this.store.addRecord(record, text, line);
   }
 
   /**
@@ -241,29 +290,29 @@ export class RunParser {
     if (this.head !== null && this.head.length > 0) {
       const head = this.head;
       this.head = null;
-      this.pushDecoded(head, false);
+      for (const _ of this.stepsOf(head));
     }
-    if (this.gunzip !== null) this.pushDecoded(new Uint8Array(0), true);
-    if (this.kind === Kind.Unknown && this.sniffedBytes > 0) {
-      // Only spaces (and maybe a BOM) came: treat as lines so blank input reads as empty.
-      const all = this.joinSniffed();
-      this.sniffed = [];
-      this.startKind(Kind.Lines);
-      this.lines?.push(all, this.onLine);
+    if (this.stopped === null) this.gzip?.finish();
+    const failure = this.gzip?.failure ?? null;
+    if (this.lines !== null) {
+      // A line cut by a budget or by damaged gzip data is not reported as truncated: the reason below says it.
+      if (this.stopped === null && failure === null) this.lines.finish(this.onLine);
+      this.accelerator?.release();
+      this.accelerator = null;
     }
-    if (this.lines !== null) this.lines.finish(this.onLine);
-    this.scanner?.release();
     if (this.array !== null) {
       this.array.push((this.streamDecoder as TextDecoder).decode());
-      this.array.finish();
+      if (this.stopped === null && failure === null) this.array.finish();
     }
-    const samples = this.sink.samples;
-    if (this.gzipFailure !== null) {
-      if (samples === 0) throw new RunReadError(`${this.file}: cannot be decoded as gzip (${this.gzipFailure})`);
-      this.skips.add(this.lastLine + 1, `gzip data is damaged or cut short here (${this.gzipFailure}); the rest of the file was not read`);
+    const next = (this.lines?.lineNumber ?? this.array?.count ?? 0) + 1;
+    if (this.stopped !== null) this.skips.add(next, this.stopped);
+    if (failure !== null) {
+      if (this.store.samples === 0) throw new RunReadError(`${this.file}: cannot be decoded as gzip (${failure})`);
+      this.skips.add(next, `gzip data is damaged or cut short after byte ${this.gzip?.consumed ?? 0} of the file (${failure}); the rest of the file was not read`);
     }
-    if (samples === 0) throw this.noRecordError();
-    const columns = this.sink.columns.finish();
+    const columns = this.store.columns.finish();
+    for (const entry of columns.setAside) this.skips.add(entry.line, entry.reason);
+    if (columns.sampleCount === 0) throw this.noRecordError();
     this.run = {
       id: this.options.id ?? hashId(`${this.file}\u0000${this.rawBytes}`),
       name: this.options.name ?? baseName(this.file),
@@ -275,7 +324,7 @@ export class RunParser {
       stats: columns.stats,
       values: columns.values,
       loss: columns.loss,
-      texts: this.sink.texts.finish(),
+      texts: columns.texts,
       skipped: this.skips.entries(),
       bytes: this.textBytes,
     };

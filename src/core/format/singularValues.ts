@@ -25,7 +25,7 @@ export { effectiveRank };
  * list holding one gives NaN for all four; ±Infinity propagates into S_sum / S_max /
  * S_min as arithmetic says, effective rank NaN. Empty list → all NaN.
  */
-export function summarizeSingularValues(list: readonly unknown[]): SingularValueStats {
+export function summarizeSingularValues(list: ArrayLike<unknown>): SingularValueStats {
   const n = list.length;
   if (n === 0) return { S_sum: NaN, S_max: NaN, S_min: NaN, effective_rank: NaN };
   const sigma = new Float64Array(n);

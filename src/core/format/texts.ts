@@ -25,17 +25,32 @@ export class TextPacker {
 
   /** Appends one text; throws RangeError when the texts would pass 4 GB (offsets are 32-bit). */
   add(text: string): void {
-    // encodeInto writes at most 3 bytes per UTF-16 unit.
-    this.reserve(text.length * 3);
-    const { written } = encoder.encodeInto(text, this.bytes.subarray(this.used));
-    this.end(this.used + written);
+    this.append(text);
+    this.end();
   }
 
-  /** Appends one text given as its UTF-8 bytes. */
-  addBytes(bytes: Uint8Array): void {
+  /** Appends to the text being written (ended by end()). */
+  append(text: string): void {
+    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    this.reserve(text.length * 3);
+    this.used += encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
+  }
+
+  /** Appends UTF-8 bytes to the text being written. */
+  appendBytes(bytes: Uint8Array): void {
     this.reserve(bytes.length);
     this.bytes.set(bytes, this.used);
-    this.end(this.used + bytes.length);
+    this.used += bytes.length;
+  }
+
+  /** Ends the text being written. */
+  end(): void {
+    if (this.count === this.ends.length) {
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.ends[this.count++] = this.used;
   }
 
   /** Appends one sample's four texts. */
@@ -46,27 +61,10 @@ export class TextPacker {
     this.add(extra);
   }
 
-  /** Drops every text after the first `count` (a record that was not stored after all). */
-  truncate(count: number): void {
-    if (count >= this.count) return;
-    this.count = count;
-    this.used = count === 0 ? 0 : this.ends[count - 1];
-  }
-
   /** The packed texts: views of the builder's buffers when little of them is unused, else compact copies. */
   finish(): SampleTexts {
     const fit = <T extends Uint8Array | Uint32Array>(a: T, n: number): T => (a.length - n <= a.length / 8 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
     return { bytes: fit(this.bytes, this.used), ends: fit(this.ends, this.count) };
-  }
-
-  private end(at: number): void {
-    if (this.count === this.ends.length) {
-      const ends = new Uint32Array(this.ends.length * 2);
-      ends.set(this.ends);
-      this.ends = ends;
-    }
-    this.used = at;
-    this.ends[this.count++] = at;
   }
 
   private reserve(extra: number): void {

@@ -1,6 +1,6 @@
 import { sampleText } from '../../../src/core/format/run.ts';
 import { describe, expect, it } from 'vitest';
-import { formatPythonFloat, mayHavePythonTokens, parsePythonJson, rewritePythonTokens, toJsonlLine, toPythonString } from '../../../src/core/format/jsonl.ts';
+import { formatPythonFloat, parsePythonJson, toJsonlLine, toPythonString } from '../../../src/core/format/jsonl.ts';
 import { parseRun } from '../../../src/core/format/runParser.ts';
 
 describe('formatPythonFloat', () => {
@@ -95,25 +95,7 @@ describe('toJsonlLine', () => {
   });
 });
 
-describe('rewritePythonTokens', () => {
-  it.each([
-    ['', ''],
-    ['{"a": NaN}', '{"a": null}'],
-    ['{"a": Infinity, "b": -Infinity}', '{"a": 1e999, "b": -1e999}'],
-    ['[NaN,NaN,-Infinity]', '[null,null,-1e999]'],
-    ['{"NaN": "NaN Infinity -Infinity"}', '{"NaN": "NaN Infinity -Infinity"}'],
-    ['{"a": "x\\" NaN \\\\", "b": NaN}', '{"a": "x\\" NaN \\\\", "b": null}'],
-    ['{"a": NaNx, "b": 2Infinity}', '{"a": NaNx, "b": 2Infinity}'],
-    ['{"a": "unterminated NaN', '{"a": "unterminated NaN'],
-  ])('rewrites %j to %j, leaving strings alone', (input, output) => {
-    expect(rewritePythonTokens(input)).toBe(output);
-  });
-
-  it('flags texts that may need the rewrite', () => {
-    expect(mayHavePythonTokens('{"a": 1}')).toBe(false);
-    expect(mayHavePythonTokens('{"a": "NaN"}')).toBe(true);
-  });
-
+describe('parsePythonJson', () => {
   it('parses NaN as null and ±Infinity as numbers, and throws on text that is not JSON', () => {
     expect(parsePythonJson('[NaN, Infinity, -Infinity, "NaN"]')).toEqual([null, Infinity, -Infinity, 'NaN']);
     expect(() => parsePythonJson('')).toThrow(SyntaxError);

@@ -1,73 +1,69 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toJsonlLine } from '../../../src/core/format/jsonl.ts';
-import { sampleText, sampleExtra, type Run } from '../../../src/core/format/run.ts';
-import { RecordScanner } from '../../../src/core/format/recordScanner.ts';
-import { RecordSink } from '../../../src/core/format/recordSink.ts';
-import { RecordKeys } from '../../../src/core/format/recordKeys.ts';
-import { LineCells } from '../../../src/core/format/lineCells.ts';
-import { TapeScanner } from '../../../src/core/format/tapeScanner.ts';
-import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
+import { TapeAccelerator } from '../../../../src/core/format/accelerator/tapeAccelerator.ts';
+import { toJsonlLine } from '../../../../src/core/format/jsonl.ts';
+import { readLimits } from '../../../../src/core/format/limits.ts';
+import { RecordStore } from '../../../../src/core/format/records.ts';
+import { sampleExtra, sampleText, type Run } from '../../../../src/core/format/run.ts';
+import { parseRun, RunParser, RunReadError } from '../../../../src/core/format/runParser.ts';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
-type Path = 'wasm' | 'js' | 'general';
-const OPTIONS = { wasm: {}, js: { wasm: false }, general: { scanner: false } } as const;
+type Path = 'accelerated' | 'plain';
 
-/** The reader's answer for a file along one path: WebAssembly tokenizer first (the default), JavaScript scanner first, or the general path alone. */
+/** The reader's answer for a file along one path: the accelerator first (the default), or the plain path alone. */
 function read(bytes: Uint8Array, path: Path): Run | string {
   try {
-    return parseRun('cot/model/grads_gsm8k_train_no_cot.jsonl', bytes, OPTIONS[path]);
+    return parseRun('cot/model/grads_gsm8k_train_no_cot.jsonl', bytes, { accelerate: path === 'accelerated' });
   } catch (error) {
     if (error instanceof RunReadError) return `RunReadError: ${error.message}`;
     throw error;
   }
 }
 
-function expectSameRun(bytes: Uint8Array): void {
-  const general = read(bytes, 'general');
-  for (const path of ['wasm', 'js'] as const) {
-    const fast = read(bytes, path);
-    expect(fast).toEqual(general);
-    if (typeof fast !== 'string' && typeof general !== 'string') {
-      // toEqual does not see the order of Map keys or prototypes: compare those too.
-      expect([...fast.values.keys()]).toEqual([...general.values.keys()]);
-      expect(fast.stats).toEqual(general.stats);
-      expect(fast.texts).toEqual(general.texts);
-    }
+/** The bytes of a typed array, for bit-for-bit comparison (NaN payloads and −0 included). */
+const bits = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+
+/** Fails unless two runs are the same bit for bit: every column, the loss, the texts, the order of modules and statistics, the skipped lines. */
+export function expectSameBits(a: Run, b: Run): void {
+  expect({ ...a, values: null, loss: null, texts: null }).toEqual({ ...b, values: null, loss: null, texts: null });
+  expect([...a.values.keys()]).toEqual([...b.values.keys()]);
+  for (const [module, byStat] of a.values) {
+    expect([...byStat.keys()]).toEqual([...(b.values.get(module)?.keys() ?? [])]);
+    for (const [stat, column] of byStat) expect(bits(column)).toEqual(bits(b.values.get(module)?.get(stat) as Float64Array));
   }
+  expect(bits(a.loss)).toEqual(bits(b.loss));
+  expect(bits(a.texts.bytes)).toEqual(bits(b.texts.bytes));
+  expect(Array.from(a.texts.ends)).toEqual(Array.from(b.texts.ends));
 }
 
-/** True when the scanner itself stores this line (rather than leaving it to the general path). */
-function scans(line: string): boolean {
-  return new RecordScanner(new RecordSink()).scan(enc(line));
+function expectSameRun(bytes: Uint8Array): void {
+  const plain = read(bytes, 'plain');
+  const fast = read(bytes, 'accelerated');
+  if (typeof fast === 'string' || typeof plain === 'string') expect(fast).toEqual(plain);
+  else expectSameBits(fast, plain);
 }
 
-/** How many of these lines the WebAssembly tape path stores, read in order as one file, in place as the reader reads them (the rest go to the JavaScript scanner). */
+/** How many of these lines, read in order as one file, the accelerator stores (the rest go to the plain path). */
 function tapeScans(...lines: string[]): number {
-  const sink = new RecordSink();
-  const cells = new LineCells(sink);
-  const tape = TapeScanner.create(new RecordKeys(sink), cells, sink);
-  if (tape === null) throw new Error('WebAssembly is unavailable here');
-  const splitter = tape.lineSplitter();
+  const store = new RecordStore(readLimits());
+  const accelerator = TapeAccelerator.create(store);
+  if (accelerator === null) throw new Error('WebAssembly is unavailable here');
   let stored = 0;
-  const onLine = (line: Uint8Array) => {
-    cells.reset();
-    if (tape.scan(line)) stored++;
-  };
-  splitter.push(enc(lines.map((line) => line + '\n').join('')), onLine);
-  splitter.finish(onLine);
-  tape.release();
+  lines.forEach((line, i) => {
+    if (accelerator.tryStore(enc(line), i + 1)) stored++;
+    else accelerator.flush();
+  });
+  accelerator.release();
   return stored;
 }
 
 const Q0 = 'model.layers.0.self_attn.q_proj.weight';
 const K1 = 'model.layers.1.self_attn.k_proj.weight';
 
-describe('RecordScanner', () => {
+describe('TapeAccelerator', () => {
   it('reads a line as Python writes it, every value exact', () => {
     const line = `{"instruction": "Add 2 and 3.\\nThen stop.", "output": "5", "loss": 1.929934944945686, "${Q0}": {"M_mean": 1.304985468236325e-05, "S_sum": 36.309785818223745, "S_min": NaN, "S_max": Infinity}, "${K1}": {"S_sum": -Infinity, "frobenius_norm": null}}`;
-    expect(scans(line)).toBe(true);
     expect(tapeScans(line)).toBe(1);
     const run = parseRun('f.jsonl', enc(line));
     expect(sampleText(run, 0)).toEqual({ instruction: 'Add 2 and 3.\nThen stop.', input: '', output: '5' });
@@ -86,9 +82,7 @@ describe('RecordScanner', () => {
   it('tells apart keys of the same length at the same position of successive lines', () => {
     // S_max / S_min and the q / k names differ only inside: the cached key at a position must not match the other.
     const lines = [`{"${Q0}": {"S_max": 1, "S_min": 2}, "${K1}": {"S_sum": 5}}`, `{"${K1}": {"S_sum": 6}, "${Q0}": {"S_min": 3, "S_max": 4}}`];
-    const sink = new RecordSink();
-    const scanner = new RecordScanner(sink);
-    expect(lines.map((l) => scanner.scan(enc(l)))).toEqual([true, true]);
+    expect(tapeScans(...lines)).toBe(2);
     const run = parseRun('f.jsonl', enc(lines.join('\n')));
     const q = run.values.get('self_attn.q_proj');
     expect([q?.get('S_max')?.[0], q?.get('S_max')?.[2]]).toEqual([1, 4]);
@@ -98,7 +92,7 @@ describe('RecordScanner', () => {
 
   it('derives the S_list statistics and keeps other blocks as parsed values', () => {
     const line = `{"${K1}": {"S_list": [1.0, null]}, "${Q0}": {"S_list": [3.0, 1.0, 0.0]}, "cosine_sim": {"q_proj": {"layer_indices": [0], "matrix": [[1.0]]}}, "uid": 7}`;
-    expect(scans(line)).toBe(true);
+    expect(tapeScans(line)).toBe(1);
     const run = parseRun('f.jsonl', enc(line));
     expect(run.values.get('self_attn.q_proj')?.get('S_sum')?.[0]).toBe(4);
     expect(run.values.get('self_attn.q_proj')?.get('S_min')?.[0]).toBe(0);
@@ -114,7 +108,6 @@ describe('RecordScanner', () => {
     ['a string where a statistic should be', `{"${Q0}": {"S_sum": "1"}}`],
     ['a boolean where a statistic should be', `{"${Q0}": {"S_sum": true}}`],
     ['a matrix name holding a number', `{"${Q0}": 3}`],
-    ['a non-string instruction', `{"instruction": 5, "${Q0}": {"S_sum": 1}}`],
     ['no matrix', `{"instruction": "x"}`],
     ['a syntax error', `{"${Q0}": {"S_sum": 1,}}`],
     ['a leading zero', `{"${Q0}": {"S_sum": 01}}`],
@@ -122,15 +115,24 @@ describe('RecordScanner', () => {
     ['a truncated line', `{"${Q0}": {"S_sum": 1.5`],
     ['a raw control character in a string', `{"instruction": "a\tb", "${Q0}": {"S_sum": 1}}`],
     ['-NaN', `{"${Q0}": {"S_sum": -NaN}}`],
-  ])('leaves %s to the general path, storing nothing', (_, line) => {
-    const sink = new RecordSink();
-    expect(new RecordScanner(sink).scan(enc(line))).toBe(false);
-    expect(sink.samples).toBe(0);
-    expect(sink.columns.finish().modules).toEqual([]);
+  ])('leaves %s to the plain path, storing nothing', (_, line) => {
+    const store = new RecordStore(readLimits());
+    const accelerator = TapeAccelerator.create(store);
+    expect(accelerator?.tryStore(enc(line), 1)).toBe(false);
+    accelerator?.release();
+    expect(store.samples).toBe(0);
+    expect(store.columns.finish().modules).toEqual([]);
     expectSameRun(enc(line));
   });
 
-  it('gives the same run as the general path on the example lines, whichever path each takes', () => {
+  it('stores what the plain path keeps as extra fields: a text field that is no string, a matrix name holding a number, nested blocks', () => {
+    const line = `{"instruction": 5, "output": ["a"], "loss": "x", "${K1}": 3, "${Q0}": {"S_sum": 1}, "cosine_sim_qkvo": {"0": {"q_proj_x_o_proj": 0.5}}}`;
+    expect(tapeScans(line)).toBe(1);
+    expectSameRun(enc(line));
+    expect(sampleExtra(parseRun('f.jsonl', enc(line)), 0)).toEqual({ instruction: 5, output: ['a'], loss: 'x', [K1]: 3, cosine_sim_qkvo: { 0: { q_proj_x_o_proj: 0.5 } } });
+  });
+
+  it('gives the same run as the plain path on the example lines, whichever path each takes', () => {
     const lines = [
       `{"${Q0}": {"S_sum": 1, "x": 2}}`,
       `{"instruction": "é中😀 \\"quoted\\" NaN", "input": "", "${Q0}": {"S_sum": 2, "x": null}, "__proto__": {"polluted": 1}}`,
@@ -203,23 +205,19 @@ const lineText = fc
     return `{${all.map(([[k, v], w]) => `${w}"${k}": ${v}${w}`).join(',')}}`;
   });
 
-describe('RecordScanner against the general path', () => {
+describe('TapeAccelerator against the plain path', () => {
   it('agrees on random files of random records', () => {
-    let scanned = 0;
     let taped = 0;
     let total = 0;
     fc.assert(
       fc.property(fc.array(lineText, { minLength: 1, maxLength: 6 }), (lines) => {
-        for (const line of lines) if (scans(line)) scanned++;
         taped += tapeScans(...lines);
         total += lines.length;
         expectSameRun(enc(lines.join('\n')));
       }),
       { numRuns: 1500 },
     );
-    // The comparison means something only if many lines take the fast paths.
-    // Measured: ~0.21 and ~0.17 of ~5000 lines; the bounds sit many standard deviations below (0.2 failed now and then).
-    expect(scanned / total).toBeGreaterThan(0.15);
+    // The comparison means something only if many lines take the accelerator.
     expect(taped / total).toBeGreaterThan(0.1);
   });
 
@@ -300,7 +298,7 @@ function readChunked(bytes: Uint8Array, sizes: number[]): Run {
 }
 
 describe('the tape path on lines of one shape', () => {
-  it('agrees with the general path, line after line', () => {
+  it('agrees with the plain path, line after line', () => {
     let taped = 0;
     let total = 0;
     fc.assert(
@@ -310,8 +308,8 @@ describe('the tape path on lines of one shape', () => {
         const bytes = enc(lines.join('\n'));
         expectSameRun(bytes);
         // Lines cut by chunk ends reach the kernel unfinished first.
-        const general = read(bytes, 'general');
-        if (typeof general !== 'string') expect(readChunked(bytes, sizes)).toEqual(general);
+        const plain = read(bytes, 'plain');
+        if (typeof plain !== 'string') expectSameBits(readChunked(bytes, sizes), plain);
       }),
       { numRuns: 400 },
     );
@@ -331,7 +329,7 @@ describe('the tape path on lines of one shape', () => {
       line(5),
       line(6, { sep: ',' }), // another separator: valid, read in full
       line(7),
-      line(8, { loss: '"0.5"' }), // a string where a number was: the general path keeps it in `extra`
+      line(8, { loss: '"0.5"' }), // a string where a number was: the plain path keeps it in `extra`
       line(9),
       line(10, { text: 'a\\"quote' }), // an escaped string
       line(11, { loss: '1.00000000000000000000001' }), // a number the kernel leaves to JavaScript
@@ -341,9 +339,9 @@ describe('the tape path on lines of one shape', () => {
     ];
     const bytes = enc(lines.join('\n') + '\n');
     expectSameRun(bytes);
-    for (const sizes of [[7], [100, 3], [1000]]) expect(readChunked(bytes, sizes)).toEqual(read(bytes, 'general'));
-    // All but the two the tape path leaves alone (the junk, and the string loss it does not keep) are stored by it.
-    expect(tapeScans(...lines)).toBe(lines.length - 2);
+    for (const sizes of [[7], [100, 3], [1000]]) expectSameBits(readChunked(bytes, sizes), read(bytes, 'plain') as Run);
+    // All but the junk are stored by it (a string loss is an extra field, as on the plain path).
+    expect(tapeScans(...lines)).toBe(lines.length - 1);
     const run = parseRun('f.jsonl', bytes);
     expect(run.skipped.map((s) => s.line)).toEqual([3]);
     expect(Array.from({ length: run.sampleCount }, (_, s) => (sampleExtra(run, s)?.meta as { n: number }).n)).toEqual(lines.map((_, r) => r).filter((r) => r !== 2));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateJsonError } from '../../../src/core/format/jsonError.ts';
+import { locateJsonError, toStrictJson } from '../../../src/core/format/jsonScanner.ts';
 
 describe('locateJsonError', () => {
   it.each([
@@ -37,5 +37,22 @@ describe('locateJsonError', () => {
   it('reports deep nesting instead of overflowing the stack', () => {
     const deep = '['.repeat(100000);
     expect(locateJsonError(deep)?.message).toBe('nested too deeply');
+  });
+});
+
+describe('toStrictJson', () => {
+  it.each([
+    ['{"a": 1}', '{"a": 1}'],
+    ['{"a": NaN}', '{"a": null}'],
+    ['{"a": Infinity, "b": -Infinity}', '{"a": 1e999, "b": -1e999}'],
+    ['[NaN,NaN,-Infinity]', '[null,null,-1e999]'],
+    ['{"NaN": "NaN Infinity -Infinity"}', '{"NaN": "NaN Infinity -Infinity"}'],
+    ['{"a": "x\\" NaN \\\\", "b": NaN}', '{"a": "x\\" NaN \\\\", "b": null}'],
+  ])('rewrites %j to %j, leaving strings alone', (input, output) => {
+    expect(toStrictJson(input)).toBe(output);
+  });
+
+  it.each([['{"a": NaNx}'], ['{"a": 2Infinity}'], ['{"a": "unterminated NaN'], ['']])('throws a SyntaxError naming the column for %j', (input) => {
+    expect(() => toStrictJson(input)).toThrow(/^column \d+: /);
   });
 });

@@ -1,14 +1,16 @@
 /**
- * Splits a streamed JSON array (`[ {...}, {...} ]`) into its top-level elements'
- * text, without parsing: a depth counter that knows where strings start and end, so
- * brackets and commas inside strings are ignored. Text may arrive in any pieces.
+ * The one array splitter: a streamed JSON array (`[ {...}, {...} ]`) split into its
+ * top-level elements' text, without parsing, for statistics files written as an array
+ * and for instruction datasets. A depth counter that knows where strings start and end,
+ * so brackets and commas inside strings are ignored; text may arrive in any pieces, and
+ * one malformed element costs only itself.
  */
 
-/** One element's text, its 1-based index in the array, and the line it starts on. */
-export type ElementHandler = (text: string, index: number, line: number, complete: boolean) => void;
+/** One element's text (null when it was longer than the budget), its 1-based index in the array, the line it starts on, and whether it ended before the text did. */
+export type ElementHandler = (text: string | null, index: number, line: number, complete: boolean) => void;
 
-/** A problem with the array's own syntax (not an element's): 1-based element index it concerns, and what. */
-export type ArrayProblemHandler = (index: number, reason: string) => void;
+/** A problem with the array's own syntax (not an element's): 1-based element index it concerns, the line, and what. */
+export type ArrayProblemHandler = (index: number, line: number, reason: string) => void;
 
 const enum State {
   Before,
@@ -17,7 +19,7 @@ const enum State {
 }
 
 /** Streaming splitter for one top-level JSON array. */
-export class JsonArraySplitter {
+export class ArraySplitter {
   private state = State.Before;
   private depth = 0;
   private inString = false;
@@ -28,11 +30,39 @@ export class JsonArraySplitter {
   private line = 1;
   private index = 0;
   private trailingReported = false;
+  private partsLength = 0;
+  private tooLong = false;
+  /** Characters pushed before the current piece. */
+  private consumed = 0;
+  /** Characters of text up to the end of the last element passed. */
+  position = 0;
 
+  /**
+   * `firstLine`: the line the text starts on (1 unless lines came before it);
+   * `maxElementLength`: elements longer than this (in UTF-16 units) are passed as null.
+   */
   constructor(
     private readonly onElement: ElementHandler,
     private readonly onProblem: ArrayProblemHandler,
-  ) {}
+    { firstLine = 1, maxElementLength = Infinity }: { firstLine?: number; maxElementLength?: number } = {},
+  ) {
+    this.line = firstLine;
+    this.maxElementLength = maxElementLength;
+  }
+
+  private readonly maxElementLength: number;
+
+  /** Holds a piece of the current element, or drops the element once it passes the budget. */
+  private keep(piece: string): void {
+    if (this.tooLong) return;
+    this.partsLength += piece.length;
+    if (this.partsLength > this.maxElementLength) {
+      this.tooLong = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(piece);
+  }
 
   /** Feeds decoded text. */
   push(text: string): void {
@@ -61,7 +91,7 @@ export class JsonArraySplitter {
       if (this.state === State.After) {
         if (!space && !this.trailingReported) {
           this.trailingReported = true;
-          this.onProblem(this.index + 1, 'text after the closing bracket of the array was ignored');
+          this.onProblem(this.index + 1, this.line, 'text after the closing ] of the array was ignored');
         }
         continue;
       }
@@ -73,13 +103,15 @@ export class JsonArraySplitter {
       else if (c === 0x7b || c === 0x5b) this.depth++;
       else if ((c === 0x7d || c === 0x5d) && this.depth > 0) this.depth--;
       else if (this.depth === 0 && (c === 0x2c || c === 0x5d)) {
-        this.parts.push(text.slice(from, i));
+        this.keep(text.slice(from, i));
+        this.position = this.consumed + i + 1;
         this.emit(c === 0x2c, true);
         from = i + 1;
         if (c === 0x5d) this.state = State.After;
       }
     }
-    if (this.state === State.Inside && from < n) this.parts.push(text.slice(from));
+    if (this.state === State.Inside && from < n) this.keep(text.slice(from));
+    this.consumed += n;
   }
 
   /**
@@ -106,19 +138,32 @@ export class JsonArraySplitter {
     }
   }
 
+  /** True once the array's closing `]` was read. */
+  get closed(): boolean {
+    return this.state === State.After;
+  }
+
+  /** Elements passed so far. */
+  get count(): number {
+    return this.index;
+  }
+
   /** Ends the text: an element left open by a missing `]` is passed with `complete` false. */
   finish(): void {
+    this.position = this.consumed;
     if (this.state === State.Inside && this.hasContent) this.emit(false, false);
     this.parts = [];
   }
 
   private emit(comma: boolean, complete: boolean): void {
-    const text = this.parts.join('');
+    const text = this.tooLong ? null : this.parts.join('');
     this.parts = [];
+    this.partsLength = 0;
+    this.tooLong = false;
     if (this.hasContent) {
       this.onElement(text, ++this.index, this.startLine, complete);
     } else if (comma || this.index > 0) {
-      this.onProblem(++this.index, 'empty element (a stray comma)');
+      this.onProblem(++this.index, this.line, 'empty element (a stray comma)');
     }
     this.hasContent = false;
   }

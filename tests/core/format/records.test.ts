@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sampleText, sampleExtra, type Run } from '../../../src/core/format/run.ts';
 import { parseRun } from '../../../src/core/format/runParser.ts';
-import { MAX_LAYERS } from '../../../src/core/format/recordSink.ts';
 
 const TOL = 1e-12;
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -11,7 +10,7 @@ const read = (lines: string[]) => parseRun('t.jsonl', enc(lines.join('\n')));
 const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
 const column = (run: Run, module: string, stat: string) => Array.from(run.values.get(module)?.get(stat) ?? []);
 
-describe('RecordSink with the follow-up study form (S_list)', () => {
+describe('RecordStore with the follow-up study form (S_list)', () => {
   const run = parseRun('followup.jsonl', fixture('followup_small.jsonl'));
   // Hand-computed: [3, 1] → p = (0.75, 0.25), H = 0.75·ln(4/3) + 0.25·ln 4 = 0.5623351446, exp(H) = 1.7547654
   const erank31 = Math.exp(0.75 * Math.log(4 / 3) + 0.25 * Math.log(4));
@@ -54,7 +53,7 @@ describe('RecordSink with the follow-up study form (S_list)', () => {
   });
 });
 
-describe('RecordSink fields', () => {
+describe('RecordStore fields', () => {
   it('turns unknown numeric per-matrix fields into stat columns and keeps unknown top-level fields in extra', () => {
     const r = read([
       `{"instruction": "a", "input": "b", "output": "c", "id": 7, "tags": ["x"], "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1, "grad_norm_sq": 2.5, "dtype": "bf16"}}`,
@@ -77,30 +76,48 @@ describe('RecordSink fields', () => {
     expect(Array.from(r.loss)).toEqual([NaN]);
   });
 
-  it('fills NaN for stats, layers and modules a sample did not give', () => {
+  it('fills NaN for stats and modules a sample of the same layer set did not give, and leaves out pairs none gave', () => {
     const r = read([
-      `{"model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`,
-      `{"model.layers.1.self_attn.k_proj.weight": {"S_sum": 2, "S_max": 3}}`,
+      `{"model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}, "model.layers.1.self_attn.q_proj.weight": {"S_sum": 1.5}}`,
+      `{"model.layers.0.self_attn.k_proj.weight": {"S_sum": 2}, "model.layers.1.self_attn.k_proj.weight": {"S_max": 3}}`,
     ]);
     expect(r.layerCount).toBe(2);
-    expect(column(r, 'self_attn.q_proj', 'S_sum')).toEqual([1, NaN, NaN, NaN]);
-    expect(column(r, 'self_attn.k_proj', 'S_sum')).toEqual([NaN, NaN, NaN, 2]);
-    expect(column(r, 'self_attn.q_proj', 'S_max')).toEqual([NaN, NaN, NaN, NaN]);
+    expect(column(r, 'self_attn.q_proj', 'S_sum')).toEqual([1, 1.5, NaN, NaN]);
+    expect(column(r, 'self_attn.k_proj', 'S_sum')).toEqual([NaN, NaN, 2, NaN]);
+    expect(column(r, 'self_attn.k_proj', 'S_max')).toEqual([NaN, NaN, NaN, 3]);
+    expect(r.values.get('self_attn.q_proj')?.has('S_max')).toBe(false);
+    expect(r.stats).toEqual(['S_sum', 'S_max']);
   });
 
-  it('re-lays out earlier samples when a later line names a deeper layer', () => {
-    const lines = Array.from({ length: 100 }, (_, s) => {
-      const layers = s < 70 ? 2 : 5;
+  it('builds the run from the records of the majority layer set and sets the others aside, naming their lines and layers', () => {
+    const lines = Array.from({ length: 10 }, (_, s) => {
+      const layers = s === 3 ? 3 : s === 7 ? 1 : 2;
       const parts = Array.from({ length: layers }, (_, l) => `"model.layers.${l}.self_attn.q_proj.weight": {"S_sum": ${s * 10 + l}}`);
       return `{${parts.join(', ')}}`;
     });
     const r = read(lines);
-    expect(r.layerCount).toBe(5);
-    const col = column(r, 'self_attn.q_proj', 'S_sum');
-    expect(col.length).toBe(500);
-    expect(col.slice(0, 5)).toEqual([0, 1, NaN, NaN, NaN]);
-    expect(col.slice(69 * 5, 70 * 5)).toEqual([690, 691, NaN, NaN, NaN]);
-    expect(col.slice(99 * 5)).toEqual([990, 991, 992, 993, 994]);
+    expect([r.sampleCount, r.layerCount]).toEqual([8, 2]);
+    expect(column(r, 'self_attn.q_proj', 'S_sum').slice(0, 8)).toEqual([0, 1, 10, 11, 20, 21, 40, 41]);
+    expect(r.skipped).toEqual([
+      { line: 4, reason: "layers 0–2, not the layers 0–1 of 8 of the file's records; set aside" },
+      { line: 8, reason: "layers 0, not the layers 0–1 of 8 of the file's records; set aside" },
+    ]);
+  });
+
+  it('takes the majority even when it comes after a minority, however the two interleave', () => {
+    const line = (layers: number, s: number) => `{${Array.from({ length: layers }, (_, l) => `"model.layers.${l}.self_attn.q_proj.weight": {"S_sum": ${s}}`).join(', ')}}`;
+    const r = read([line(4, 0), line(4, 1), line(2, 2), line(4, 3), line(2, 4), line(2, 5), line(2, 6)]);
+    expect([r.sampleCount, r.layerCount]).toEqual([4, 2]);
+    expect(r.skipped.map((s) => s.line)).toEqual([1, 2, 4]);
+  });
+
+  it('sets aside one record naming layer 1000 instead of turning every curve NaN', () => {
+    const rows = Array.from({ length: 5 }, (_, s) => `{"model.layers.0.self_attn.q_proj.weight": {"S_sum": ${s}}, "model.layers.1.self_attn.q_proj.weight": {"S_sum": ${s}}}`);
+    rows.splice(2, 0, `{"model.layers.0.self_attn.q_proj.weight": {"S_sum": 9}, "model.layers.1000.self_attn.q_proj.weight": {"S_sum": 9}}`);
+    const r = read(rows);
+    expect([r.sampleCount, r.layerCount]).toEqual([5, 2]);
+    expect(column(r, 'self_attn.q_proj', 'S_sum').every(Number.isFinite)).toBe(true);
+    expect(r.skipped).toEqual([{ line: 3, reason: "layers 0, 1000, not the layers 0–1 of 5 of the file's records; set aside" }]);
   });
 
   it('orders modules q, k, v, o first, then the rest by first appearance', () => {
@@ -117,10 +134,14 @@ describe('RecordSink fields', () => {
     expect(column(r, 'attention.query_key_value', 'S_sum')[1]).toBe(2);
   });
 
-  it('keeps matrices without a layer index, or beyond the layer guard, in extra instead of dropping them', () => {
-    const r = read([`{"lm_head.weight": {"S_sum": 5}, "model.layers.${MAX_LAYERS}.x.weight": {"S_sum": 6}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`]);
-    expect(r.layerCount).toBe(1);
-    expect({ ...sampleExtra(r, 0) }).toEqual({ 'lm_head.weight': { S_sum: 5 }, [`model.layers.${MAX_LAYERS}.x.weight`]: { S_sum: 6 } });
+  it('keeps matrices without a layer index in extra, and sets aside a record naming a layer beyond the budget', () => {
+    const r = read([
+      `{"lm_head.weight": {"S_sum": 5}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 1}}`,
+      `{"model.layers.1024.x.weight": {"S_sum": 6}, "model.layers.0.self_attn.q_proj.weight": {"S_sum": 2}}`,
+    ]);
+    expect([r.sampleCount, r.layerCount]).toEqual([1, 1]);
+    expect({ ...sampleExtra(r, 0) }).toEqual({ 'lm_head.weight': { S_sum: 5 } });
+    expect(r.skipped).toEqual([{ line: 2, reason: 'layer 1024 (model.layers.1024.x.weight) is beyond the limit of 1024 layers (raise it with --limit layers=N); set aside' }]);
   });
 
   it('touches no prototype for keys such as __proto__ and constructor', () => {

@@ -1,22 +1,25 @@
 /**
  * AssemblyScript (compiled to WebAssembly by `npm run build:wasm`; not part of the app's
- * TypeScript build). The byte-level half of the reader's fastest path: one JSONL line of
- * a statistics file in, a flat tape of its members out, numbers already converted.
+ * TypeScript build). The reader's accelerator, byte side: one JSONL line of a statistics
+ * file in, a flat tape of its members out, numbers already converted exactly.
  *
  * Written by hand in WebAssembly because touching each byte of a release file (17 MB,
  * ~450 000 numbers) from JavaScript costs about as much as Python's C json module takes
- * for the whole read, and JIT warm-up doubles that on a cold start; no library tokenizes
- * JSON into typed arrays. The JavaScript side (src/core/format/lineTape.ts) maps keys to
- * columns; this side only proves the line is one it reads exactly like `JSON.parse` and
- * returns −1 for anything else (escaped, non-ASCII, integer-like or repeated keys, arrays,
- * `true`/`false`, deeper nesting, syntax errors), and the line takes the JavaScript paths.
+ * for the whole read; no library tokenizes JSON into typed arrays. The JavaScript side
+ * (src/core/format/accelerator/) maps keys to columns; this side only proves the line
+ * is one it reads exactly like `JSON.parse` and returns −1 for anything else (escaped,
+ * non-ASCII, integer-like or repeated top-level keys, syntax errors), and the line takes
+ * the plain path.
  *
  * Tape entry e (five i32 at tape + 20e, one f64 at values + 8e):
  *   [key id, kind, start, end, count]; start/end are byte offsets of the value in the line.
- *   kind STRING / STRING_ESCAPED: a string value (quotes included in start..end).
- *   kind NUMBER: a number or bare token; its value is values[e] (null reads as NaN).
- *   kind SLOW_NUMBER: a number whose exact rounding was not proven here: convert start..end.
- *   kind OBJECT: a flat object; the next `count` entries are its members (NUMBER/SLOW_NUMBER).
+ *   STRING / STRING_ESCAPED: a string value (quotes included in start..end).
+ *   NUMBER: a number or bare token; its value is values[e] (null reads as NaN).
+ *   SLOW_NUMBER: a number whose exact rounding was not proven here: convert start..end.
+ *   OBJECT: a flat object; the next `count` entries are its members (numbers, and arrays
+ *     followed by their own members).
+ *   ARRAY: an array of numbers inside an object; the next `count` entries (key id −1).
+ *   RAW / RAW_UNICODE: any other top-level value, checked; its text is start..end.
  * Key ids name interned key bytes (`keyStart`, `keyLength`); they are stable for the
  * instance's life, so the caller resolves each key name once.
  *
@@ -25,7 +28,7 @@
  * new values and offsets. Every other line is read in full and leaves the next template.
  */
 
-import { COLON, COMMA, kindClass, LBRACE, LF, OBJECT, QUOTE, RBRACE, skipSpace, SLOW_NUMBER } from './format';
+import { ARRAY, COLON, COMMA, kindClass, LBRACE, LBRACKET, LF, OBJECT, QUOTE, RBRACE, RBRACKET, skipSpace, SLOW_NUMBER } from './format';
 import { forgetNames, keyBytes, keyBytesLength, keyEnd, readKey } from './keys';
 import {
   bytesCapacity,
@@ -35,7 +38,6 @@ import {
   layout,
   OUT,
   OUT_SLOTS,
-  POW_HI,
   SCATTER,
   SHAPE,
   SHAPE_ENTRIES,
@@ -50,14 +52,14 @@ import {
   values,
 } from './memory';
 import { numberEnd, numberValue, readScalar } from './numbers';
-import { forgetTemplate, makeTemplate, NO_REPLAY, replay, replayEnd, replaySlow } from './replay';
-import { readString, stringEnd } from './strings';
+import { forgetTemplate, makeTemplate, NO_REPLAY, replay, replaySlow } from './replay';
+import { readString, skipValue, valueEnd } from './values';
 
 let lineStamp: i32 = 0;
 let objectStamp: i32 = 0;
-let linePtr: usize = DYNAMIC;
-let lineLimit: usize = DYNAMIC;
 let entries: i32 = 0;
+/** Where the line being read ends (its LF). */
+let lineLimit: usize = 0;
 /** Where the last reader stopped. */
 let pos: usize = 0;
 /** Entries of the last line read (−1 after a line left alone), and whether this line's keys and kinds repeat it. */
@@ -69,7 +71,7 @@ let slow: i32 = 0;
 let lines: i32 = 0;
 let misses: i32 = 0;
 
-/** Forgets every key and the last line's shape, for the next file (the memory and the power table stay). */
+/** Forgets every key and the last line's shape, for the next file (the memory stays). */
 export function reset(): void {
   memory.fill(TABLE, 0, <usize>TABLE_SLOTS * 4);
   memory.fill(SLOT_TOP, 0, <usize>(TOP_SLOTS + FIELD_SLOTS) * 4);
@@ -80,40 +82,46 @@ export function reset(): void {
   same = false;
 }
 
-/** Where the caller writes the 2 × 541 doubles of 10^e (high parts, then low parts), e = −270 … 270. */
-export function powerTable(): usize {
-  return POW_HI;
+/**
+ * Makes room for a line of `length` bytes and its tape; returns where the caller writes
+ * the line, or 0 when memory cannot grow. Memory may grow: views of it are stale.
+ */
+export function prepare(length: i32): usize {
+  const cap = (length >> 2) + 4;
+  if (length <= bytesCapacity && cap <= capacity) return DYNAMIC;
+  return layout(length > bytesCapacity ? length : bytesCapacity, cap > capacity ? cap : capacity) ? DYNAMIC : 0;
 }
 
 /**
- * Makes the bytes region hold at least `length` bytes (its content is kept); returns
- * where it starts, or 0 when memory cannot grow. Memory may grow: views of it are stale.
+ * The LFs of `length` bytes the caller wrote at prepare()'s address (a chunk of a file,
+ * not one line), eight bytes at a time: their offsets, ascending, as i32 at the start of
+ * the values region (valuesStart()); returns how many. The tape is left as it was.
  */
-export function prepare(length: i32): usize {
-  if (length <= bytesCapacity) return DYNAMIC;
-  return layout(length, capacity) ? DYNAMIC : 0;
-}
-
-/** Makes the tape hold the entries of a line of `length` bytes; false when memory cannot grow. Memory may grow. */
-export function reserve(length: i32): bool {
-  const cap = (length >> 2) + 4;
-  return cap <= capacity || layout(bytesCapacity, cap);
-}
-
-/** The first LF in [from, limit), eight bytes at a time; 0 when there is none. */
-export function findLineEnd(from: usize, limit: usize): usize {
-  let p = from;
+export function findLineEnds(length: i32): i32 {
+  const limit = DYNAMIC + <usize>length;
+  let p = DYNAMIC;
+  let count: i32 = 0;
   while (p + 8 <= limit) {
-    const x = load<u64>(p) ^ 0x0a0a0a0a0a0a0a0a;
-    const found = (x - 0x0101010101010101) & ~x & 0x8080808080808080;
-    if (found != 0) return p + <usize>(ctz(found) >> 3);
+    let found = load<u64>(p) ^ 0x0a0a0a0a0a0a0a0a;
+    found = (found - 0x0101010101010101) & ~found & 0x8080808080808080;
+    while (found != 0) {
+      // Above a zero byte the borrow can flag a 0x01 byte too (an LF followed by 0x0b): each candidate is checked.
+      const at = p + <usize>(ctz(found) >> 3);
+      if (<u32>load<u8>(at) == LF) {
+        store<i32>(values + (<usize>count << 2), <i32>(at - DYNAMIC));
+        count++;
+      }
+      found &= found - 1;
+    }
     p += 8;
   }
-  while (p < limit) {
-    if (<u32>load<u8>(p) == 0x0a) return p;
-    p++;
+  for (; p < limit; p++) {
+    if (<u32>load<u8>(p) == LF) {
+      store<i32>(values + (<usize>count << 2), <i32>(p - DYNAMIC));
+      count++;
+    }
   }
-  return 0;
+  return count;
 }
 
 /** Where the tape's i32 entries start. */
@@ -163,7 +171,7 @@ export function keyLength(id: i32): i32 {
 @inline
 function entry(e: i32, id: i32, kind: i32, start: usize, end: usize, count: i32): void {
   // The entry's shape: key, kind class, member count.
-  const shape = (<u64>id << 32) | (<u64>kindClass(kind) << 24) | <u64>count;
+  const shape = (<u64>(<u32>id) << 32) | (<u64>kindClass(kind) << 24) | <u64>count;
   if (kind == SLOW_NUMBER) slow++;
   if (e < SHAPE_ENTRIES) {
     const shapeAt = SHAPE + (<usize>e << 3);
@@ -175,19 +183,54 @@ function entry(e: i32, id: i32, kind: i32, start: usize, end: usize, count: i32)
   const at = tape + <usize>e * 20;
   store<i32>(at, id);
   store<i32>(at, kind, 4);
-  store<i32>(at, <i32>(start - linePtr), 8);
-  store<i32>(at, <i32>(end - linePtr), 12);
+  store<i32>(at, <i32>(start - DYNAMIC), 8);
+  store<i32>(at, <i32>(end - DYNAMIC), 12);
   store<i32>(at, count, 16);
 }
 
-/** Field slot position across the line's matrices (the JS scanner's fieldSlotBase). */
-let fieldSlot: i32 = 0;
+/** A number or bare token at p as entry `e` of key `id`; false when there is none (or no room). */
+function readNumberEntry(p: usize, id: i32): bool {
+  const e = entries++;
+  if (e >= capacity) return false;
+  const kind = readScalar(p);
+  if (kind < 0) return false;
+  entry(e, id, kind, p, numberEnd, 0);
+  store<f64>(values + (<usize>e << 3), numberValue);
+  pos = numberEnd;
+  return true;
+}
 
-/** The flat object at p (`{`): its members as the next entries. Sets `pos`; −1 on anything it leaves alone. */
-function readObject(p: usize): i32 {
-  const stamp = ++objectStamp;
+/** The array of numbers at p (`[`) as entry `e`'s members; −1 on anything else. Sets `pos`. */
+function readArray(p: usize): i32 {
   p = skipSpace(p + 1);
   let count: i32 = 0;
+  if (<u32>load<u8>(p) == RBRACKET) {
+    pos = p + 1;
+    return 0;
+  }
+  for (;;) {
+    if (!readNumberEntry(p, -1)) return -1;
+    count++;
+    p = skipSpace(pos);
+    const c = <u32>load<u8>(p);
+    if (c == COMMA) {
+      p = skipSpace(p + 1);
+      continue;
+    }
+    if (c != RBRACKET) return -1;
+    pos = p + 1;
+    return count;
+  }
+}
+
+/** Field slot position across the line's matrices. */
+let fieldSlot: i32 = 0;
+
+/** The flat object at p (`{`): its members (and their arrays' members) as the next entries, whose number it returns. Sets `pos`; −1 on anything it leaves alone. */
+function readObject(p: usize): i32 {
+  const stamp = ++objectStamp;
+  const first = entries;
+  p = skipSpace(p + 1);
   if (<u32>load<u8>(p) == RBRACE) {
     pos = p + 1;
     return 0;
@@ -206,14 +249,14 @@ function readObject(p: usize): i32 {
       if (<u32>load<u8>(p) != COLON) return -1;
     }
     p = skipSpace(p + 1);
-    const e = entries++;
-    if (e >= capacity) return -1;
-    const kind = readScalar(p);
-    if (kind < 0) return -1;
-    entry(e, id, kind, p, numberEnd, 0);
-    store<f64>(values + (<usize>e << 3), numberValue);
-    count++;
-    p = skipSpace(numberEnd);
+    if (<u32>load<u8>(p) == LBRACKET) {
+      const e = entries++;
+      if (e >= capacity) return -1;
+      const members = readArray(p);
+      if (members < 0) return -1;
+      entry(e, id, ARRAY, p, pos, members);
+    } else if (!readNumberEntry(p, id)) return -1;
+    p = skipSpace(pos);
     const c = <u32>load<u8>(p);
     if (c == COMMA) {
       p = skipSpace(p + 1);
@@ -221,61 +264,46 @@ function readObject(p: usize): i32 {
     }
     if (c != RBRACE) return -1;
     pos = p + 1;
-    return count;
+    return entries - first;
   }
 }
 
-/** scan(): the line runs into `limit` with no LF, and more bytes may follow. */
-const INCOMPLETE: i32 = -3;
-/** Where the last line scanned ended: its LF, or `limit` for a final line. */
-let terminator: usize = 0;
-
 /**
- * Tokenizes the line starting at `start` in the bytes region, in place: it ends at the
- * first LF (JSONL's line end; not whitespace here) or, when `final`, at `limit`. The
- * bytes [start, limit) must be in the region, and the tape must have room for
- * limit − start bytes (reserve()). Returns the number of tape entries (lineEnd() tells
- * where the line ended), −1 when the line must take the JavaScript paths (its end is
- * then unknown: findLineEnd()), or −3 when it reaches `limit` and is not `final`.
+ * Tokenizes the line of `length` bytes the caller wrote at prepare()'s address. Returns
+ * the number of tape entries, or −1 when the line must take the plain path.
  */
-export function scan(start: usize, limit: usize, final: i32): i32 {
-  if (start < DYNAMIC || limit < start || limit > DYNAMIC + <usize>bytesCapacity || (<i32>(limit - start) >> 2) + 4 > capacity) return -1;
+export function scan(length: i32): i32 {
+  const limit = DYNAMIC + <usize>length;
+  if (length < 0 || length > bytesCapacity || (length >> 2) + 4 > capacity) return -1;
   same = true;
   slow = 0;
-  linePtr = start;
   lineLimit = limit;
-  // Every reader stops at a zero byte: past `limit` there are PAD of them.
-  store<u64>(limit, 0);
-  store<u64>(limit, 0, 8);
-  if (final == 0 && (misses < 2 || (++lines & 31) == 0)) {
-    const replayed = replay(start, limit);
+  // The line ends at an LF (JSONL's line end, never whitespace here); every reader stops at the zeros after it.
+  store<u8>(limit, <u8>LF);
+  store<u64>(limit + 1, 0);
+  store<u64>(limit + 9, 0);
+  if (misses < 2 || (++lines & 31) == 0) {
+    const replayed = replay(DYNAMIC, limit + 1);
     if (replayed >= 0) {
       // The last line's keys, kinds and counts (so `same` holds), new values.
       misses = 0;
       entries = replayed;
       slow = replaySlow;
-      terminator = replayEnd;
       return replayed;
     }
     if (replayed != NO_REPLAY) misses++;
   }
-  const count = scanLine(limit, final != 0);
+  const count = scanLine(limit);
   if (count < 0) {
     forgetTemplate();
-    // A line left alone or cut short stored no shape when it matched the last line so far: the next may still match that one.
+    // A line left alone stored no shape when it matched the last line so far: the next may still match that one.
     if (!same) shapeEntries = -1;
     return count;
   }
   if (count != shapeEntries) same = false;
   shapeEntries = count;
-  if (final == 0) makeTemplate(start, count, terminator);
-  else forgetTemplate();
+  makeTemplate(DYNAMIC, count, limit);
   return count;
-}
-
-/** Where the last line scan() read ended (its LF, or `limit` for a final line). */
-export function lineEnd(): usize {
-  return terminator;
 }
 
 /** 1 when the last line scanned has the keys, kinds and member counts of the line before, entry for entry. */
@@ -288,11 +316,11 @@ export function slowNumbers(): i32 {
   return slow;
 }
 
-function scanLine(limit: usize, final: bool): i32 {
+function scanLine(limit: usize): i32 {
   const stamp = ++lineStamp;
   entries = 0;
   fieldSlot = 0;
-  let p = skipSpace(linePtr);
+  let p = skipSpace(DYNAMIC);
   if (<u32>load<u8>(p) != LBRACE) return -1;
   p = skipSpace(p + 1);
   let slot: i32 = 0;
@@ -307,41 +335,46 @@ function scanLine(limit: usize, final: bool): i32 {
     p = skipSpace(keyEnd);
     if (<u32>load<u8>(p) != COLON) return -1;
     p = skipSpace(p + 1);
-    const e = entries++;
-    if (e >= capacity) return -1;
+    const e = entries;
     const c = <u32>load<u8>(p);
     if (c == QUOTE) {
+      entries++;
+      if (e >= capacity) return -1;
       const kind = readString(p);
       if (kind < 0) return -1;
-      pos = stringEnd;
+      pos = valueEnd;
       entry(e, id, kind, p, pos, 0);
     } else if (c == LBRACE) {
+      entries++;
+      if (e >= capacity) return -1;
+      const slots = fieldSlot;
       const count = readObject(p);
-      if (count < 0) return -1;
-      entry(e, id, OBJECT, p, pos, count);
-    } else {
-      const kind = readScalar(p);
-      if (kind < 0) return -1;
-      pos = numberEnd;
-      entry(e, id, kind, p, pos, 0);
-      store<f64>(values + (<usize>e << 3), numberValue);
+      if (count >= 0) entry(e, id, OBJECT, p, pos, count);
+      else {
+        fieldSlot = slots;
+        if (!raw(e, id, p)) return -1;
+      }
+    } else if (!readNumberEntry(p, id)) {
+      entries = e + 1;
+      if (e >= capacity || !raw(e, id, p)) return -1;
     }
     p = skipSpace(pos);
     const b = <u32>load<u8>(p);
-    if (b == COMMA) {
-      p = skipSpace(p + 1);
-    } else if (b == RBRACE) {
+    if (b == COMMA) p = skipSpace(p + 1);
+    else if (b == RBRACE) {
       p = skipSpace(p + 1);
       open = false;
     } else return -1;
   }
-  if (<u32>load<u8>(p) == LF) {
-    if (final) return -1;
-    terminator = p;
-    return entries;
-  }
-  if (p != limit) return -1;
-  if (!final) return INCOMPLETE;
-  terminator = limit;
-  return entries;
+  return p == limit ? entries : -1;
+}
+
+/** Entry `e` of key `id` as the raw value at p (its members, if any were read, dropped); false when it is no JSON value. */
+function raw(e: i32, id: i32, p: usize): bool {
+  entries = e + 1;
+  const kind = skipValue(p);
+  if (kind < 0) return false;
+  pos = valueEnd;
+  entry(e, id, kind, p, pos, 0);
+  return true;
 }

@@ -1,8 +1,10 @@
 /**
- * Where a JSON text goes wrong, for skip messages that name a column. Engines word
- * JSON.parse errors differently and often give no position, so the reader runs this
- * small validator (Python's bare NaN / Infinity / -Infinity accepted) on lines that
- * failed to parse. Only bad lines pay for it.
+ * The one JSON scanner of the reader (the WebAssembly kernel aside): walks a JSON text
+ * in Python's dialect (bare NaN / Infinity / -Infinity accepted) and either rewrites
+ * the bare tokens into JSON that `JSON.parse` reads, or says where the text goes wrong
+ * (engines word JSON.parse errors differently and often give no position). Written by
+ * hand because the bare tokens are not JSON, and a word like NaN inside a string must
+ * stay as it is.
  */
 
 /** The first syntax error of a text: 1-based column (UTF-16 units), what was wrong, and whether the text simply ended too early. */
@@ -27,9 +29,31 @@ function describeChar(text: string, pos: number): string {
   return `unexpected character ${JSON.stringify(ch)}`;
 }
 
-class Validator {
+class Scanner {
   pos = 0;
-  constructor(readonly text: string) {}
+  /** Text copied to `parts` so far (up to this index), when rewriting. */
+  private copied = 0;
+  constructor(
+    readonly text: string,
+    /** The rewritten text, built when given. */
+    private readonly parts: string[] | null,
+  ) {}
+
+  /** Replaces the `length` characters at pos (a bare token) with `json`, when rewriting. */
+  private replace(length: number, json: string): void {
+    if (this.parts !== null) {
+      this.parts.push(this.text.slice(this.copied, this.pos), json);
+      this.copied = this.pos + length;
+    }
+    this.pos += length;
+  }
+
+  /** The rewritten text after a whole scan. */
+  rewritten(): string {
+    if (this.parts === null || this.copied === 0) return this.text;
+    this.parts.push(this.text.slice(this.copied));
+    return this.parts.join('');
+  }
 
   fail(message?: string): never {
     throw new Fail(this.pos, message ?? describeChar(this.text, this.pos));
@@ -59,9 +83,9 @@ class Validator {
     else if (c === 0x74) this.word('true');
     else if (c === 0x66) this.word('false');
     else if (c === 0x6e) this.word('null');
-    else if (c === 0x4e) this.word('NaN');
-    else if (c === 0x49) this.word('Infinity');
-    else if (c === 0x2d && this.text.startsWith('-Infinity', this.pos)) this.pos += 9;
+    else if (c === 0x4e && this.text.startsWith('NaN', this.pos)) this.replace(3, 'null');
+    else if (c === 0x49 && this.text.startsWith('Infinity', this.pos)) this.replace(8, '1e999');
+    else if (c === 0x2d && this.text.startsWith('-Infinity', this.pos)) this.replace(9, '-1e999');
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) this.number();
     else this.fail();
   }
@@ -171,8 +195,59 @@ class Validator {
 }
 
 /** Keeps the message but points at the current position (helper for number errors). */
-function pos(v: Validator, message: string): string {
+function pos(v: Scanner, message: string): string {
   return v.pos >= v.text.length ? 'unexpected end of input' : message;
+}
+
+/**
+ * The top-level members of a JSON object text as written, four numbers each: where the
+ * key starts (its opening quote), where it ends (past its closing quote), where the
+ * value starts and where it ends. The text must be a valid object in Python's dialect
+ * (one JSON.parse read after toStrictJson); anything else → no members.
+ * Example: `{"a": 1, "b": [2]}` → [1, 4, 6, 7, 9, 12, 14, 17].
+ */
+export function memberExtents(text: string): number[] {
+  const v = new Scanner(text, null);
+  const out: number[] = [];
+  try {
+    v.space();
+    if (text.charCodeAt(v.pos) !== 0x7b) return [];
+    v.pos++;
+    v.space();
+    if (text.charCodeAt(v.pos) === 0x7d) return [];
+    for (;;) {
+      v.space();
+      const keyStart = v.pos;
+      v.string();
+      const keyEnd = v.pos;
+      v.space();
+      v.pos++; // ':'
+      v.space();
+      const valueStart = v.pos;
+      v.value(1);
+      out.push(keyStart, keyEnd, valueStart, v.pos);
+      v.space();
+      if (text.charCodeAt(v.pos++) !== 0x2c) return out;
+    }
+  } catch (error) {
+    if (!(error instanceof Fail)) throw error;
+    return [];
+  }
+}
+
+/** Scans a whole text: its rewriting (when `parts` is given) or the first error. */
+function scan(text: string, parts: string[] | null): { json: string } | JsonErrorLocation {
+  const v = new Scanner(text, parts);
+  try {
+    v.value(0);
+    v.space();
+    if (v.pos < text.length) v.fail(`unexpected text after the record: ${describeChar(text, v.pos).replace('unexpected character ', '')}`);
+    return { json: v.rewritten() };
+  } catch (error) {
+    if (!(error instanceof Fail)) throw error;
+    const at = Math.min(error.pos, text.length);
+    return { column: at + 1, message: error.message, atEnd: at >= text.length };
+  }
 }
 
 /**
@@ -182,15 +257,19 @@ function pos(v: Validator, message: string): string {
  * Example: `{"a": 1,}` → `{column: 9, message: 'expected a quoted key', atEnd: false}`.
  */
 export function locateJsonError(text: string): JsonErrorLocation | null {
-  const v = new Validator(text);
-  try {
-    v.value(0);
-    v.space();
-    if (v.pos < text.length) v.fail(`unexpected text after the record: ${describeChar(text, v.pos).replace('unexpected character ', '')}`);
-    return null;
-  } catch (error) {
-    if (!(error instanceof Fail)) throw error;
-    const at = Math.min(error.pos, text.length);
-    return { column: at + 1, message: error.message, atEnd: at >= text.length };
-  }
+  const result = scan(text, null);
+  return 'json' in result ? null : result;
+}
+
+/**
+ * The text as JSON that `JSON.parse` reads: bare `NaN` → `null`, `Infinity` → `1e999`,
+ * `-Infinity` → `-1e999` (JSON.parse reads 1e999 as Infinity) wherever they stand as
+ * values; everything else, the same words inside strings included, unchanged. Throws a
+ * SyntaxError naming the column when the text is not JSON in Python's dialect.
+ * Example: `{"a": NaN, "b": "NaN"}` → `{"a": null, "b": "NaN"}`.
+ */
+export function toStrictJson(text: string): string {
+  const result = scan(text, []);
+  if ('json' in result) return result.json;
+  throw new SyntaxError(`column ${result.column}: ${result.message}`);
 }
