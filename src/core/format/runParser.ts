@@ -119,9 +119,9 @@ export class RunParser {
     this.store = new RecordStore(this.limits);
   }
 
-  /** Samples kept, lines skipped and bytes pushed so far. */
+  /** Samples read (the run's, once finished), lines skipped and bytes pushed so far. */
   get progress(): ParseProgress {
-    return { bytes: this.rawBytes, samples: this.store.samples, skipped: this.skips.count };
+    return { bytes: this.rawBytes, samples: this.run?.sampleCount ?? this.store.samples, skipped: this.skips.count };
   }
 
   /** True once a budget stopped the reading (what follows is ignored; finish() says why). */
