@@ -7,12 +7,14 @@
  * projections, and a key/value head is indexed by the query heads that read it, never
  * tiled: tfjs-wasm multiplies rank-2 matrices ~10× faster than batched rank-4 ones, and
  * a shared key/value head then gets its gradient summed by autodiff instead of through
- * a tile's gradient.
+ * a tile's gradient. A head is one custom-gradient op that keeps only its probabilities
+ * P [T, T] for the backward pass (autodiff kept the scores and the masked scores too,
+ * three T×T matrices per head alive until the end of the sample).
  */
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
 import { headRmsNorm } from './headNorm';
-import { linear, matMul, type LinearOptions, type MatMulMode } from './linear';
+import { linear, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
 import { applyRope } from './rope';
 
@@ -30,6 +32,39 @@ export function causalMask(seqLen: number): tf.Tensor2D {
   const m = new Float32Array(seqLen * seqLen);
   for (let i = 0; i < seqLen; i++) for (let j = i + 1; j < seqLen; j++) m[i * seqLen + j] = -1e9;
   return tf.tensor2d(m, [seqLen, seqLen]);
+}
+
+/** a·b with a and/or b transposed: explicit transposes in `transposed` mode (tfjs-wasm), tfjs's flags otherwise. */
+function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean, mode: MatMulMode): tf.Tensor2D {
+  if (mode === 'native') return tf.matMul(a, b, transposeA, transposeB);
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
+
+/**
+ * One head's causal attention, softmax(q kᵀ + mask) v, with its gradient written out:
+ * q [T, hd] (already scaled by 1/√hd), kT [hd, T], v [T, hd] → [T, hd]. With P the
+ * probabilities and dO the output's gradient: dV = Pᵀ dO, dP = dO Vᵀ,
+ * dS = P ⊙ (dP − rowsum(dP ⊙ P)) (the softmax's Jacobian), dQ = dS K, dKᵀ = Qᵀ dS.
+ * In `transposed` mode Pᵀ dO is taken as (dOᵀ P)ᵀ, so no T×T matrix is transposed.
+ */
+function attentionHead(mask: tf.Tensor2D, mode: MatMulMode): (q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [q, kT, v, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    const probs = tf.softmax(tf.add(tf.matMul(q, kT), mask), -1) as tf.Tensor2D; // [T, T]
+    save([q, kT, v, probs]);
+    return {
+      value: tf.matMul(probs, v) as tf.Tensor2D, // [T, hd]
+      gradFunc: (dO: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [sq, skT, sv, p] = saved as tf.Tensor2D[];
+        const dV = mode === 'native' ? tf.matMul(p, dO, true, false) : tf.transpose(tf.matMul(tf.transpose(dO), p)); // [T, hd]
+        const dP = product(dO, sv, false, true, mode); // [T, T]
+        const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as tf.Tensor2D; // [T, T]
+        const dQ = product(dS, skT, false, true, mode); // [T, hd]
+        const dKT = product(sq, dS, true, false, mode); // [hd, T]
+        return [dQ, dKT, dV];
+      },
+    };
+  }) as (q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
 }
 
 /** x split into n equal parts along an axis (tfjs's split of one part breaks its gradient). */
@@ -70,16 +105,13 @@ export function selfAttention(
   const qs = parts(q, b, 0); // per sequence [T, H*hd]
   const kTs = parts(kT, b, 1); // per sequence [KV*hd, T]
   const vs = parts(v, b, 0); // per sequence [T, KV*hd]
+  const head = attentionHead(ctx.mask, ctx.mode);
   const outputs: tf.Tensor2D[] = [];
   for (let s = 0; s < b; s++) {
     const qHeads = parts(qs[s], nH, 1); // H × [T, hd]
     const kHeads = parts(kTs[s], nKv, 0); // KV × [hd, T]
     const vHeads = parts(vs[s], nKv, 1); // KV × [T, hd]
-    const heads = qHeads.map((qh, hIdx) => {
-      const kv = Math.floor(hIdx / nRep);
-      const scores = tf.add(matMul(qh, kHeads[kv], ctx.mode), ctx.mask); // [T, T]
-      return matMul(tf.softmax(scores, -1), vHeads[kv], ctx.mode) as tf.Tensor2D; // [T, hd]
-    });
+    const heads = qHeads.map((qh, h) => head(qh, kHeads[Math.floor(h / nRep)], vHeads[Math.floor(h / nRep)])); // H × [T, hd]
     outputs.push(nH === 1 ? heads[0] : tf.concat(heads, 1)); // [T, H*hd]
   }
   const merged = b === 1 ? outputs[0] : (tf.concat(outputs, 0) as tf.Tensor2D); // [B*T, H*hd]
