@@ -1,6 +1,6 @@
 // The `gradlens` command line as built JavaScript: esbuild bundles scripts/gradlens.ts
-// (and the sample thread it starts) into dist-cli/, one chunk per subcommand, so
-// `--help`, usage errors and `summarize` load no model code and `compute` loads
+// and the sample thread it starts (scripts/lib/sampleThread.ts) into dist-cli/, one
+// chunk per subcommand, so `--help`, usage errors and `summarize` load no model code and `compute` loads
 // @tensorflow/tfjs-core with its gradients and the wasm and cpu backends, not the whole
 // @tensorflow/tfjs (layers, converter, data, webgl: 1.2-1.4 s of import). npm runs this
 // at install (`prepare`); bin/gradlens.mjs runs it again when a source is newer than the
@@ -47,7 +47,8 @@ export async function buildCli() {
   rmSync(staging, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { gradlens: 'scripts/gradlens.ts' },
+    // The sample thread is an entry of its own: sampleThreads.ts starts it by URL, next to its chunk.
+    entryPoints: { gradlens: 'scripts/gradlens.ts', sampleThread: 'scripts/lib/sampleThread.ts' },
     outdir: staging,
     outExtension: { '.js': '.mjs' },
     bundle: true,

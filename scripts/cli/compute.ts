@@ -4,6 +4,7 @@
  * computeJob.ts, which loads tfjs and the model, is imported once it is valid, so
  * `--help` and usage errors answer at once.
  */
+import { availableParallelism } from 'node:os';
 import { BUILTIN_DATASETS } from '../../src/core/data/builtinDatasets';
 import { COT_SETTINGS, type CotSetting } from '../../src/core/model/experimentPlan';
 import { DEFAULT_MEMORY_BUDGET, formatBytes } from '../../src/core/model/memoryEstimate';
@@ -20,6 +21,7 @@ const COMMON: OptionSpec[] = [
   { name: 'backend', type: 'string', value: 'wasm|cpu', description: 'tfjs backend (default wasm; cpu is 4-6× slower)' },
   { name: 'seed', type: 'string', value: 'S', description: 'seed of built-in problems and of response shuffling (default 1)' },
   { name: 'resume', type: 'boolean', description: 'keep the complete records already in the output and compute only the missing samples' },
+  { name: 'threads', type: 'string', value: 'N', description: `threads computing samples, each with its own copy of the model (default ${availableParallelism()}: the cores; fewer when memory is short)` },
 ];
 
 /** Usage, summary and options of `gradlens compute`. */
@@ -83,6 +85,7 @@ export interface ComputeCommand {
   backend: NodeBackend;
   seed?: number;
   resume: boolean;
+  threads: number;
   template?: TemplateKind;
   memoryBudget?: number;
 }
@@ -97,6 +100,7 @@ export interface ExperimentCommand {
   backend: NodeBackend;
   seed?: number;
   resume: boolean;
+  threads: number;
 }
 
 function positiveInt(value: unknown, flag: string): number | undefined {
@@ -150,6 +154,7 @@ export function parseComputeCommand(argv: readonly string[]): ComputeCommand | '
     backend: backendOf(v.backend),
     seed: positiveInt(v.seed, '--seed'),
     resume: v.resume === true,
+    threads: positiveInt(v.threads, '--threads') ?? availableParallelism(),
     template: templateOf(v.template),
     memoryBudget: memoryBudgetOf(v['memory-budget']),
   };
@@ -174,6 +179,7 @@ export function parseExperimentCommand(argv: readonly string[]): ExperimentComma
     backend: backendOf(v.backend),
     seed: positiveInt(v.seed, '--seed'),
     resume: v.resume === true,
+    threads: positiveInt(v.threads, '--threads') ?? availableParallelism(),
   };
 }
 

@@ -14,8 +14,10 @@ import { DEFAULT_MEMORY_BUDGET } from '../../src/core/model/memoryEstimate';
 import { loadWeights, type LoadedModel } from '../../src/core/model/modelFolder';
 import { disposeParams } from '../../src/core/model/params';
 import { DEFAULT_MAX_LENGTH, describeTruncation, longestSample, truncation, type TemplateKind } from '../../src/core/model/template';
+import { helperCount, type SampleHelper } from '../../src/core/model/sampleHelpers';
 import { dirFiles, inspectModelDir } from '../lib/modelDir';
-import { useNodeBackend } from '../lib/nodeBackend';
+import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
+import { startSampleThreads } from '../lib/sampleThreads';
 import { repoRoot } from '../lib/repoRoot';
 import { UsageError } from './args';
 import type { ComputeCommand, ExperimentCommand } from './compute';
@@ -71,7 +73,7 @@ async function computeToFile(
   model: LoadedModel,
   all: ComputeInput[],
   out: string,
-  options: { maxLength?: number; withTokens?: boolean; label?: string; resume?: boolean },
+  options: { maxLength?: number; withTokens?: boolean; label?: string; resume?: boolean; helpers?: readonly SampleHelper[] },
 ): Promise<number> {
   await mkdir(dirname(resolve(out)), { recursive: true });
   const done = options.resume ? await finishedLines(out) : { lines: [], keys: new Set<string>() };
@@ -89,7 +91,8 @@ async function computeToFile(
     else if (p.done === p.total || p.done % 10 === 0) process.stderr.write(`${line}\n`);
   };
   const onWarning = (message: string) => process.stderr.write(`${tty ? '\n' : ''}warning: ${options.label ? `${options.label.trim()}: ` : ''}${message}\n`);
-  for await (const record of computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw, onWarning })) {
+  const computing = computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw, onWarning, helpers: options.helpers });
+  for await (const record of computing) {
     pending.push(toJsonlLine(record));
     written++;
     if (pending.length >= 8) {
@@ -102,6 +105,28 @@ async function computeToFile(
   return written;
 }
 
+/**
+ * Runs `body` with helper threads for `samples` samples of up to `seqLen` tokens: as
+ * many as `threads` − 1 and the memory budget allow (none for one sample), closed after.
+ */
+async function withHelpers<T>(
+  model: LoadedModel,
+  backend: NodeBackend,
+  threads: number,
+  samples: number,
+  seqLen: number,
+  budget: number,
+  body: (helpers: SampleHelper[], description: string) => Promise<T>,
+): Promise<T> {
+  const n = helperCount({ cores: threads, samples, config: model.config, seqLen, budget });
+  const helpers = n > 0 ? startSampleThreads(n, model.config, model.params, backend) : [];
+  try {
+    return await body(helpers, `${backend}, ${n + 1} thread${n ? 's' : ''}`);
+  } finally {
+    for (const h of helpers) h.close();
+  }
+}
+
 /** `gradlens compute` on a valid command line; returns the exit code. */
 export async function runCompute(c: ComputeCommand): Promise<number> {
   const backend = await useNodeBackend(c.backend);
@@ -109,10 +134,13 @@ export async function runCompute(c: ComputeCommand): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const { model, maxLength } = await resolveModel(c.model, { maxLength: c.maxLength, memoryBudget: c.memoryBudget, template: c.template, log, records });
   try {
-    process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${backend}: ${records.length} samples → ${c.out}\n`);
-    const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, resume: c.resume });
-    process.stderr.write(`wrote ${n} records to ${c.out}\n`);
-    return 0;
+    const budget = c.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+    return await withHelpers(model, backend, c.threads, records.length, maxLength, budget, async (helpers, on) => {
+      process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${on}: ${records.length} samples → ${c.out}\n`);
+      const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, resume: c.resume, helpers });
+      process.stderr.write(`wrote ${n} records to ${c.out}\n`);
+      return 0;
+    });
   } finally {
     disposeParams(model.params);
   }
@@ -128,13 +156,15 @@ export async function runExperiment(c: ExperimentCommand): Promise<number> {
     const { model, maxLength } = await resolveModel(spec, { maxLength: c.maxLength, log: (line) => process.stderr.write(`${line}\n`) });
     try {
       const plan = experimentPlan({ dataset, ...modelStemOf(model.name, model.template), n: c.n });
-      process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${backend}, ${c.n} problems × ${plan.length} runs → ${c.outDir}\n`);
-      for (const step of plan) {
-        const records = await loadRecords(c.data, { setting: step.setting, irrelevant: step.irrelevant, limit: c.n, seed: c.seed });
-        const out = join(c.outDir, step.path);
-        await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24), resume: c.resume });
-        paths.push(out);
-      }
+      await withHelpers(model, backend, c.threads, c.n, maxLength, DEFAULT_MEMORY_BUDGET, async (helpers, on) => {
+        process.stderr.write(`fast-vs-slow experiment: ${model.name} on ${on}, ${c.n} problems × ${plan.length} runs → ${c.outDir}\n`);
+        for (const step of plan) {
+          const records = await loadRecords(c.data, { setting: step.setting, irrelevant: step.irrelevant, limit: c.n, seed: c.seed });
+          const out = join(c.outDir, step.path);
+          await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24), resume: c.resume, helpers });
+          paths.push(out);
+        }
+      });
     } finally {
       disposeParams(model.params);
     }

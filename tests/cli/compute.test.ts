@@ -60,6 +60,17 @@ describe('gradlens compute', () => {
     expect(first.response_start).toBeTypeOf('number');
   });
 
+  it('writes the same file with a second thread computing samples as with this thread alone', async () => {
+    const one = join(dir, 'one-thread.jsonl');
+    const two = join(dir, 'two-threads.jsonl');
+    expect(await run(['--model', modelDir, '--data', 'builtin:mixed', '--limit', '6', '--max-length', '96', '--threads', '1', '--out', one, '--with-tokens'])).toBe(0);
+    const said = vi.mocked(process.stderr.write).mock.calls.length;
+    expect(await run(['--model', modelDir, '--data', 'builtin:mixed', '--limit', '6', '--max-length', '96', '--threads', '2', '--out', two, '--with-tokens'])).toBe(0);
+    expect(vi.mocked(process.stderr.write).mock.calls.slice(said).map((c) => String(c[0])).join('')).toContain('on wasm, 2 threads: 6 samples');
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+    expect(readFileSync(one, 'utf8').trim().split('\n')).toHaveLength(6);
+  });
+
   it('accepts the subcommand name first and --limit', async () => {
     const out = join(dir, 'limited.jsonl');
     expect(await run(['compute', '--model', modelDir, '--data', dataFile, '--limit', '2', '--backend', 'cpu', '--out', out])).toBe(0);
