@@ -1,11 +1,9 @@
 /**
  * Browser figures for `npm run bench`, against the built app in headless Chromium:
  *
- * - first chart: from choosing a generated 17 MB file (500 samples × 32 layers) in the
- *   labelled file input to its first curve in the DOM, measured in the page
- *   (performance.now at the input's change event → first `[data-testid=curve]` of the
- *   run). Baseline: the core's `parseRun` on the same bytes in Node, this run. Also the
- *   longest gap between frames meanwhile (the page must stay responsive).
+ * - loading (browserLoad.ts): a 12-file release folder against the CLI's summarize, a
+ *   182 MB file's first chart against the Node parser, long texts, the longest task and
+ *   the heap meanwhile, a reload of ~1 GB of runs, 300 and 1000 small files.
  * - hover: with 12 runs of 42 layers × 7 modules on screen, the time from a pointer
  *   moving onto a layer to the crosshair being in the DOM and laid out (goal < 16 ms),
  *   and to the next frame. Baseline: a requestAnimationFrame round trip on an empty page.
@@ -14,14 +12,13 @@
  *
  *   npx tsx scripts/bench/browser.ts     (builds dist/ first when it is missing)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRun } from '../../src/core/format/runParser.ts';
-import { poolSize } from '../../src/lib/loading/parsePool.ts';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { launchBrowser, startPreview } from '../../tests/e2e/harness.ts';
 import { makeReleaseTree } from '../makeReleaseTree.ts';
+import { benchLoading } from './browserLoad.ts';
 import type { Page } from 'playwright-core';
 
 const LABEL = 'Load gradient statistics';
@@ -52,52 +49,6 @@ function percentile(xs: number[], p: number): number {
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
 }
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** In-page times from the input's change event: a curve of every chosen file's run on screen, and the longest gap between frames meanwhile. */
-async function timeFirstChart(page: Page, url: string, files: { name: string; bytes: Buffer }[]): Promise<{ firstChart: number; longestFrame: number }> {
-  await page.goto(`${url}?${files.map((f) => `run=${encodeURIComponent(f.name)}`).join('&')}`);
-  await page.locator('[data-testid="app"][data-ready="true"]').waitFor();
-  await page.evaluate(
-    ({ label, refs }) => {
-      const input = document.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
-      (window as unknown as { __firstChart: Promise<unknown> }).__firstChart = new Promise((resolve) => {
-        input.addEventListener(
-          'change',
-          () => {
-            const t0 = performance.now();
-            let last = t0;
-            let longestFrame = 0;
-            const tick = () => {
-              const now = performance.now();
-              longestFrame = Math.max(longestFrame, now - last);
-              last = now;
-              const charted = (ref: string) => {
-                const id = document.querySelector<HTMLElement>(`[data-testid="run-item"][data-ref="${CSS.escape(ref)}"]`)?.dataset.run;
-                return id !== undefined && document.querySelector(`[data-testid="curve"][data-run="${CSS.escape(id)}"]`) !== null;
-              };
-              if (refs.every(charted)) resolve({ firstChart: now - t0, longestFrame });
-              else requestAnimationFrame(tick);
-            };
-            requestAnimationFrame(tick);
-          },
-          { once: true, capture: true },
-        );
-      });
-    },
-    { label: LABEL, refs: files.map((f) => f.name) },
-  );
-  // From a file on disk: a local browser reads it directly (a buffer would be sent base64
-  // over the protocol, ~1 MB/s). The file must outlive the read: the page reads it lazily.
-  const dir = mkdtempSync(join(tmpdir(), 'gradlens-bench-'));
-  const paths = files.map((f) => join(dir, f.name));
-  files.forEach((f, i) => writeFileSync(paths[i], f.bytes));
-  try {
-    await page.getByLabel(LABEL, { exact: true }).setInputFiles(paths);
-    return await page.evaluate(() => (window as unknown as { __firstChart: Promise<{ firstChart: number; longestFrame: number }> }).__firstChart);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** One hover: the pointer moves onto a layer of a plot; time until the crosshair is in the DOM and laid out, and until the next frame. */
 async function timeHovers(page: Page, count: number): Promise<{ update: number[]; frame: number[] }> {
@@ -218,28 +169,7 @@ export async function benchBrowser(): Promise<void> {
   const browser = await launchBrowser();
   try {
     console.log('\n## Browser (headless Chromium, built app)');
-    const big = statsFile(Number(process.env.BENCH_SAMPLES ?? 500), 32, 17);
-    const name = 'bench_500x32.jsonl';
-    const t = performance.now();
-    parseRun(name, new Uint8Array(big.buffer, big.byteOffset, big.byteLength));
-    const nodeMs = performance.now() - t;
-
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(KEEP_NAMES_SHIM);
-    const page = await context.newPage();
-    page.on('crash', () => console.error('the page crashed'));
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    const { firstChart, longestFrame } = await timeFirstChart(page, preview.url, [{ name, bytes: big }]);
-    const mb = big.byteLength / 1e6;
-    console.log(`first chart, ${mb.toFixed(1)} MB file: ${ms(firstChart)} (${(mb / (firstChart / 1000)).toFixed(1)} MB/s)`);
-    console.log(`  longest frame on the page while it loaded (parsing is in a worker): ${ms(longestFrame)}`);
-    console.log(`  baseline, core parseRun in Node on the same bytes: ${ms(nodeMs)}; ratio ${(firstChart / nodeMs).toFixed(2)}×`);
-    // Six such files chosen together (a release folder): read by the pool of parse workers.
-    const six = Array.from({ length: 6 }, (_, i) => ({ name: `bench_500x32_${i + 1}.jsonl`, bytes: statsFile(Number(process.env.BENCH_SAMPLES ?? 500), 32, 40 + i) }));
-    const together = await timeFirstChart(page, preview.url, six);
-    console.log(`all charted, 6 such files chosen together: ${ms(together.firstChart)}; ratio to 6 × one file ${(together.firstChart / (6 * firstChart)).toFixed(2)}× (parse workers: ${poolSize(await page.evaluate(() => navigator.hardwareConcurrency))})`);
-    console.log(`  longest frame meanwhile: ${ms(together.longestFrame)}`);
-    await context.close();
+    await benchLoading(browser, preview.url);
 
     const hoverContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await hoverContext.addInitScript(KEEP_NAMES_SHIM);

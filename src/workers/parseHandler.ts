@@ -71,6 +71,9 @@ function saveRun(item: StoredItem): Promise<StoreOutcome> {
 
 const cancelled = new Set<string>();
 const running = new Set<string>();
+/** Jobs given to this worker that wait for the one being read (see parseHandler.parse). */
+const queued = new Set<string>();
+let turn: Promise<unknown> = Promise.resolve();
 
 class Cancelled extends Error {}
 
@@ -202,9 +205,9 @@ export async function parseRequest(
   }
 }
 
-/** Cancels a running job; it then resolves `{ ok: false, cancelled: true }`. Unknown ids are ignored. */
+/** Cancels a running or queued job; it then resolves `{ ok: false, cancelled: true }`. Unknown ids are ignored. */
 export function cancelRequest(jobId: string): void {
-  if (running.has(jobId)) cancelled.add(jobId);
+  if (running.has(jobId) || queued.has(jobId)) cancelled.add(jobId);
 }
 
 export { runBuffers };
@@ -231,8 +234,15 @@ async function parseAndSave(request: ParseRequest, onProgress?: (progress: Parse
 
 /** The object the worker exposes through comlink. */
 export const parseHandler = {
+  /** Reads one request; requests given while one is read wait their turn (one file at a time per worker). */
   async parse(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
-    const result = await parseAndSave(request, onProgress);
+    queued.add(request.jobId);
+    const mine = turn.then(() => {
+      queued.delete(request.jobId);
+      return parseAndSave(request, onProgress);
+    });
+    turn = mine.catch(() => undefined);
+    const result = await mine;
     return result.ok ? transfer(result, runBuffers(result.run)) : result;
   },
   cancel(jobId: string): void {

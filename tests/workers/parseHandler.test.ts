@@ -123,6 +123,16 @@ describe('parse worker handler', () => {
     expect(stream.pulled).toBeLessThan(10);
   });
 
+  it('reads the files it is given one at a time, and cancels one still waiting its turn', async () => {
+    const first = parseHandler.parse(request({ kind: 'blob', blob: new Blob([statsFile(30, 4)]) }, 'a.jsonl', 'job-first'));
+    const second = parseHandler.parse(request({ kind: 'blob', blob: new Blob([statsFile(3, 4)]) }, 'b.jsonl', 'job-second'));
+    const third = parseHandler.parse(request({ kind: 'blob', blob: new Blob([statsFile(2, 4)]) }, 'c.jsonl', 'job-third'));
+    cancelRequest('job-second');
+    expect((await first).ok).toBe(true);
+    expect(await second).toEqual({ ok: false, cancelled: true, message: 'Cancelled', line: null });
+    expect((await third).ok && (await third).ok).toBe(true);
+  });
+
   it('ignores a cancel for a job that is not running, so a later job with that id runs', async () => {
     cancelRequest('job-later');
     const result = await parseRequest(request({ kind: 'blob', blob: new Blob([statsFile(1, 1)]) }, 'x.jsonl', 'job-later'));

@@ -29,10 +29,16 @@ export const CANCEL_GRACE_MS = 100;
 const CANCELLED: ParseResult = { ok: false, cancelled: true, message: 'Cancelled', line: null };
 const STOPPED: StoreOutcome = { ok: false, message: 'the worker was stopped before it saved the run', quota: false, retry: true };
 
-/** A service of the pool and the job it is running. */
+/**
+ * Jobs given to a worker at once: the next waits inside the worker, so the worker does
+ * not sit idle while the page takes the previous run in.
+ */
+export const JOBS_PER_WORKER = 2;
+
+/** A service of the pool and the jobs it has. */
 interface Member {
   service: ParseService;
-  job: string | null;
+  jobs: Set<string>;
   /** Runs it parsed whose `stored` has not been answered yet. */
   runs: Set<string>;
   /** Resolves when the service is terminated. */
@@ -43,7 +49,7 @@ interface Member {
 function makeMember(service: ParseService): Member {
   let markStopped = () => {};
   const stopped = new Promise<StoreOutcome>((resolve) => (markStopped = () => resolve(STOPPED)));
-  return { service, job: null, runs: new Set(), stopped, markStopped };
+  return { service, jobs: new Set(), runs: new Set(), stopped, markStopped };
 }
 
 interface Job {
@@ -56,9 +62,10 @@ interface Job {
 /**
  * A ParseService over up to `size` services made by `create` (started on first need).
  * A job goes to an idle service, else to a new one while fewer than `size` exist, else
- * waits. A cancel drops a waiting job at once; a running one is asked to stop, and if
- * it has not within CANCEL_GRACE_MS (a step that does not yield), its service is
- * terminated and replaced; saves that service still owed answer `retry`.
+ * to the least busy one with fewer than JOBS_PER_WORKER jobs, else waits. A cancel
+ * drops a waiting job at once; a job given to a service is asked to stop, and if it has
+ * not within CANCEL_GRACE_MS (a step that does not yield), the service is terminated
+ * and replaced, its other jobs given out again; saves it still owed answer `retry`.
  */
 export function parseServicePool(create: () => ParseService, size: number, graceMs = CANCEL_GRACE_MS): ParseService {
   const members: Member[] = [];
@@ -69,33 +76,37 @@ export function parseServicePool(create: () => ParseService, size: number, grace
   const finish = (job: Job, result: ParseResult) => {
     if (!jobs.has(job.request.jobId)) return;
     jobs.delete(job.request.jobId);
-    if (job.member && job.member.job === job.request.jobId) job.member.job = null;
+    job.member?.jobs.delete(job.request.jobId);
     job.resolve(result);
     pump();
   };
 
   const start = (job: Job, member: Member) => {
-    member.job = job.request.jobId;
+    member.jobs.add(job.request.jobId);
     job.member = member;
     member.service.parse(job.request, job.onProgress).then(
       (result) => {
+        if (job.member !== member) return; // given out again after its service was stopped
         if (result.ok && job.request.save && members.includes(member)) {
           member.runs.add(job.request.runId);
           savedBy.set(job.request.runId, member);
         }
         finish(job, result);
       },
-      (error: unknown) => finish(job, { ok: false, cancelled: false, message: String(error), line: null }),
+      (error: unknown) => {
+        if (job.member === member) finish(job, { ok: false, cancelled: false, message: String(error), line: null });
+      },
     );
   };
 
   function pump(): void {
     while (waiting.length) {
-      let member = members.find((m) => m.job === null);
+      let member = members.find((m) => m.jobs.size === 0);
       if (!member && members.length < size) {
         member = makeMember(create());
         members.push(member);
       }
+      member ??= members.filter((m) => m.jobs.size < JOBS_PER_WORKER).sort((a, b) => a.jobs.size - b.jobs.size)[0];
       if (!member) return;
       start(waiting.shift()!, member);
     }
@@ -106,6 +117,11 @@ export function parseServicePool(create: () => ParseService, size: number, grace
     member.service.terminate?.();
     member.markStopped();
     for (const runId of member.runs) savedBy.delete(runId);
+    // Its other jobs start again elsewhere, first in line.
+    const others = [...member.jobs].map((id) => jobs.get(id)!).filter((j) => j !== undefined);
+    member.jobs.clear();
+    for (const job of others) job.member = null;
+    waiting.unshift(...others);
   };
 
   return {
@@ -130,7 +146,8 @@ export function parseServicePool(create: () => ParseService, size: number, grace
       member.service.cancel(jobId);
       if (!member.service.terminate) return;
       setTimeout(() => {
-        if (!jobs.has(jobId)) return;
+        if (!jobs.has(jobId) || job.member !== member) return;
+        member.jobs.delete(jobId);
         stop(member);
         finish(job, CANCELLED);
       }, graceMs);
@@ -148,7 +165,9 @@ export function parseServicePool(create: () => ParseService, size: number, grace
       if (members.length === 0 && size > 0) members.push(makeMember(create()));
     },
     terminate() {
+      waiting.length = 0;
       for (const member of members.slice()) stop(member);
+      waiting.length = 0;
       for (const job of [...jobs.values()]) finish(job, CANCELLED);
     },
   };

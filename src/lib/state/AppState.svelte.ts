@@ -86,7 +86,8 @@ export class AppState {
   /** Jobs the user cancelled: whatever they still return is dropped. */
   #cancelled = new Set<string>();
   #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
-  #lastArrival = -Infinity;
+  /** When the list may change next (see #arrive). */
+  #nextArrival = -Infinity;
 
   constructor(deps: AppDeps) {
     this.#deps = deps;
@@ -351,9 +352,11 @@ export class AppState {
   }
 
   /**
-   * Applies a finished load: at once when none was applied in the last 100 ms, else
-   * together with the others that finish by then, so many small files re-draw the
-   * views a few times a second, not once per file.
+   * Applies a finished load: at once when the list is free to change, else together with
+   * the others that finish by then. After each change the list is left alone for 100 ms,
+   * or three times as long as the page took to draw that change, whichever is longer:
+   * many small files re-draw the views a few times, not once per file, and the page
+   * stays free for the user between draws.
    */
   #arrive(apply: () => void): Promise<void> {
     return new Promise((resolve) => {
@@ -362,13 +365,18 @@ export class AppState {
         resolve();
       });
       if (this.#arrivalTimer !== null) return;
-      const wait = Math.max(0, this.#lastArrival + ARRIVAL_INTERVAL_MS - performance.now());
+      const wait = Math.max(0, this.#nextArrival - performance.now());
       this.#arrivalTimer = setTimeout(() => {
         this.#arrivalTimer = null;
-        this.#lastArrival = performance.now();
+        const started = performance.now();
+        this.#nextArrival = started + ARRIVAL_INTERVAL_MS;
         const due = this.#arrivals;
         this.#arrivals = [];
         for (const f of due) f();
+        afterDraw(() => {
+          const drawn = performance.now();
+          this.#nextArrival = Math.max(this.#nextArrival, drawn + 3 * (drawn - started));
+        });
       }, wait);
     });
   }
@@ -419,6 +427,12 @@ export class AppState {
 
 /** How often finished loads are added to the list, at most (see AppState.#arrive). */
 const ARRIVAL_INTERVAL_MS = 100;
+
+/** Calls `f` once the page has drawn what changed (after the next frame), or after this task where there are no frames. */
+function afterDraw(f: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(f, 0));
+  else setTimeout(f, 0);
+}
 
 function toStoredEntry(e: RunEntry, position: number): StoredEntry {
   return { id: e.run.id, label: e.label, color: e.color, hidden: e.hidden, source: { kind: e.source.kind, ref: e.source.ref }, position };

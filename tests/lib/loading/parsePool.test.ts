@@ -46,7 +46,7 @@ const request = (jobId: string, save = false): ParseRequest => ({
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('parseServicePool', () => {
-  it('gives each worker one file at a time, up to the pool size, and keeps the rest waiting', async () => {
+  it('gives each worker up to two files (the second waits inside it), up to the pool size, and keeps the rest waiting', async () => {
     const log: string[] = [];
     const workers: ReturnType<typeof fakeWorker>[] = [];
     const pool = parseServicePool(() => {
@@ -54,17 +54,19 @@ describe('parseServicePool', () => {
       workers.push(w);
       return w.service;
     }, 2);
-    const jobs = ['a', 'b', 'c', 'd'].map((id) => pool.parse(request(id), () => {}));
+    const jobs = ['a', 'b', 'c', 'd', 'e'].map((id) => pool.parse(request(id), () => {}));
     expect(workers).toHaveLength(2); // never more than the pool size
-    expect(log).toEqual(['w0 parses a', 'w1 parses b']);
+    expect(log).toEqual(['w0 parses a', 'w1 parses b', 'w0 parses c', 'w1 parses d']);
     workers[1].finish('b');
     await jobs[1];
-    expect(log).toEqual(['w0 parses a', 'w1 parses b', 'w1 parses c']);
-    workers[0].finish('a');
-    await jobs[0];
-    expect(log.at(-1)).toBe('w0 parses d');
-    workers[1].finish('c');
-    workers[0].finish('d');
+    expect(log.at(-1)).toBe('w1 parses e');
+    for (const [w, id] of [
+      [0, 'a'],
+      [0, 'c'],
+      [1, 'd'],
+      [1, 'e'],
+    ] as const)
+      workers[w].finish(id);
     expect((await Promise.all(jobs)).every((r) => r.ok)).toBe(true);
   });
 
@@ -108,10 +110,11 @@ describe('parseServicePool', () => {
     const w = fakeWorker('w0', log);
     const pool = parseServicePool(() => w.service, 1);
     const a = pool.parse(request('a'), () => {});
+    pool.parse(request('a2'), () => {});
     const b = pool.parse(request('b'), () => {});
     pool.cancel('b');
     expect(await b).toMatchObject({ ok: false, cancelled: true });
-    expect(log).toEqual(['w0 parses a']);
+    expect(log).toEqual(['w0 parses a', 'w0 parses a2']);
     w.finish('a');
     await a;
   });
@@ -134,7 +137,8 @@ describe('parseServicePool', () => {
     pool.cancel('a');
     expect(await a).toMatchObject({ ok: false, cancelled: true });
     expect(performance.now() - t0).toBeLessThan(500);
-    expect(log).toEqual(['w0 parses a', 'w0 cancels a', 'w0 terminated', 'w1 parses b']);
+    // b waited inside w0: it starts again on the fresh worker.
+    expect(log).toEqual(['w0 parses a', 'w0 parses b', 'w0 cancels a', 'w0 terminated', 'w1 parses b']);
     made[1].finish('b');
     expect((await b).ok).toBe(true);
   });
