@@ -45,15 +45,25 @@ const request = (jobId: string, save = false): ParseRequest => ({
 });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** A pool of fake workers, made on demand and kept in `made`, all logging to `log`. */
+function fakePool(size: number, { stops = true, graceMs }: { stops?: boolean; graceMs?: number } = {}) {
+  const log: string[] = [];
+  const made: ReturnType<typeof fakeWorker>[] = [];
+  const pool = parseServicePool(
+    () => {
+      const w = fakeWorker(`w${made.length}`, log, { stops });
+      made.push(w);
+      return w.service;
+    },
+    size,
+    graceMs,
+  );
+  return { pool, made, log };
+}
+
 describe('parseServicePool', () => {
   it('gives each worker up to two files (the second waits inside it), up to the pool size, and keeps the rest waiting', async () => {
-    const log: string[] = [];
-    const workers: ReturnType<typeof fakeWorker>[] = [];
-    const pool = parseServicePool(() => {
-      const w = fakeWorker(`w${workers.length}`, log);
-      workers.push(w);
-      return w.service;
-    }, 2);
+    const { pool, made: workers, log } = fakePool(2);
     const jobs = ['a', 'b', 'c', 'd', 'e'].map((id) => pool.parse(request(id), () => {}));
     expect(workers).toHaveLength(2); // never more than the pool size
     expect(log).toEqual(['w0 parses a', 'w1 parses b', 'w0 parses c', 'w1 parses d']);
@@ -71,13 +81,7 @@ describe('parseServicePool', () => {
   });
 
   it('starts no worker before the first job, and reuses an idle one rather than starting another', async () => {
-    const log: string[] = [];
-    const made: ReturnType<typeof fakeWorker>[] = [];
-    const pool = parseServicePool(() => {
-      const w = fakeWorker(`w${made.length}`, log);
-      made.push(w);
-      return w.service;
-    }, 4);
+    const { pool, made, log } = fakePool(4);
     expect(made).toHaveLength(0);
     for (const id of ['a', 'b', 'c']) {
       const job = pool.parse(request(id), () => {});
@@ -89,13 +93,7 @@ describe('parseServicePool', () => {
   });
 
   it('starts one worker ahead of the first job when warmed, and gives it the first job', async () => {
-    const log: string[] = [];
-    const made: ReturnType<typeof fakeWorker>[] = [];
-    const pool = parseServicePool(() => {
-      const w = fakeWorker(`w${made.length}`, log);
-      made.push(w);
-      return w.service;
-    }, 3);
+    const { pool, made, log } = fakePool(3);
     pool.warm!();
     pool.warm!();
     expect(made).toHaveLength(1);
@@ -120,17 +118,7 @@ describe('parseServicePool', () => {
   });
 
   it('terminates a worker that does not stop within the grace time, answers the job as cancelled and starts a fresh worker for the next', async () => {
-    const log: string[] = [];
-    const made: ReturnType<typeof fakeWorker>[] = [];
-    const pool = parseServicePool(
-      () => {
-        const w = fakeWorker(`w${made.length}`, log, { stops: false });
-        made.push(w);
-        return w.service;
-      },
-      1,
-      20,
-    );
+    const { pool, made, log } = fakePool(1, { stops: false, graceMs: 20 });
     const a = pool.parse(request('a'), () => {});
     const b = pool.parse(request('b'), () => {});
     const t0 = performance.now();
@@ -144,17 +132,7 @@ describe('parseServicePool', () => {
   });
 
   it('asks the worker that parsed a run how its save went, and answers retry for a worker terminated before it answered', async () => {
-    const log: string[] = [];
-    const made: ReturnType<typeof fakeWorker>[] = [];
-    const pool = parseServicePool(
-      () => {
-        const w = fakeWorker(`w${made.length}`, log, { stops: false });
-        made.push(w);
-        return w.service;
-      },
-      1,
-      20,
-    );
+    const { pool, made, log } = fakePool(1, { stops: false, graceMs: 20 });
     const a = pool.parse(request('a', true), () => {});
     made[0].finish('a');
     await a;
