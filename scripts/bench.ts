@@ -17,6 +17,8 @@ interface Section {
   /** The exported async function that runs the section. */
   entry: string;
   about: string;
+  /** Also run when this other section is asked for (`npm run bench -- compute` runs checkpoint too). */
+  partOf?: string;
 }
 
 const SECTIONS: readonly Section[] = [
@@ -25,6 +27,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'svd', file: './bench/svd.ts', entry: 'benchSvd', about: 'singular values of per-sample gradients (vs ml-matrix SVD)' },
   { name: 'paired', file: './bench/paired.ts', entry: 'benchPaired', about: 'paired bootstrap + permutation tests, 500 × 42 × 4 (vs numpy)' },
   { name: 'compute', file: './bench/compute.ts', entry: 'benchCompute', about: 'live statistics on small models, per backend' },
+  { name: 'checkpoint', file: './bench/checkpoint.ts', entry: 'benchCheckpoint', about: 'a SmolLM2-135M-shaped checkpoint at T = 256, Node and Chromium (also run by compute)', partOf: 'compute' },
   { name: 'browser', file: './bench/browser.ts', entry: 'benchBrowser', about: 'the built app in headless Chromium' },
 ];
 
@@ -63,7 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`bench: unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
     return 2;
   }
-  const chosen = argv.length === 0 ? SECTIONS : SECTIONS.filter((s) => argv.includes(s.name));
+  const chosen = argv.length === 0 ? SECTIONS : SECTIONS.filter((s) => argv.includes(s.name) || (s.partOf !== undefined && argv.includes(s.partOf)));
   console.log(`# gradlens benchmarks (${new Date().toISOString()}, Node ${process.version})`);
   const results: string[] = [];
   for (const section of chosen) results.push(`${section.name} ${await runSection(section)}`);

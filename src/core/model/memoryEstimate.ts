@@ -1,45 +1,50 @@
 /**
  * How much memory one sample's statistics take, estimated from the config and the
  * sample length before anything is allocated, so a user hears "this will not fit" with
- * a number instead of a crash (a wasm heap of 4 GB at most; a browser tab a few GB).
+ * a number instead of a crash ("memory access out of bounds" when tfjs-wasm's heap
+ * passes its 4 GB ceiling).
  *
  * Terms, all float32 (4 bytes):
  * - weights: every parameter;
- * - activations: what tfjs keeps for the backward pass inside one tf.tidy, per layer
- *   about ACT_PER_TOKEN floats per token (norms, projections, rotary copies, MLP) and
- *   ACT_PER_SCORE per attention score (scores, mask add, softmax), plus the logits at
- *   response positions only (LOGIT_COPIES copies of R × V: logits, log-softmax,
- *   one-hot, their gradients);
- * - gradients: the selected matrices' gradients (q/k/v/o), their factors Δ and X, and
- *   the copies read out to JavaScript for the singular values.
- * The constants were fitted to tf.profile's peak bytes on the wasm backend (the bench's
- * checkpoint section prints estimate against measured peak).
+ * - activations: the tensors tfjs holds at the peak of one forward + backward inside
+ *   one tf.tidy, beyond the weights. Fitted to tf.profile's peakBytes on the wasm
+ *   backend (8 shapes from 2 × 192 to SmolLM2-135M's 30 × 576, within +4…+9%, never
+ *   under): per layer, ACT_PER_HIDDEN floats per hidden unit and ACT_PER_FF per
+ *   intermediate unit for each token, ACT_PER_SCORE per head per query-key pair, and
+ *   WEIGHT_COPIES of the layer's weights (explicit transposes kept for the backward
+ *   pass); plus LOGIT_COPIES copies of the R × V response logits and one V × d copy of
+ *   the LM head;
+ * - gradients: the selected matrices' gradients and their factors Δ and X, read out of
+ *   tfjs into JavaScript arrays for the singular values (outside the wasm heap).
+ * The budget applies to weights + activations (the part that must fit the tfjs heap).
+ * The bench's checkpoint section prints estimate against measured peak.
  */
 import { headDim, parameterCount, type LlamaConfig } from './config';
 
-/** Default budget: the largest wasm heap tfjs can grow to, less room for the runtime. */
-export const DEFAULT_MEMORY_BUDGET = 3 * 1024 ** 3;
+/** Default budget: tfjs-wasm's heap ceiling (emscripten's getHeapMax, 4,294,901,760 bytes). */
+export const DEFAULT_MEMORY_BUDGET = 4_294_901_760;
 
 const FLOAT = 4;
-/** Floats kept per token and layer, in units of (hidden, intermediate, q width, kv width). */
-const ACT_PER_TOKEN = { hidden: 14, intermediate: 8, q: 12, kv: 8 };
-/** Floats kept per attention score (query × key × head) and layer. */
-const ACT_PER_SCORE = 5;
-/** Copies of the R × V response logits alive at the peak. */
-const LOGIT_COPIES = 5;
+const ACT_PER_HIDDEN = 100;
+const ACT_PER_FF = 8;
+const ACT_PER_SCORE = 6;
+const WEIGHT_COPIES = 0.66;
+const LOGIT_COPIES = 16;
 
-/** Bytes by term for one sample of `seqLen` tokens with `responseTokens` scored positions. */
+/** Bytes by term for one sample; `heap` (weights + activations) is what the budget limits. */
 export interface MemoryEstimate {
   weights: number;
   activations: number;
   gradients: number;
+  heap: number;
   total: number;
 }
 
 /**
- * Estimated peak bytes of one sample: see the module comment for the terms.
- * `responseTokens` defaults to the whole sample (the worst case). Example: SmolLM2-135M
- * (30 × 576, vocabulary 49,152) at T = 256: ~0.54 GB of weights, the total under 1 GB.
+ * Estimated peak bytes of one sample of `seqLen` tokens with `responseTokens` scored
+ * positions (default: all of them, the worst case): see the module comment for the
+ * terms. Example: SmolLM2-135M (30 × 576, vocabulary 49,152) at T = 256 with 243
+ * response tokens: weights 538 MB + activations ~3.7 GB (measured peak 4.11 GB in all).
  */
 export function estimateMemory(config: LlamaConfig, seqLen: number, responseTokens = seqLen): MemoryEstimate {
   const t = seqLen;
@@ -47,16 +52,17 @@ export function estimateMemory(config: LlamaConfig, seqLen: number, responseToke
   const hd = headDim(config);
   const q = config.num_attention_heads * hd;
   const kv = config.num_key_value_heads * hd;
+  const ff = config.intermediate_size;
   const layers = config.num_hidden_layers;
-  const perToken = ACT_PER_TOKEN.hidden * d + ACT_PER_TOKEN.intermediate * config.intermediate_size + ACT_PER_TOKEN.q * q + ACT_PER_TOKEN.kv * kv;
-  const perScore = ACT_PER_SCORE * config.num_attention_heads * t * t;
-  const activations = FLOAT * (layers * (t * perToken + perScore) + LOGIT_COPIES * responseTokens * config.vocab_size + t * d);
-  // q/k/v/o gradients (twice: tfjs's and the copy read out), and their factors Δ [T, out] and X [T, in].
+  const layerWeights = 2 * d * q + 2 * d * kv + 3 * d * ff;
+  const perLayer = t * (ACT_PER_HIDDEN * d + ACT_PER_FF * ff) + ACT_PER_SCORE * config.num_attention_heads * t * t + WEIGHT_COPIES * layerWeights;
+  const activations = FLOAT * (layers * perLayer + LOGIT_COPIES * responseTokens * config.vocab_size + config.vocab_size * d);
+  // q/k/v/o gradients read out, and their factors Δ [T, out] and X [T, in].
   const selected = layers * (2 * d * q + 2 * d * kv);
   const factors = layers * t * (q + d + kv + d + kv + d + d + q);
-  const gradients = FLOAT * (2 * selected + factors);
+  const gradients = FLOAT * (selected + factors);
   const weights = FLOAT * parameterCount(config);
-  return { weights, activations, gradients, total: weights + activations + gradients };
+  return { weights, activations, gradients, heap: weights + activations, total: weights + activations + gradients };
 }
 
 /**
@@ -64,13 +70,13 @@ export function estimateMemory(config: LlamaConfig, seqLen: number, responseToke
  * by bisection on estimateMemory; never above `cap` (the model's own maximum).
  */
 export function maxLengthWithin(config: LlamaConfig, budget: number, cap: number): number {
-  if (estimateMemory(config, 1).total > budget) return 0;
+  if (estimateMemory(config, 1).heap > budget) return 0;
   let lo = 1;
   let hi = cap;
-  if (estimateMemory(config, hi).total <= budget) return hi;
+  if (estimateMemory(config, hi).heap <= budget) return hi;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (estimateMemory(config, mid).total <= budget) lo = mid;
+    if (estimateMemory(config, mid).heap <= budget) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -90,9 +96,9 @@ export function formatBytes(bytes: number): string {
   return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[i]}`;
 }
 
-/** One line for a user: "weights 0.54 GB + activations 0.21 GB + gradients 0.03 GB = 0.78 GB". */
+/** One line for a user: "weights 538 MB + activations 3.73 GB = 4.27 GB in the tfjs heap, + gradients 331 MB read out". */
 export function describeEstimate(e: MemoryEstimate): string {
-  return `weights ${formatBytes(e.weights)} + activations ${formatBytes(e.activations)} + gradients ${formatBytes(e.gradients)} = ${formatBytes(e.total)}`;
+  return `weights ${formatBytes(e.weights)} + activations ${formatBytes(e.activations)} = ${formatBytes(e.heap)} in the tfjs heap, + gradients ${formatBytes(e.gradients)} read out`;
 }
 
 /** The longest sample a job will run: its tokens and its scored (response) positions. */
@@ -112,9 +118,9 @@ export function checkSampleLength(config: LlamaConfig, modelMax: number, maxLeng
   if (maxLength > modelMax) return `maximum length ${maxLength} is above what the model takes (${modelMax} tokens: max_position_embeddings${config.sliding_window ? ' / sliding_window' : ''})`;
   const shape = longest ?? { tokens: maxLength, responseTokens: maxLength };
   const e = estimateMemory(config, shape.tokens, shape.responseTokens);
-  if (e.total > budget) {
+  if (e.heap > budget) {
     const fits = maxLengthWithin(config, budget, modelMax);
-    return `a ${shape.tokens}-token sample needs about ${formatBytes(e.total)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `samples up to ${fits} tokens fit (lower the maximum length), or raise the budget` : 'raise the budget'}`;
+    return `a ${shape.tokens}-token sample needs about ${formatBytes(e.heap)} (${describeEstimate(e)}), above the memory budget of ${formatBytes(budget)}; ${fits > 0 ? `samples up to ${fits} tokens fit (lower the maximum length), or raise the budget` : 'raise the budget'}`;
   }
   return null;
 }

@@ -45,7 +45,7 @@ describe('ComputePanel', () => {
     expect(job.records).toHaveLength(3);
     expect(job.model).toMatchObject({ kind: 'blobs' });
     expect(Object.keys((job.model as { files: Record<string, Blob> }).files).sort()).toEqual(['config.json', 'model.safetensors']);
-    expect(job.modelOptions).toMatchObject({ template: 'chat', memoryBudget: 3.22e9 });
+    expect(job.modelOptions).toMatchObject({ template: 'chat', memoryBudget: 4.29e9 });
     expect(added[0].file).toBe('cot_3/mine_it_new/grads_mydata_train_with_cot_gpt4o.jsonl');
     expect(updated.at(-1)!.sampleCount).toBe(3);
     expect(view.getByTestId('active-backend').textContent).toContain('wasm');
@@ -103,13 +103,13 @@ describe('ComputePanel', () => {
     const { view, service } = await setup();
     expect(view.getByTestId('model-info').textContent).toMatch(/LlamaForCausalLM, fake, chat template, up to 512 tokens/);
     expect((view.getByLabelText('Max length') as HTMLInputElement).value).toBe('512'); // lowered from 1024 to what the model takes
-    expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 512 tokens: weights .* = .* \(budget 3\.22 GB\)$/);
+    expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 512 tokens: weights .* = .* \(budget 4.29 GB\)$/);
     await fireEvent.input(view.getByLabelText('Max length') as HTMLInputElement, { target: { value: '600' } });
     await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
     expect(view.getByRole('alert').textContent).toBe('the maximum length must be a whole number from 1 to 512 (what the model takes)');
     expect(service.jobs).toHaveLength(0);
     await fireEvent.input(view.getByLabelText('Max length') as HTMLInputElement, { target: { value: '256' } });
-    await waitFor(() => expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 256 tokens: weights .* = .* \(budget 3\.22 GB\)$/));
+    await waitFor(() => expect(view.getByTestId('model-estimate').textContent!.trim()).toMatch(/^at 256 tokens: weights .* = .* \(budget 4.29 GB\)$/));
   });
 
   it('names the problem when the picked folder cannot be used', async () => {
