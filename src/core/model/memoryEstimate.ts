@@ -8,12 +8,13 @@
  * - weights: every parameter;
  * - activations: the tensors tfjs holds at the peak of one forward + backward inside
  *   one tf.tidy, beyond the weights. Fitted to tf.profile's peakBytes on the wasm
- *   backend (8 shapes from 2 × 192 to SmolLM2-135M's 30 × 576, within +4…+9%, never
+ *   backend (shapes from 2 × 192 to SmolLM2-135M's 30 × 576: over by 4–22%, never
  *   under): per layer, ACT_PER_HIDDEN floats per hidden unit and ACT_PER_FF per
  *   intermediate unit for each token, ACT_PER_SCORE per head per query-key pair, and
  *   WEIGHT_COPIES of the layer's weights (explicit transposes kept for the backward
- *   pass); plus LOGIT_COPIES copies of the R × V response logits and one V × d copy of
- *   the LM head;
+ *   pass); plus LOGIT_COPIES copies of the R × V response logits (responseLoss writes
+ *   the cross-entropy's gradient out, so the tape holds few of them) and HEAD_COPIES
+ *   V × d copies of the LM head;
  * - gradients: the selected matrices' gradients and their factors Δ and X, read out of
  *   tfjs into JavaScript arrays for the singular values (outside the wasm heap).
  * The budget applies to weights + activations (the part that must fit the tfjs heap).
@@ -29,7 +30,8 @@ const ACT_PER_HIDDEN = 100;
 const ACT_PER_FF = 8;
 const ACT_PER_SCORE = 6;
 const WEIGHT_COPIES = 0.66;
-const LOGIT_COPIES = 16;
+const LOGIT_COPIES = 7;
+const HEAD_COPIES = 3;
 
 /** Bytes by term for one sample; `heap` (weights + activations) is what the budget limits. */
 export interface MemoryEstimate {
@@ -56,7 +58,7 @@ export function estimateMemory(config: LlamaConfig, seqLen: number, responseToke
   const layers = config.num_hidden_layers;
   const layerWeights = 2 * d * q + 2 * d * kv + 3 * d * ff;
   const perLayer = t * (ACT_PER_HIDDEN * d + ACT_PER_FF * ff) + ACT_PER_SCORE * config.num_attention_heads * t * t + WEIGHT_COPIES * layerWeights;
-  const activations = FLOAT * (layers * perLayer + LOGIT_COPIES * responseTokens * config.vocab_size + config.vocab_size * d);
+  const activations = FLOAT * (layers * perLayer + LOGIT_COPIES * responseTokens * config.vocab_size + HEAD_COPIES * config.vocab_size * d);
   // q/k/v/o gradients read out, and their factors Δ [T, out] and X [T, in].
   const selected = layers * (2 * d * q + 2 * d * kv);
   const factors = layers * t * (q + d + kv + d + kv + d + d + q);
