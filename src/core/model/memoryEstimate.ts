@@ -8,7 +8,7 @@
  * - weights: every parameter;
  * - activations: the tensors tfjs holds at the peak of one forward + backward inside
  *   one tf.tidy, beyond the weights. Fitted to tf.profile's peakBytes on the wasm
- *   backend (shapes from 2 × 192 to SmolLM2-135M's 30 × 576: over by 4–22%, never
+ *   backend (shapes from 2 × 192 to SmolLM2-135M's 30 × 576: over by 4–23%, never
  *   under): per layer, ACT_PER_HIDDEN floats per hidden unit and ACT_PER_FF per
  *   intermediate unit for each token, ACT_PER_SCORE per head per query-key pair, and
  *   WEIGHT_COPIES of the layer's weights (explicit transposes kept for the backward
