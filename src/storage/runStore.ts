@@ -147,5 +147,7 @@ export function memoryRunStore({ quotaBytes = Infinity }: { quotaBytes?: number 
 export function runBytes(run: Run): number {
   let bytes = run.loss.byteLength;
   for (const byStat of run.values.values()) for (const column of byStat.values()) bytes += column.byteLength;
+  for (const s of run.spectra?.values() ?? []) bytes += s.offsets.byteLength + s.values.byteLength;
+  for (const c of run.cosineSim?.values() ?? []) bytes += c.byteLength;
   return bytes;
 }

@@ -5,6 +5,7 @@
  * (names, metadata, skipped lines) a small header. Structured clone copies a typed
  * array as one block, so a write or a read of a run costs about a memcpy of its bytes.
  */
+import type { Spectra } from '../core/format/followup.ts';
 import type { ModuleKey, Run, SampleTexts, StatName } from '../core/format/run.ts';
 import { packTexts } from '../core/format/texts.ts';
 
@@ -12,12 +13,15 @@ import { packTexts } from '../core/format/texts.ts';
 export interface StoredRun {
   id: string;
   /** Everything of the Run but its columns and texts. */
-  header: Omit<Run, 'values' | 'loss' | 'texts'>;
+  header: Omit<Run, 'values' | 'loss' | 'texts' | 'spectra' | 'cosineSim'>;
   /** The (module, statistic) pairs in `numbers`, in order (a pair the run lacks is not stored). */
   columns: [ModuleKey, StatName][];
   /** Each of `columns`, sampleCount × layerCount, then the loss (sampleCount). */
   numbers: Float64Array;
   texts: SampleTexts;
+  /** The follow-up columns, copies (absent for other runs). */
+  spectra?: Map<ModuleKey, Spectra>;
+  cosineSim?: Map<ModuleKey, Float64Array>;
 }
 
 /** A copy of a run's texts (a worker keeps it to store while the run's own buffers go to the page). */
@@ -30,14 +34,18 @@ export function copyTexts(texts: SampleTexts): SampleTexts {
  * run's own (pass a copy when the run's buffers are about to be transferred).
  */
 export function toStoredRun(run: Run, texts: SampleTexts = run.texts): StoredRun {
-  const { values, loss, texts: _texts, ...header } = run;
+  const { values, loss, texts: _texts, spectra, cosineSim, ...header } = run;
   const cells = run.sampleCount * run.layerCount;
   const columns: [ModuleKey, StatName][] = [];
   for (const module of run.modules) for (const stat of run.stats) if (values.get(module)?.get(stat)?.length === cells) columns.push([module, stat]);
   const numbers = new Float64Array(columns.length * cells + run.sampleCount);
   columns.forEach(([module, stat], i) => numbers.set(values.get(module)!.get(stat)!, i * cells));
   numbers.set(loss.subarray(0, run.sampleCount), columns.length * cells);
-  return { id: run.id, header: { ...header, skipped: header.skipped.slice() }, columns, numbers, texts };
+  const stored: StoredRun = { id: run.id, header: { ...header, skipped: header.skipped.slice() }, columns, numbers, texts };
+  // Copies: the run's own buffers may be transferred to the page while this is written.
+  if (spectra) stored.spectra = new Map([...spectra].map(([m, s]) => [m, { offsets: s.offsets.slice(), values: s.values.slice(), longest: s.longest }]));
+  if (cosineSim) stored.cosineSim = new Map([...cosineSim].map(([m, c]) => [m, c.slice()]));
+  return stored;
 }
 
 /** The Run a stored record holds; its columns are views of `stored.numbers` (no copy). */
@@ -51,7 +59,7 @@ export function fromStoredRun(stored: StoredRun): Run {
     byStat.set(stat, numbers.subarray(i * cells, (i + 1) * cells));
   });
   const loss = numbers.subarray(columns.length * cells, columns.length * cells + header.sampleCount);
-  return { ...header, values, loss, texts: stored.texts };
+  return { ...header, values, loss, texts: stored.texts, ...(stored.spectra ? { spectra: stored.spectra } : {}), ...(stored.cosineSim ? { cosineSim: stored.cosineSim } : {}) };
 }
 
 /** A run as version 1 of the store kept it: cloned objects, one per sample. */

@@ -55,6 +55,20 @@ describe('idbRunStore', () => {
       for (const [stat, column] of byStat) expect(Array.from(back.values.get(module)!.get(stat)!)).toEqual(Array.from(column));
   });
 
+  it('stores the spectra and cosine maps of a follow-up run as copies, so its own buffers may be transferred meanwhile', async () => {
+    const line = `{"model.layers.0.self_attn.q_proj.weight": {"S_list": [2.0, 1.0]}, "model.layers.1.self_attn.q_proj.weight": {"S_list": [3.0]}, "cosine_sim": {"q_proj": {"layer_indices": [0, 1], "matrix": [[1.0, 0.5], [0.5, 1.0]]}}}`;
+    const original = parseRun('f.jsonl', new TextEncoder().encode(line), { id: 'f' });
+    const store = idbRunStore();
+    const writing = store.putRuns([{ run: original, entry: entry('f', 0) }]);
+    // The page takes the run's buffers while the write is on its way (as the parse worker does).
+    structuredClone(original.spectra, { transfer: [original.spectra!.get('self_attn.q_proj')!.values.buffer as ArrayBuffer] });
+    await writing;
+    const back = (await idbRunStore().loadAll()).saved[0].run;
+    expect(Array.from(back.spectra!.get('self_attn.q_proj')!.values)).toEqual([2, 1, 3]);
+    expect(Array.from(back.spectra!.get('self_attn.q_proj')!.offsets)).toEqual([0, 2, 3]);
+    expect(Array.from(back.cosineSim!.get('self_attn.q_proj')!)).toEqual([1, 0.5, 0.5, 1]);
+  });
+
   it('keeps the runs of two tabs writing at once, each with its entry', async () => {
     const tabA = idbRunStore();
     const tabB = idbRunStore();

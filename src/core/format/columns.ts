@@ -8,6 +8,7 @@
  * curve's rows into NaN rows. Memory grows with what is present and stops at a budget
  * relative to the text read (limits.ts).
  */
+import type { FollowupRows } from './followup.ts';
 import { BASE_STATS, type ModuleKey, type SampleTexts, type SkippedLine, type StatName } from './run.ts';
 import { beyondLimit, COLUMN_BYTES_FREE, COLUMN_BYTES_PER_TEXT_BYTE, formatSize, type ReadLimits } from './limits.ts';
 import { orderModules } from './paramName.ts';
@@ -32,6 +33,8 @@ export class RowGroup {
   /** The line (or record index) each sample came from. */
   lines: Float64Array = new Float64Array(0);
   readonly texts = new TextPacker();
+  /** The follow-up study's blocks of these rows (followup.ts), once a record has one. */
+  followup: FollowupRows | null = null;
 
   constructor(
     /** The layer indices, ascending. */
@@ -55,6 +58,8 @@ export interface FinishedColumns {
   values: Map<ModuleKey, Map<StatName, Float64Array>>;
   loss: Float64Array;
   texts: SampleTexts;
+  /** The run's group's follow-up columns, or null. */
+  followup: FollowupRows | null;
   /** Records of other layer sets than the run's, in file order. */
   setAside: SkippedLine[];
 }
@@ -266,7 +271,7 @@ export class RunColumns {
     for (const group of this.groups) if (run === null || group.rows > run.rows) run = group;
     const setAside = this.setAsideLines(run);
     if (run === null) {
-      return { sampleCount: 0, layerCount: 0, modules: [], stats: [], values: new Map(), loss: new Float64Array(0), texts: new TextPacker().finish(), setAside };
+      return { sampleCount: 0, layerCount: 0, modules: [], stats: [], values: new Map(), loss: new Float64Array(0), texts: new TextPacker().finish(), followup: null, setAside };
     }
     const n = run.rows;
     const width = run.width;
@@ -286,7 +291,7 @@ export class RunColumns {
       }
       values.set(module, byStat);
     }
-    const result = { sampleCount: n, layerCount: width, modules, stats, values, loss: run.loss.slice(0, n), texts: run.texts.finish(), setAside };
+    const result = { sampleCount: n, layerCount: width, modules, stats, values, loss: run.loss.slice(0, n), texts: run.texts.finish(), followup: run.followup, setAside };
     this.groups.length = 0;
     this.last = null;
     return result;

@@ -18,6 +18,8 @@ export interface ReadLimits {
   lineBytes: number;
   /** Bytes of text one file may hold after decompression; reading stops there. */
   fileBytes: number;
+  /** Singular values kept per `S_list` for the spectrum views (the statistics use the whole list). */
+  spectrumRanks: number;
 }
 
 const MB = 1 << 20;
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   layers: 1024,
   lineBytes: 64 * MB,
   fileBytes: 20e9,
+  spectrumRanks: 1024,
 });
 
 /** How each budget is named on the command line (`--limit NAME=VALUE`) and in messages, with the unit its value is given in. */
@@ -38,6 +41,7 @@ export const LIMIT_NAMES: Readonly<Record<keyof ReadLimits, { name: string; unit
   layers: { name: 'layers', unit: 1, text: (n) => `${n} layers` },
   lineBytes: { name: 'line-mb', unit: MB, text: (n) => `${formatSize(n)} per line` },
   fileBytes: { name: 'file-gb', unit: 1e9, text: (n) => `${formatSize(n)} of text per file` },
+  spectrumRanks: { name: 'spectrum-ranks', unit: 1, text: (n) => `${n} singular values kept per S_list` },
 };
 
 /**
@@ -81,7 +85,7 @@ export function parseLimitSettings(settings: readonly string[]): ReadLimits {
     const value = Number(text);
     if (key === undefined) throw new Error(`unknown limit "${name}"; limits: ${Object.values(LIMIT_NAMES).map((l) => l.name).join(', ')}`);
     if (!(value > 0) || !Number.isFinite(value)) throw new Error(`bad value for --limit ${name}: "${text}" (a positive number)`);
-    limits[key] = key === 'modules' || key === 'stats' || key === 'layers' ? Math.floor(value) : value * LIMIT_NAMES[key].unit;
+    limits[key] = key === 'modules' || key === 'stats' || key === 'layers' || key === 'spectrumRanks' ? Math.floor(value) : value * LIMIT_NAMES[key].unit;
   }
   return limits;
 }

@@ -8,6 +8,7 @@
  * stores through the same `store`, so both paths make the same run.
  */
 import { type RowGroup, RunColumns } from './columns.ts';
+import { COSINE_SIM, COSINE_SIM_QKVO, FollowupBudget, FollowupRows } from './followup.ts';
 import { memberExtents } from './jsonScanner.ts';
 import { beyondLimit, type ReadLimits } from './limits.ts';
 import { parseParamName } from './paramName.ts';
@@ -22,6 +23,8 @@ export interface MatrixKey {
 }
 
 const TEXT_FIELDS = new Set(['instruction', 'input', 'output']);
+/** The follow-up's top-level blocks: kept as columns (followup.ts) when they are objects. */
+export const FOLLOWUP_BLOCKS: ReadonlySet<string> = new Set([COSINE_SIM, COSINE_SIM_QKVO]);
 const BASE = new Set<string>(BASE_STATS);
 const KEY_CACHE_LIMIT = 65536;
 
@@ -91,6 +94,8 @@ function isPlainObject(value: unknown): value is Fields {
 /** Collects one file's records as rows of a RunColumns. */
 export class RecordStore {
   readonly columns: RunColumns;
+  /** The follow-up columns' budget and problems, shared by the file's groups. */
+  readonly followup: FollowupBudget;
   /** The ids of the last row stored, cell by cell (for the accelerator's plans). */
   moduleIds = new Int32Array(1024);
   statIds = new Int32Array(1024);
@@ -102,6 +107,12 @@ export class RecordStore {
 
   constructor(readonly limits: ReadLimits) {
     this.columns = new RunColumns(limits);
+    this.followup = new FollowupBudget(limits, () => Math.max(this.columns.textOffset, this.columns.expectedBytes));
+  }
+
+  /** The follow-up columns of `group` (made on first use). */
+  followupRows(group: RowGroup): FollowupRows {
+    return (group.followup ??= new FollowupRows(group.width, this.followup));
   }
 
   /** Samples stored so far, in every layer set. */
@@ -132,6 +143,8 @@ export class RecordStore {
     let input = '';
     let output = '';
     let extra: Set<string> | null = null;
+    let lists: [MatrixKey, unknown[]][] | null = null;
+    let blocks: string[] | null = null;
     for (const key of Object.keys(record)) {
       const value = record[key];
       if (TEXT_FIELDS.has(key) && typeof value === 'string') {
@@ -145,6 +158,10 @@ export class RecordStore {
         continue;
       }
       const matrix = isPlainObject(value) ? this.matrixKey(key) : null;
+      if (matrix === null && FOLLOWUP_BLOCKS.has(key) && isPlainObject(value)) {
+        (blocks ??= []).push(key);
+        continue;
+      }
       if (matrix === null || !isPlainObject(value)) {
         (extra ??= new Set()).add(key);
         continue;
@@ -157,10 +174,19 @@ export class RecordStore {
         else if (field === 'S_list' && Array.isArray(x)) sList = x;
         else if (x === null || BASE.has(field)) cells.add(matrix, field, NaN);
       }
-      if (sList !== null) cells.addSingularValues(matrix, sList, (stat) => Object.hasOwn(value, stat));
+      if (sList !== null) {
+        cells.addSingularValues(matrix, sList, (stat) => Object.hasOwn(value, stat));
+        (lists ??= []).push([matrix, sList]);
+      }
     }
     const group = this.store(cells, line);
     if (typeof group === 'string') return group;
+    if (lists !== null || blocks !== null) {
+      const followup = this.followupRows(group);
+      const row = group.rows - 1;
+      for (const [matrix, list] of lists ?? []) followup.addSpectrum(row, line, matrix.module, matrix.layer, list);
+      for (const key of blocks ?? []) followup.addBlock(row, line, key, record[key]);
+    }
     const texts = group.texts;
     texts.add(instruction);
     texts.add(input);

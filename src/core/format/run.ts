@@ -3,6 +3,7 @@
  * (one training run over N samples), held as columnar typed arrays per
  * (module, statistic), with the text of each sample kept for drill-down.
  */
+import type { Spectra } from './followup.ts';
 import { parsePythonJson } from './jsonl.ts';
 
 /** Module key: the parameter name without the layer prefix and without `.weight`, e.g. `self_attn.q_proj`. */
@@ -98,6 +99,14 @@ export interface Run {
   skipped: SkippedLine[];
   /** Bytes read (after decompression). */
   bytes: number;
+  /** Follow-up files (`S_list`): per module, every sample's singular values per layer (followup.ts); absent otherwise. */
+  spectra?: Map<ModuleKey, Spectra>;
+  /**
+   * Follow-up files (`cosine_sim`): per projection module, the cosine between the
+   * flattened gradients of layers i and j for each sample, sampleCount × layerCount ×
+   * layerCount (index `(sample * L + i) * L + j`), NaN where the file gives none; absent otherwise.
+   */
+  cosineSim?: Map<ModuleKey, Float64Array>;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -134,6 +143,11 @@ export function runBuffers(run: Run): ArrayBuffer[] {
   };
   for (const byStat of run.values.values()) for (const a of byStat.values()) add(a);
   add(run.loss);
+  for (const s of run.spectra?.values() ?? []) {
+    add(s.offsets);
+    add(s.values);
+  }
+  for (const c of run.cosineSim?.values() ?? []) add(c);
   add(run.texts.bytes);
   add(run.texts.ends);
   return [...buffers];

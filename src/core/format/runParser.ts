@@ -13,6 +13,7 @@
  * skipped and reported in `run.skipped`; the same code runs in workers, Node and tests.
  */
 import { ArraySplitter } from './arraySplitter.ts';
+import { withSameLayer } from './followup.ts';
 import { TapeAccelerator } from './accelerator/tapeAccelerator.ts';
 import { GzipStream } from './gzipStream.ts';
 import { locateJsonError } from './jsonScanner.ts';
@@ -313,6 +314,9 @@ export class RunParser {
     const columns = this.store.columns.finish();
     for (const entry of columns.setAside) this.skips.add(entry.line, entry.reason);
     if (columns.sampleCount === 0) throw this.noRecordError();
+    for (const entry of this.store.followup.problems) this.skips.add(entry.line, entry.reason);
+    const followup = columns.followup?.finish(columns.sampleCount) ?? null;
+    const { modules, stats, values } = followup === null ? columns : withSameLayer(columns.modules, columns.stats, columns.values, followup.sameLayer);
     this.run = {
       id: this.options.id ?? hashId(`${this.file}\u0000${this.rawBytes}`),
       name: this.options.name ?? baseName(this.file),
@@ -320,13 +324,15 @@ export class RunParser {
       meta: parseRunPath(this.file),
       sampleCount: columns.sampleCount,
       layerCount: columns.layerCount,
-      modules: columns.modules,
-      stats: columns.stats,
-      values: columns.values,
+      modules,
+      stats,
+      values,
       loss: columns.loss,
       texts: columns.texts,
       skipped: this.skips.entries(),
       bytes: this.textBytes,
+      ...(followup !== null && followup.spectra.size > 0 ? { spectra: followup.spectra } : {}),
+      ...(followup !== null && followup.cosineSim.size > 0 ? { cosineSim: followup.cosineSim } : {}),
     };
     return this.run;
   }

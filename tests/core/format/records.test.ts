@@ -16,7 +16,7 @@ describe('RecordStore with the follow-up study form (S_list)', () => {
   const erank31 = Math.exp(0.75 * Math.log(4 / 3) + 0.25 * Math.log(4));
 
   it('derives S_sum, S_max, S_min and effective_rank from S_list', () => {
-    expect(run.stats).toEqual(['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank']);
+    expect(run.stats).toEqual(['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank', 'cosine_sim_qkvo']);
     const q = (stat: string) => column(run, 'self_attn.q_proj', stat);
     expect(q('S_sum')).toEqual([4, 4, 4, 4]);
     expect(q('S_max')).toEqual([3, 1, 3, 1]);
@@ -27,11 +27,19 @@ describe('RecordStore with the follow-up study form (S_list)', () => {
     expect(Math.abs(er[1] - 4)).toBeLessThan(TOL);
   });
 
-  it('keeps cosine_sim and cosine_sim_qkvo in the sample extra, NaN read as null', () => {
-    const extra = sampleExtra(run, 0) as Record<string, unknown>;
-    expect(extra.cosine_sim).toMatchObject({ q_proj: { layer_indices: [0, 1], matrix: [[1, 0.25], [0.25, 1]] } });
-    expect(extra.cosine_sim_qkvo).toEqual({ '0': { q_proj_x_o_proj: 0.1, k_proj_x_v_proj: 0.2 }, '1': { q_proj_x_o_proj: null, k_proj_x_v_proj: 0.4 } });
-    expect(Object.getPrototypeOf(extra)).toBeNull();
+  it('keeps cosine_sim and cosine_sim_qkvo as columns, not in the sample extra, NaN read as NaN', () => {
+    expect(sampleExtra(run, 0)).toBeUndefined();
+    // The fixture's matrices are [[1, 0.25], [0.25, 1]] for every projection and sample: L × L per sample.
+    expect(Array.from(run.cosineSim?.get('self_attn.q_proj') ?? [])).toEqual([1, 0.25, 0.25, 1, 1, 0.25, 0.25, 1]);
+    expect([...(run.cosineSim?.keys() ?? [])]).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+    expect(run.modules.slice(4)).toEqual(['self_attn.q_proj_x_o_proj', 'self_attn.k_proj_x_v_proj']);
+    expect(column(run, 'self_attn.q_proj_x_o_proj', 'cosine_sim_qkvo')).toEqual([0.1, NaN, 0.1, NaN]);
+    expect(column(run, 'self_attn.k_proj_x_v_proj', 'cosine_sim_qkvo')).toEqual([0.2, 0.4, 0.2, 0.4]);
+    // Every singular value, per sample and layer: [3, 1] at layer 0 and [1, 1, 1, 1] at layer 1.
+    const spectra = run.spectra?.get('self_attn.q_proj');
+    expect(Array.from(spectra?.offsets ?? [])).toEqual([0, 2, 6, 8, 12]);
+    expect(Array.from(spectra?.values ?? [])).toEqual([3, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1]);
+    expect(spectra?.longest).toBe(4);
   });
 
   it('keeps an effective_rank the file gives instead of deriving one', () => {

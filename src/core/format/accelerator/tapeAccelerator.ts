@@ -9,7 +9,8 @@
  * to the plain path, storing nothing.
  */
 import type { RowGroup } from '../columns.ts';
-import { type Accelerator, type MatrixKey, type RecordStore, RowCells } from '../records.ts';
+import { parsePythonJson } from '../jsonl.ts';
+import { type Accelerator, FOLLOWUP_BLOCKS, type MatrixKey, type RecordStore, RowCells } from '../records.ts';
 import { BASE_STATS } from '../run.ts';
 import { FROM_S_LIST, summarizeSingularValues } from '../singularValues.ts';
 import { ENTRY_WORDS, SHAPE_ENTRIES, Tape, TapeKind } from './tape.ts';
@@ -20,11 +21,14 @@ const enum KeyKind {
   Output,
   Loss,
   Matrix,
+  /** A follow-up block (`cosine_sim`, `cosine_sim_qkvo`): kept as columns when it is an object. */
+  Block,
   Other,
 }
 
 /** A top-level key: what it holds, and its text as an extra field's member starts (`"name": `). */
 interface TopKey {
+  name: string;
   kind: KeyKind;
   matrix: MatrixKey | null;
   prefix: Uint8Array;
@@ -36,16 +40,18 @@ interface FieldKey {
   derived: number;
 }
 
-/** An S_list of the line: its tape entry and member count, and the cells it yields (the stats the matrix does not give). */
+/** An S_list of the line: its matrix, tape entry and member count, and the cells it yields (the stats the matrix does not give). */
 interface ListCells {
+  matrix: MatrixKey;
   entry: number;
   count: number;
   firstCell: number;
   cells: number;
 }
 
-/** A plan's S_list: its tape entry, and per FROM_S_LIST stat its output slot in batch row 0 (−1: given by the record). */
+/** A plan's S_list: its matrix and tape entry, and per FROM_S_LIST stat its output slot in batch row 0 (−1: given by the record). */
 interface PlanList {
+  matrix: MatrixKey;
   entry: number;
   count: number;
   slots: Int32Array;
@@ -185,6 +191,7 @@ export class TapeAccelerator implements Accelerator {
     cells.loss = this.loss;
     const group = this.store.store(cells, lineNumber);
     if (typeof group === 'string') return false;
+    this.writeFollowup(group, group.rows - 1, lineNumber, fields, lists);
     this.writeTexts(group, fields);
     this.plan = count <= SHAPE_ENTRIES ? this.makePlan(group, count) : null;
     return true;
@@ -212,7 +219,7 @@ export class TapeAccelerator implements Accelerator {
     const count = this.entry(list, 4);
     const firstCell = cells.count;
     cells.addSingularValues(matrix, this.list(list, count), (stat) => (given & (1 << FROM_S_LIST.indexOf(stat as (typeof FROM_S_LIST)[number]))) !== 0);
-    this.lists.push({ entry: list, count, firstCell, cells: cells.count - firstCell });
+    this.lists.push({ matrix, entry: list, count, firstCell, cells: cells.count - firstCell });
   }
 
   /** The loss from the line's non-matrix entries (the text fields are read when written). */
@@ -237,7 +244,7 @@ export class TapeAccelerator implements Accelerator {
       const kind = this.entry(e, 1);
       const isString = kind === TapeKind.String || kind === TapeKind.StringEscaped;
       if (key.kind <= KeyKind.Output && isString) at[key.kind] = e;
-      else if (!(key.kind === KeyKind.Loss && (kind === TapeKind.Number || kind === TapeKind.SlowNumber))) extra = true;
+      else if (!(key.kind === KeyKind.Loss && (kind === TapeKind.Number || kind === TapeKind.SlowNumber)) && !this.isBlock(e)) extra = true;
     }
     for (let k = 0; k < 3; k++) {
       const e = at[k];
@@ -258,6 +265,7 @@ export class TapeAccelerator implements Accelerator {
         const kind = this.entry(e, 1);
         if (key.kind <= KeyKind.Output && (kind === TapeKind.String || kind === TapeKind.StringEscaped)) continue;
         if (key.kind === KeyKind.Loss && (kind === TapeKind.Number || kind === TapeKind.SlowNumber)) continue;
+        if (this.isBlock(e)) continue;
         if (!first) texts.append(', ');
         first = false;
         texts.appendBytes(key.prefix);
@@ -268,6 +276,23 @@ export class TapeAccelerator implements Accelerator {
       texts.append('}');
     }
     texts.end();
+  }
+
+  /** True when entry `e` is a follow-up block holding an object (kept as columns, not as an extra field). */
+  private isBlock(e: number): boolean {
+    return this.topKey(this.entry(e, 0)).kind === KeyKind.Block && this.line[this.entry(e, 2)] === LBRACE;
+  }
+
+  /** Hands the row's S_lists and follow-up blocks to the group's follow-up columns, as the plain path does (the blocks parsed by its parser). */
+  private writeFollowup(group: RowGroup, row: number, lineNumber: number, fields: readonly number[], lists: readonly { matrix: MatrixKey; entry: number; count: number }[]): void {
+    let followup = null;
+    for (const list of lists) (followup ??= this.store.followupRows(group)).addSpectrum(row, lineNumber, list.matrix.module, list.matrix.layer, this.list(list.entry, list.count));
+    for (let f = 0; f < fields.length; f++) {
+      const e = fields[f];
+      if (!this.isBlock(e)) continue;
+      const text = this.decoder.decode(this.line.subarray(this.entry(e, 2), this.entry(e, 3)));
+      (followup ??= this.store.followupRows(group)).addBlock(row, lineNumber, this.topKey(this.entry(e, 0)).name, parsePythonJson(text));
+    }
   }
 
   /** The value of a string whose quotes are at start and end − 1, escapes resolved. */
@@ -298,6 +323,7 @@ export class TapeAccelerator implements Accelerator {
       const derived = summarizeSingularValues(this.list(list.entry, list.count));
       for (let k = 0; k < FROM_S_LIST.length; k++) if (list.slots[k] >= 0) out[at + list.slots[k]] = derived[FROM_S_LIST[k]];
     }
+    this.writeFollowup(group, row, lineNumber, plan.fields, plan.lists);
     this.writeTexts(group, plan.fields);
     return true;
   }
@@ -339,7 +365,7 @@ export class TapeAccelerator implements Accelerator {
     const lists = this.lists.map((list) => {
       const listSlots = new Int32Array(FROM_S_LIST.length).fill(-1);
       for (let k = list.firstCell; k < list.firstCell + list.cells; k++) listSlots[FROM_S_LIST.indexOf(cells.cellStat[k] as (typeof FROM_S_LIST)[number])] = slotOf[k];
-      return { entry: list.entry, count: list.count, slots: listSlots };
+      return { matrix: list.matrix, entry: list.entry, count: list.count, slots: listSlots };
     });
     const map = tape.ints;
     map.fill(-1, tape.scatterBase, tape.scatterBase + count);
@@ -354,8 +380,20 @@ export class TapeAccelerator implements Accelerator {
       const name = this.tape.key(id);
       const matrix = this.store.matrixKey(name);
       const kind =
-        name === 'instruction' ? KeyKind.Instruction : name === 'input' ? KeyKind.Input : name === 'output' ? KeyKind.Output : name === 'loss' ? KeyKind.Loss : matrix !== null ? KeyKind.Matrix : KeyKind.Other;
-      key = this.topById[id] = { kind, matrix, prefix: encoder.encode(`${String.fromCharCode(QUOTE)}${name}": `) };
+        name === 'instruction'
+          ? KeyKind.Instruction
+          : name === 'input'
+            ? KeyKind.Input
+            : name === 'output'
+              ? KeyKind.Output
+              : name === 'loss'
+                ? KeyKind.Loss
+                : matrix !== null
+                  ? KeyKind.Matrix
+                  : FOLLOWUP_BLOCKS.has(name)
+                    ? KeyKind.Block
+                    : KeyKind.Other;
+      key = this.topById[id] = { name, kind, matrix, prefix: encoder.encode(`${String.fromCharCode(QUOTE)}${name}": `) };
     }
     return key;
   }

@@ -26,13 +26,20 @@ const bits = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteO
 
 /** Fails unless two runs are the same bit for bit: every column, the loss, the texts, the order of modules and statistics, the skipped lines. */
 export function expectSameBits(a: Run, b: Run): void {
-  expect({ ...a, values: null, loss: null, texts: null }).toEqual({ ...b, values: null, loss: null, texts: null });
+  expect({ ...a, values: null, loss: null, texts: null, spectra: null, cosineSim: null }).toEqual({ ...b, values: null, loss: null, texts: null, spectra: null, cosineSim: null });
   expect([...a.values.keys()]).toEqual([...b.values.keys()]);
   for (const [module, byStat] of a.values) {
     expect([...byStat.keys()]).toEqual([...(b.values.get(module)?.keys() ?? [])]);
     for (const [stat, column] of byStat) expect(bits(column)).toEqual(bits(b.values.get(module)?.get(stat) as Float64Array));
   }
   expect(bits(a.loss)).toEqual(bits(b.loss));
+  expect([...(a.spectra?.keys() ?? [])]).toEqual([...(b.spectra?.keys() ?? [])]);
+  for (const [module, s] of a.spectra ?? []) {
+    const t = b.spectra?.get(module);
+    expect([bits(s.offsets), bits(s.values), s.longest]).toEqual([bits(t!.offsets), bits(t!.values), t!.longest]);
+  }
+  expect([...(a.cosineSim?.keys() ?? [])]).toEqual([...(b.cosineSim?.keys() ?? [])]);
+  for (const [module, c] of a.cosineSim ?? []) expect(bits(c)).toEqual(bits(b.cosineSim!.get(module)!));
   expect(bits(a.texts.bytes)).toEqual(bits(b.texts.bytes));
   expect(Array.from(a.texts.ends)).toEqual(Array.from(b.texts.ends));
 }
@@ -90,14 +97,17 @@ describe('TapeAccelerator', () => {
     expect([run.values.get('self_attn.k_proj')?.get('S_sum')?.[1], run.values.get('self_attn.k_proj')?.get('S_sum')?.[3]]).toEqual([5, 6]);
   });
 
-  it('derives the S_list statistics and keeps other blocks as parsed values', () => {
+  it('derives the S_list statistics, keeps the cosine blocks as columns and other fields as parsed values', () => {
     const line = `{"${K1}": {"S_list": [1.0, null]}, "${Q0}": {"S_list": [3.0, 1.0, 0.0]}, "cosine_sim": {"q_proj": {"layer_indices": [0], "matrix": [[1.0]]}}, "uid": 7}`;
     expect(tapeScans(line)).toBe(1);
     const run = parseRun('f.jsonl', enc(line));
     expect(run.values.get('self_attn.q_proj')?.get('S_sum')?.[0]).toBe(4);
     expect(run.values.get('self_attn.q_proj')?.get('S_min')?.[0]).toBe(0);
     expect(run.values.get('self_attn.k_proj')?.get('S_sum')?.[1]).toBeNaN(); // a null (Python's NaN) in the list
-    expect(sampleExtra(run, 0)).toEqual({ cosine_sim: { q_proj: { layer_indices: [0], matrix: [[1]] } }, uid: 7 });
+    expect(sampleExtra(run, 0)).toEqual({ uid: 7 });
+    expect(Array.from(run.cosineSim?.get('self_attn.q_proj') ?? [])).toEqual([1, NaN, NaN, NaN]);
+    expect(Array.from(run.spectra?.get('self_attn.q_proj')?.values ?? [])).toEqual([3, 1, 0]);
+    expectSameRun(enc(line));
   });
 
   it.each([
@@ -129,7 +139,8 @@ describe('TapeAccelerator', () => {
     const line = `{"instruction": 5, "output": ["a"], "loss": "x", "${K1}": 3, "${Q0}": {"S_sum": 1}, "cosine_sim_qkvo": {"0": {"q_proj_x_o_proj": 0.5}}}`;
     expect(tapeScans(line)).toBe(1);
     expectSameRun(enc(line));
-    expect(sampleExtra(parseRun('f.jsonl', enc(line)), 0)).toEqual({ instruction: 5, output: ['a'], loss: 'x', [K1]: 3, cosine_sim_qkvo: { 0: { q_proj_x_o_proj: 0.5 } } });
+    expect(sampleExtra(parseRun('f.jsonl', enc(line)), 0)).toEqual({ instruction: 5, output: ['a'], loss: 'x', [K1]: 3 });
+    expect(Array.from(parseRun('f.jsonl', enc(line)).values.get('self_attn.q_proj_x_o_proj')?.get('cosine_sim_qkvo') ?? [])).toEqual([0.5]);
   });
 
   it('gives the same run as the plain path on the example lines, whichever path each takes', () => {
@@ -190,12 +201,24 @@ const anyValueText = fc.oneof(
   { weight: 2, arbitrary: stringText },
   { weight: 1, arbitrary: fc.constantFrom('"a\\nb"', '"bad \\x escape"', '{"nested": [1, {"deep": NaN}]}', '[1, [2, 3]]') },
 );
+/** The follow-up's blocks, with layer indices in and out of a record's layers, and odd values now and then. */
+const cosineText = fc
+  .tuple(fc.subarray(['q_proj', 'k_proj', 'x.y']), fc.uniqueArray(fc.constantFrom(0, 1, 2, 5, -1), { maxLength: 3 }), fc.array(scalarText, { minLength: 9, maxLength: 9 }))
+  .map(([projections, layers, xs]) => {
+    const matrix = layers.map((_, i) => `[${layers.map((_, j) => xs[i * 3 + j]).join(', ')}]`).join(', ');
+    return `{${projections.map((p) => `"${p}": {"layer_indices": [${layers.join(', ')}], "matrix": [${matrix}]}`).join(', ')}}`;
+  });
+const sameLayerText = fc
+  .array(fc.tuple(fc.constantFrom('0', '1', '2', '7', 'x', '01'), fc.constantFrom('q_proj_x_o_proj', 'k_proj_x_v_proj', 'bad'), scalarText), { maxLength: 4 })
+  .map((cells) => `{${cells.map(([layer, pair, x]) => `"${layer}": {"${pair}": ${x}}`).join(', ')}}`);
 /** One key and its value, as the files pair them most of the time. */
 const entry = fc.oneof(
   { weight: 10, arbitrary: fc.tuple(fc.constantFrom(Q0, K1, 'model.layers.2.mlp.down_proj.weight'), matrixText) },
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom('instruction', 'output'), stringText) },
   { weight: 2, arbitrary: fc.tuple(fc.constant('loss'), scalarText) },
   { weight: 2, arbitrary: fc.tuple(oddKey, anyValueText) },
+  { weight: 1, arbitrary: fc.tuple(fc.constant('cosine_sim'), cosineText) },
+  { weight: 1, arbitrary: fc.tuple(fc.constant('cosine_sim_qkvo'), sameLayerText) },
 );
 const lineText = fc
   .tuple(fc.uniqueArray(fc.tuple(entry, ws), { minLength: 1, maxLength: 6, selector: ([[k]]) => k }), fc.nat(9), anyValueText)
