@@ -248,7 +248,9 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
     const savedAt = performance.now();
     await saved(page);
     const all = [...release, big, texts, ...extra];
-    const runs = all.length;
+    const notSaved = await page.locator('[data-testid="unsaved-runs"] li').allTextContents();
+    if (notSaved.length) console.log(`  not saved: ${notSaved.join(', ')} (${await page.locator('[data-testid="unsaved-runs"] p').textContent()})`);
+    const runs = all.length - notSaved.length;
     console.log(`  (every run saved ${s(performance.now() - savedAt)} after the last was listed)`);
     const t0 = performance.now();
     await page.reload();
@@ -265,6 +267,7 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
             } else requestAnimationFrame(tick);
           };
           tick();
+          setTimeout(() => resolveReload({ listed: NaN, curves: NaN, longest: NaN }), 120_000);
         }),
       { n: runs },
     );

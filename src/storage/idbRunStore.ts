@@ -83,12 +83,21 @@ export function idbRunStore(): IdbRunStore {
   async function putStored(items: readonly StoredItem[]): Promise<void> {
     if (items.length === 0) return;
     const ids = items.map((i) => i.stored.id);
+    let tx: IDBPTransaction<unknown, string[], 'readwrite'> | null = null;
     try {
-      const tx = (await open()).transaction(['runs', 'entries'], 'readwrite');
+      tx = (await open()).transaction(['runs', 'entries'], 'readwrite');
+      const done = tx.done;
+      done.catch(() => undefined); // observed below, or after an abort here
       const runs = tx.objectStore('runs');
       const entries = tx.objectStore('entries');
-      await Promise.all([...items.flatMap(({ stored, entry }) => [runs.put(stored), entries.put(entry)]), tx.done]);
+      // A put that throws at once (a value that cannot be cloned) aborts the lot: never a run without its entry.
+      await Promise.all([...items.flatMap(({ stored, entry }) => [runs.put(stored), entries.put(entry)]), done]);
     } catch (error) {
+      try {
+        tx?.abort();
+      } catch {
+        // already finished or aborted
+      }
       throw await writeError(error, ids);
     }
   }
@@ -99,9 +108,11 @@ export function idbRunStore(): IdbRunStore {
     async loadAll() {
       const d = await open();
       const tx = d.transaction(['runs', 'entries'], 'readonly');
+      // tx.done is awaited too: a transaction aborted (a reload mid-read) must not reject unobserved.
       const [stored, entries] = await Promise.all([
         tx.objectStore('runs').getAll() as Promise<StoredRun[]>,
         tx.objectStore('entries').getAll() as Promise<StoredEntry[]>,
+        tx.done,
       ]);
       return pairStored(stored.map(fromStoredRun), entries);
     },
