@@ -11,6 +11,29 @@ const DB_NAME = 'gradlens';
 /** 1: runs as cloned Run objects, entries as one list rewritten whole. 2: runs as StoredRun records. */
 const DB_VERSION = 2;
 
+/**
+ * A stored run as written: buffers past a size are Blobs, which the browser keeps as
+ * files of their own and reads back off the page's thread (a 170 MB texts buffer as one
+ * cloned value was refused, and reading hundreds of MB of cloned values was one long task).
+ */
+interface DiskRun extends Omit<StoredRun, 'numbers' | 'texts'> {
+  numbers: Float64Array | Blob;
+  texts: { bytes: Uint8Array | Blob; ends: Uint32Array };
+}
+
+function toDisk(run: StoredRun, blobBytes: number): DiskRun {
+  const blob = <T extends Float64Array | Uint8Array>(a: T): T | Blob => (a.byteLength > blobBytes ? new Blob([a as Uint8Array<ArrayBuffer>]) : a);
+  return { ...run, numbers: blob(run.numbers), texts: { bytes: blob(run.texts.bytes), ends: run.texts.ends } };
+}
+
+async function fromDisk(run: DiskRun): Promise<StoredRun> {
+  const [numbers, bytes] = await Promise.all([
+    run.numbers instanceof Blob ? run.numbers.arrayBuffer().then((b) => new Float64Array(b)) : run.numbers,
+    run.texts.bytes instanceof Blob ? run.texts.bytes.arrayBuffer().then((b) => new Uint8Array(b)) : run.texts.bytes,
+  ]);
+  return { ...run, numbers, texts: { bytes, ends: run.texts.ends } };
+}
+
 /** A run already in its stored form, with its entry (a worker encodes before it hands the run over). */
 export interface StoredItem {
   stored: StoredRun;
@@ -65,8 +88,8 @@ async function upgrade(db: IDBPDatabase, oldVersion: number, tx: IDBPTransaction
   }
 }
 
-/** Opens (or creates, or upgrades) the store. */
-export function idbRunStore(): IdbRunStore {
+/** Opens (or creates, or upgrades) the store; buffers over `blobBytes` are stored as Blobs. */
+export function idbRunStore({ blobBytes = 8 << 20 }: { blobBytes?: number } = {}): IdbRunStore {
   let db: Promise<IDBPDatabase> | null = null;
   const open = () =>
     (db ??= openDB(DB_NAME, DB_VERSION, {
@@ -91,7 +114,7 @@ export function idbRunStore(): IdbRunStore {
       const runs = tx.objectStore('runs');
       const entries = tx.objectStore('entries');
       // A put that throws at once (a value that cannot be cloned) aborts the lot: never a run without its entry.
-      await Promise.all([...items.flatMap(({ stored, entry }) => [runs.put(stored), entries.put(entry)]), done]);
+      await Promise.all([...items.flatMap(({ stored, entry }) => [runs.put(toDisk(stored, blobBytes)), entries.put(entry)]), done]);
     } catch (error) {
       try {
         tx?.abort();
@@ -110,11 +133,11 @@ export function idbRunStore(): IdbRunStore {
       const tx = d.transaction(['runs', 'entries'], 'readonly');
       // tx.done is awaited too: a transaction aborted (a reload mid-read) must not reject unobserved.
       const [stored, entries] = await Promise.all([
-        tx.objectStore('runs').getAll() as Promise<StoredRun[]>,
+        tx.objectStore('runs').getAll() as Promise<DiskRun[]>,
         tx.objectStore('entries').getAll() as Promise<StoredEntry[]>,
         tx.done,
       ]);
-      return pairStored(stored.map(fromStoredRun), entries);
+      return pairStored((await Promise.all(stored.map(fromDisk))).map(fromStoredRun), entries);
     },
     putRuns(items: readonly SavedRun[]) {
       return putStored(items.map(({ run, entry }) => ({ stored: toStoredRun(run), entry })));

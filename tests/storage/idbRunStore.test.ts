@@ -69,6 +69,18 @@ describe('idbRunStore', () => {
     expect(Array.from(back.cosineSim!.get('self_attn.q_proj')!)).toEqual([1, 0.5, 0.5, 1]);
   });
 
+  it('stores large buffers as Blobs and reads them back as the same numbers and texts', async () => {
+    const original = run('blobbed', 4, 5);
+    await idbRunStore({ blobBytes: 0 }).putRuns([{ run: original, entry: entry('blobbed', 0) }]);
+    const record = await raw((db) => db.get('runs', 'blobbed'));
+    expect(record.numbers).toBeInstanceOf(Blob);
+    expect(record.texts.bytes).toBeInstanceOf(Blob);
+    const back = (await idbRunStore().loadAll()).saved[0].run;
+    expect(Array.from(back.loss)).toEqual(Array.from(original.loss));
+    expect(Array.from(back.values.get('self_attn.o_proj')!.get('S_max')!)).toEqual(Array.from(original.values.get('self_attn.o_proj')!.get('S_max')!));
+    expect(sampleText(back, 3)).toEqual(sampleText(original, 3));
+  });
+
   it('keeps the runs of two tabs writing at once, each with its entry', async () => {
     const tabA = idbRunStore();
     const tabB = idbRunStore();
