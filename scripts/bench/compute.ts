@@ -1,75 +1,282 @@
 /**
- * Benchmark of live statistics: samples per second of sampleStats (forward, backward,
- * all statistics of every q/k/v/o matrix) for a few model sizes at T = 128, on each
- * Node backend available, and the wasm/cpu ratio. Called by `npm run bench`.
+ * Benchmark of live statistics against what a researcher would run instead: PyTorch
+ * with OpenBLAS (scripts/bench/compute_torch.py, the study's protocol: forward,
+ * backward, float64 singular values of every q/k/v/o gradient), OPENBLAS_NUM_THREADS=1.
+ *
+ * 1. Per sample at the shapes of issue 13 (6 × 96 and 8 × 256 at T = 128 and 512):
+ *    seconds and GFLOP/s of gradlens (tfjs-wasm in Node, one thread) beside torch, and
+ *    each shape's distance to the wasm floor: its FLOPs at the 2-D matMul rate measured
+ *    in this run (one wasm SIMD thread); plus samples/s with a second thread.
+ * 2. Whole commands, start-up and model load included, interleaved with torch and
+ *    repeated (the VM is shared): `gradlens compute` of 12 built-in problems on the
+ *    shipped model against the same job in torch; `gradlens --help` and `summarize` of
+ *    a 17 MB file beside `node -e 0`.
+ * Goals (issue 13): compute ≤ torch as whole commands; 8 × 256 at T = 512 within 1.5×
+ * of torch per sample; --help < 0.3 s; summarize of 17 MB < 0.25 s.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { parseConfig, type LlamaConfig } from '../../src/core/model/config';
+import { syntheticStatsLines } from '../../src/core/data/syntheticStats';
+import { computeRecords, type ComputeModel } from '../../src/core/model/computeRecords';
+import { headDim, parseConfig, type LlamaConfig } from '../../src/core/model/config';
 import { disposeParams, initParams } from '../../src/core/model/params';
 import { sampleStats } from '../../src/core/model/sampleStats';
-import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
+import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
+import { useNodeBackend } from '../lib/nodeBackend';
+import type { SampleHelper } from '../../src/core/model/sampleHelpers';
+import { startSampleThreads } from '../lib/sampleThreads';
 
-const SIZES: [layers: number, d: number][] = [
-  [4, 64],
-  [6, 128],
-  [8, 256],
-];
-const T = 128;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BENCH_DIR = join(ROOT, '.bench');
+const TORCH_SCRIPT = join(ROOT, 'scripts/bench/compute_torch.py');
 
-function benchConfig(layers: number, d: number): LlamaConfig {
+interface Shape {
+  label: string;
+  config: LlamaConfig;
+  t: number;
+}
+
+/** The shipped models' shape (data/models/base) and the issue's larger one (8 heads over 4 key/value heads). */
+const SHIPPED = { layers: 6, d: 96, heads: 4, kv: 4, ff: 256 };
+const LARGER = { layers: 8, d: 256, heads: 8, kv: 4, ff: 683 };
+const VOCAB = 262;
+
+function configOf(s: typeof SHIPPED): LlamaConfig {
   return parseConfig({
-    model_type: 'llama', vocab_size: 262, hidden_size: d, intermediate_size: Math.round((d * 8) / 3),
-    num_hidden_layers: layers, num_attention_heads: Math.max(1, d / 32), num_key_value_heads: Math.max(1, d / 64),
+    model_type: 'llama', vocab_size: VOCAB, hidden_size: s.d, intermediate_size: s.ff,
+    num_hidden_layers: s.layers, num_attention_heads: s.heads, num_key_value_heads: s.kv, tie_word_embeddings: true,
   });
 }
 
-/** Seconds per sample of sampleStats, after one warm-up sample; fewer repeats for slow cases (none past 5 s). */
-function secondsPerSample(config: LlamaConfig): number {
-  const params = initParams(config, 1);
-  const sample = { ids: Array.from({ length: T }, (_, i) => (i * 37) % 256), responseStart: T / 4 };
+const SHAPES: Shape[] = [
+  { label: '6 × 96, T = 128', config: configOf(SHIPPED), t: 128 },
+  { label: '6 × 96, T = 512', config: configOf(SHIPPED), t: 512 },
+  { label: '8 × 256, T = 128', config: configOf(LARGER), t: 128 },
+  { label: '8 × 256, T = 512', config: configOf(LARGER), t: 512 },
+];
+
+/** The sample both sides compute: ids (i · 37) mod 256, response from T/4 (as compute_torch.py's `shapes`). */
+function sampleOf(t: number) {
+  return { ids: Array.from({ length: t }, (_, i) => (i * 37) % 256), responseStart: t / 4 };
+}
+
+/**
+ * Multiply-adds × 2 of one sample's forward and backward as both sides compute them:
+ * projections, MLP, attention (QKᵀ and PV forward; four products backward), logits at
+ * the R = 3T/4 response positions; backward takes input gradients everywhere and weight
+ * gradients of q/k/v/o only (the study's selection; torch's requires_grad does the same).
+ */
+export function sampleFlops(config: LlamaConfig, t: number): number {
+  const d = config.hidden_size;
+  const q = config.num_attention_heads * headDim(config);
+  const kv = config.num_key_value_heads * headDim(config);
+  const proj = 2 * t * d * (q + 2 * kv) + 2 * t * q * d;
+  const mlp = 3 * 2 * t * d * config.intermediate_size;
+  const attn = config.num_attention_heads * 2 * 2 * t * t * headDim(config);
+  const logits = 2 * ((3 * t) / 4) * d * config.vocab_size;
+  const forward = config.num_hidden_layers * (proj + mlp + attn) + logits;
+  const backward = config.num_hidden_layers * (2 * proj + mlp + 2 * attn) + logits;
+  return forward + backward;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** GFLOP/s of a 2-D matMul [512, 256] × [256, 256] on tfjs-wasm (the same B each time, so packed once): the floor's rate. */
+function matMulRate(): number {
+  const a = tf.randomNormal([512, 256]);
+  const b = tf.randomNormal([256, 256]);
+  const flops = 2 * 512 * 256 * 256;
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) tf.matMul(a, b).dispose();
+    best = Math.min(best, (performance.now() - t0) / 20);
+  }
+  tf.dispose([a, b]);
+  return flops / best / 1e6;
+}
+
+/** Seconds per sample (best of `repeats` after a warm-up sample), wall and CPU, on this thread. */
+function gradlensPerSample(shape: Shape, repeats: number): { wall: number; cpu: number } {
+  const params = initParams(shape.config, 1);
   const text = { instruction: '', input: '', output: '' };
   try {
-    let t0 = performance.now();
-    sampleStats(config, params, sample, text);
-    const warm = (performance.now() - t0) / 1000;
-    // Slow cases (cpu at 8/256 takes tens of seconds) report the warm-up sample itself.
-    if (warm > 5) return warm;
-    const repeats = warm > 2 ? 1 : warm > 0.5 ? 2 : 5;
-    t0 = performance.now();
-    for (let i = 0; i < repeats; i++) sampleStats(config, params, sample, text);
-    return (performance.now() - t0) / 1000 / repeats;
+    sampleStats(shape.config, params, sampleOf(shape.t), text);
+    let wall = Infinity;
+    let cpu = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      sampleStats(shape.config, params, sampleOf(shape.t), text);
+      wall = Math.min(wall, (performance.now() - t0) / 1000);
+      cpu = Math.min(cpu, (cpuMs() - c0) / 1000);
+    }
+    return { wall, cpu };
   } finally {
     disposeParams(params);
   }
 }
 
-/** Print samples/s per model size and backend, and wasm/cpu. */
+/**
+ * Seconds per sample of `samples` samples computed by computeRecords on this thread
+ * alone, and shared with one helper thread (the bundled sample thread, started cold,
+ * as the CLI starts it): the throughput a user of a 2-core machine gets.
+ */
+async function threadsPerSample(shape: Shape, samples: number): Promise<{ one: number; two: number }> {
+  const params = initParams(shape.config, 1);
+  const model: ComputeModel = { config: shape.config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' };
+  // Base template: <bos> instruction "\n" output, bytes as ids: T tokens exactly.
+  const records = Array.from({ length: samples }, (_, i) => ({ instruction: `${i}`.padEnd(shape.t / 4 - 2, 'q'), input: '', output: 'a'.repeat((3 * shape.t) / 4) }));
+  const time = async (helpers: SampleHelper[]) => {
+    const t0 = performance.now();
+    for await (const _ of computeRecords(model, records, { helpers, maxLength: shape.t }));
+    return (performance.now() - t0) / 1000 / samples;
+  };
+  try {
+    await time([]); // warms this thread up
+    const one = await time([]);
+    const helpers = startSampleThreads(1, shape.config, params, 'wasm', pathToFileURL(join(ROOT, 'dist-cli/sampleThread.mjs')));
+    try {
+      return { one, two: await time(helpers) };
+    } finally {
+      helpers.forEach((h) => h.close());
+    }
+  } finally {
+    disposeParams(params);
+  }
+}
+
+/** A python3 that imports torch, or null. /usr/bin/python3 first: the pyenv python3 on PATH here has no torch. */
+function torchPython(): string | null {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status === 0) return python;
+  }
+  return null;
+}
+
+const TORCH_ENV = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+
+/** Torch's seconds per sample for each shape (best of its 3 repeats after a warm-up), one process per call. */
+function torchPerSample(python: string, shape: Shape): number {
+  const c = shape.config;
+  const spec = [c.num_hidden_layers, c.hidden_size, c.num_attention_heads, c.num_key_value_heads, c.intermediate_size, c.vocab_size, shape.t].join(',');
+  const out = execFileSync(python, [TORCH_SCRIPT, 'shapes', spec], { encoding: 'utf8', env: TORCH_ENV });
+  const { shapes } = JSON.parse(out) as { shapes: { seconds: number[] }[] };
+  return Math.min(...shapes[0].seconds);
+}
+
+/** Wall seconds of a whole command (spawned), and whether it exited 0. */
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').split('\n').slice(-3).join(' ')}`);
+  return seconds;
+}
+
+function range(xs: number[]): string {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length > 1 ? `${s[0].toFixed(2)}–${s[s.length - 1].toFixed(2)}` : s[0].toFixed(2);
+}
+
+/** The 17 MB file of the read bench (.bench/, made here when missing, same generator and seed). */
+async function seventeenMegabyteFile(): Promise<string> {
+  const path = join(BENCH_DIR, 'grads_synthetic_500x32_no_cot.jsonl');
+  if (existsSync(path)) return path;
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const out = createWriteStream(path);
+  for (const line of syntheticStatsLines({ samples: 500, layers: 32, setting: 'none', correctness: 'correct', seed: 7, nanRate: 0.02 })) {
+    if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+  return path;
+}
+
+/** Prints the per-sample table, the two-thread throughput and the whole-command timings. */
 export async function benchCompute(): Promise<void> {
-  console.log(`\n## Live statistics: samples/s (sampleStats, T = ${T}, q/k/v/o of every layer)`);
-  const results = new Map<string, Map<NodeBackend, number>>();
-  const backends: NodeBackend[] = [];
-  for (const wanted of ['wasm', 'cpu'] as NodeBackend[]) {
-    const got = await useNodeBackend(wanted);
-    if (got !== wanted) {
-      console.log(`(${wanted} unavailable, skipped)`);
-      continue;
+  console.log('\n## Live statistics: gradlens (tfjs-wasm, Node) against PyTorch + OpenBLAS');
+  console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}: figures vary between runs; each is the best of its repeats)`);
+  const python = torchPython();
+  if (!python) console.log('PyTorch column skipped: no python3 with torch here (/usr/bin/python3 or python3 on PATH).');
+  else console.log(`torch: ${execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim()} (${python}), OPENBLAS_NUM_THREADS=1`);
+
+  if ((await useNodeBackend('wasm')) !== 'wasm') throw new Error('the wasm backend did not initialise');
+  const rate = matMulRate();
+  console.log(`\nwasm floor: 2-D matMul [512, 256] × [256, 256] at ${rate.toFixed(1)} GFLOP/s on one thread, measured now`);
+
+  console.log('\n### Per sample (forward, backward, statistics of every q/k/v/o gradient), one thread');
+  const rows: string[][] = [];
+  for (const shape of SHAPES) {
+    const flops = sampleFlops(shape.config, shape.t);
+    const repeats = shape.t >= 512 && shape.config.hidden_size >= 256 ? 2 : 4;
+    const ours: { wall: number; cpu: number }[] = [];
+    const theirs: number[] = [];
+    // Interleaved rounds, so a burst of load from elsewhere falls on both.
+    for (let round = 0; round < 2; round++) {
+      ours.push(gradlensPerSample(shape, repeats));
+      if (python) theirs.push(torchPerSample(python, shape));
     }
-    backends.push(got);
-    for (const [layers, d] of SIZES) {
-      const key = `${layers}/${d}`;
-      const s = secondsPerSample(benchConfig(layers, d));
-      if (!results.has(key)) results.set(key, new Map());
-      results.get(key)!.set(got, 1 / s);
-      console.log(`  ${got.padEnd(5)} ${key.padEnd(6)} ${(1 / s).toFixed(2).padStart(7)} samples/s  (${(s * 1000).toFixed(0)} ms/sample)`);
-    }
+    const best = Math.min(...ours.map((o) => o.wall));
+    const bestCpu = Math.min(...ours.map((o) => o.cpu));
+    const floor = flops / (rate * 1e9);
+    const torchBest = theirs.length ? Math.min(...theirs) : NaN;
+    rows.push([
+      shape.label,
+      (flops / 1e9).toFixed(2),
+      `${best.toFixed(3)} (${range(ours.map((o) => o.wall))})`,
+      bestCpu.toFixed(3),
+      (flops / best / 1e9).toFixed(1),
+      `${(best / floor).toFixed(1)}×`,
+      python ? `${torchBest.toFixed(3)} (${range(theirs)})` : 'skipped',
+      python ? (flops / torchBest / 1e9).toFixed(1) : '–',
+      python ? `${(best / torchBest).toFixed(2)}×` : '–',
+    ]);
   }
-  console.log(`\n| layers/d_model | ${backends.join(' | ')} | wasm/cpu |`);
-  console.log(`| --- | ${backends.map(() => '---').join(' | ')} | --- |`);
-  for (const [key, byBackend] of results) {
-    const w = byBackend.get('wasm');
-    const c = byBackend.get('cpu');
-    const ratio = w !== undefined && c !== undefined ? `${(w / c).toFixed(1)}×` : '–';
-    console.log(`| ${key} | ${backends.map((b) => (byBackend.get(b) ?? NaN).toFixed(2)).join(' | ')} | ${ratio} |`);
+  console.log('| shape | GFLOP | gradlens s (range) | CPU s | GFLOP/s | / wasm floor | torch s (range) | torch GFLOP/s | gradlens / torch |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch.');
+
+  console.log('\n### Both cores: seconds per sample over 8 samples, this thread alone (warm) and with a helper thread (started cold)');
+  timeCommand('node', [join(ROOT, 'bin/gradlens.mjs'), '--help']); // builds dist-cli/ (the helper's script) if a source changed
+  for (const shape of [SHAPES[1], SHAPES[3]]) {
+    const { one, two } = await threadsPerSample(shape, 8);
+    console.log(`  ${shape.label}: ${one.toFixed(3)} s alone, ${two.toFixed(3)} s with a helper (${(one / two).toFixed(2)}×)`);
   }
-  await useNodeBackend('wasm');
+
+  console.log('\n### Whole commands (start-up and model load included), wall seconds, 3 interleaved rounds');
+  const bin = join(ROOT, 'bin/gradlens.mjs');
+  const big = await seventeenMegabyteFile();
+  const samples = join(BENCH_DIR, 'compute-12.jsonl');
+  const job = ['compute', '--model', 'base', '--data', 'builtin:arithmetic', '--limit', '12'];
+  execFileSync('node', [bin, ...job, '--with-tokens', '--out', samples], { cwd: ROOT, stdio: 'ignore' });
+  const lengths = readFileSync(samples, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { input_ids: number[] }).input_ids.length);
+  const times: Record<string, number[]> = { node: [], help: [], summarize: [], compute: [], torch: [] };
+  for (let round = 0; round < 3; round++) {
+    times.node.push(timeCommand('node', ['-e', '0']));
+    times.help.push(timeCommand('node', [bin, '--help']));
+    times.summarize.push(timeCommand('node', [bin, 'summarize', big]));
+    times.compute.push(timeCommand('node', [bin, ...job, '--out', join(BENCH_DIR, 'compute-12-out.jsonl')]));
+    if (python) times.torch.push(timeCommand(python, [TORCH_SCRIPT, 'command', join(ROOT, 'data/models/base'), samples, join(BENCH_DIR, 'compute-12-torch.jsonl')], TORCH_ENV));
+  }
+  const min = (xs: number[]) => Math.min(...xs);
+  console.log('| command | seconds (range) | goal |');
+  console.log('| --- | --- | --- |');
+  console.log(`| node -e 0 | ${range(times.node)} | baseline |`);
+  console.log(`| gradlens --help | ${range(times.help)} | < 0.3 s: ${min(times.help) < 0.3 ? 'met' : 'NOT met'} |`);
+  console.log(`| gradlens summarize (17 MB) | ${range(times.summarize)} | < 0.25 s: ${min(times.summarize) < 0.25 ? 'met' : 'NOT met'} |`);
+  const jobLabel = `12 problems, T = ${Math.min(...lengths)}–${Math.max(...lengths)}`;
+  console.log(`| gradlens compute (${jobLabel}) | ${range(times.compute)} | ≤ torch |`);
+  if (python) {
+    console.log(`| torch, same job (${jobLabel}) | ${range(times.torch)} | ${min(times.compute) <= min(times.torch) ? 'met' : 'NOT met'} (best gradlens / best torch ${(min(times.compute) / min(times.torch)).toFixed(2)}×) |`);
+  } else console.log('| torch, same job | skipped (no torch) | – |');
+  writeFileSync(join(BENCH_DIR, 'compute.json'), JSON.stringify({ rate, rows, times, lengths }, null, 1));
 }

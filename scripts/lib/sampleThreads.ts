@@ -17,10 +17,14 @@ function threadScript(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('./sampleThread.dev.mjs', import.meta.url) : new URL('./sampleThread.mjs', import.meta.url);
 }
 
-/** Start `count` helper threads for this model on `backend`; close them when done (they keep the process alive). */
-export function startSampleThreads(count: number, config: LlamaConfig, params: Params, backend: NodeBackend): SampleHelper[] {
+/**
+ * Start `count` helper threads for this model on `backend`; close them when done (they
+ * keep the process alive). `script` overrides the thread's script (the bench runs the
+ * bundled one from sources).
+ */
+export function startSampleThreads(count: number, config: LlamaConfig, params: Params, backend: NodeBackend, script: URL = threadScript()): SampleHelper[] {
   return Array.from({ length: count }, () => {
-    const worker = new Worker(threadScript(), { workerData: { backend } });
+    const worker = new Worker(script, { workerData: { backend } });
     const failures = new Set<(e: Error) => void>();
     const helper = portHelper(
       {
