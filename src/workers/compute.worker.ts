@@ -1,5 +1,6 @@
 // The compute worker: exposes computeHandler through comlink, with the wasm binaries
-// Vite emitted. setWasmPaths wants all three names in a map even with threads off.
+// Vite emitted (setWasmPaths wants all three names in a map even with threads off);
+// the run's columns go to the page transferred, not copied.
 // The webgpu backend registers itself here (browser only) so the backend trial can
 // measure it where the browser has WebGPU; elsewhere it fails to initialise and is skipped.
 import * as Comlink from 'comlink';
@@ -12,5 +13,6 @@ import { createComputeHandler } from './computeHandler';
 Comlink.expose(
   createComputeHandler({
     wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
+    transfer: (event, buffers) => Comlink.transfer(event, buffers),
   }),
 );

@@ -5,7 +5,9 @@
  * Jobs run one at a time; a newer start cancels the running job (latest request wins).
  */
 import * as tf from '@tensorflow/tfjs';
+import { GrowingRun } from '../core/format/growingRun';
 import { toJsonlLine } from '../core/format/jsonl';
+import { runBuffers, type Run } from '../core/format/run';
 import { configureWasm, pickBackend, type BackendName, type BackendTrial } from '../core/model/backend';
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
 import { describeFit, describeModel } from '../core/model/describeModel';
@@ -39,6 +41,8 @@ export type InspectResult = { ok: true; info: ModelInfo; description: string } |
 /** One compute request. */
 export interface ComputeJob {
   jobId: string;
+  /** Release-layout path of the run (see experimentPlan), so its snapshots are labelled and paired by it; default `<jobId>.jsonl`. */
+  runPath?: string;
   model: ModelSource;
   records: ComputeInput[];
   maxLength?: number;
@@ -55,6 +59,8 @@ export type ComputeEvent =
   | { type: 'truncation'; jobId: string; truncation: Truncation }
   | { type: 'warning'; jobId: string; message: string }
   | { type: 'record'; jobId: string; index: number; line: string }
+  /** The run so far as columns (id = jobId), on the first records, then spacing out (see GrowingRun), and at the end. */
+  | { type: 'run'; jobId: string; run: Run }
   | { type: 'progress'; jobId: string; progress: ComputeProgress }
   | { type: 'done'; jobId: string; count: number; cancelled: boolean }
   | { type: 'error'; jobId: string; message: string };
@@ -71,10 +77,12 @@ export interface ComputeHandler {
   dispose(): void;
 }
 
-/** Options of the handler: where wasm binaries live, and the fetch to use for URL sources. */
+/** Options of the handler: where wasm binaries live, the fetch to use for URL sources, and how to hand over a run's buffers. */
 export interface ComputeHandlerOptions {
   wasmPaths?: string | Record<string, string>;
   fetchFn?: typeof fetch;
+  /** Marks `buffers` to be transferred with `event` (comlink's transfer in the worker); default: the event as it is. */
+  transfer?: (event: ComputeEvent, buffers: ArrayBuffer[]) => ComputeEvent;
 }
 
 function sourceKey(s: ModelSource, o: ModelOptions = {}): string {
@@ -100,6 +108,7 @@ function modelFiles(s: ModelSource, fetchFn: typeof fetch): ModelFiles {
 /** A fresh handler with its own model cache. */
 export function createComputeHandler(options: ComputeHandlerOptions = {}): ComputeHandler {
   const fetchFn = options.fetchFn ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const transfer = options.transfer ?? ((event) => event);
   if (options.wasmPaths) configureWasm(options.wasmPaths);
   let cached: { key: string; backend: string; model: LoadedModel } | undefined;
   // The last inspection, kept for the start that usually follows (a tokenizer takes seconds to build).
@@ -133,6 +142,10 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
       const controller = new AbortController();
       running.set(job.jobId, controller);
       let count = 0;
+      let growing: GrowingRun | null = null;
+      const publish = (run: Run | null) => {
+        if (run) onEvent(transfer({ type: 'run', jobId: job.jobId, run }, runBuffers(run)));
+      };
       try {
         const choice = await pickBackend(job.backend && job.backend !== 'auto' ? { override: job.backend } : {});
         onEvent({ type: 'backend', jobId: job.jobId, active: choice.active, trials: choice.trials });
@@ -154,6 +167,7 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
         const cut = truncation(model.tokenizer, job.records, { template: model.template, maxLength: job.maxLength });
         if (cut.truncated > 0) onEvent({ type: 'truncation', jobId: job.jobId, truncation: cut });
+        growing = new GrowingRun(job.runPath ?? `${job.jobId}.jsonl`, job.jobId);
         for await (const record of computeRecords(model, job.records, {
           maxLength: job.maxLength,
           withTokens: job.withTokens,
@@ -161,11 +175,20 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
           onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
           onWarning: (message) => onEvent({ type: 'warning', jobId: job.jobId, message }),
         })) {
-          onEvent({ type: 'record', jobId: job.jobId, index: count, line: toJsonlLine(record) });
+          const line = toJsonlLine(record);
+          onEvent({ type: 'record', jobId: job.jobId, index: count, line });
           count++;
+          publish(growing.push(line));
         }
+        publish(growing.finish());
         onEvent({ type: 'done', jobId: job.jobId, count, cancelled: controller.signal.aborted });
       } catch (e) {
+        // The samples computed before the failure stay shown.
+        try {
+          publish(growing?.finish() ?? null);
+        } catch {
+          // nothing usable to show
+        }
         onEvent({ type: 'error', jobId: job.jobId, message: e instanceof Error ? e.message : String(e) });
       } finally {
         running.delete(job.jobId);

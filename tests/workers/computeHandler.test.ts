@@ -52,6 +52,21 @@ describe('computeHandler', () => {
     expect(runData.modules.slice(0, 4)).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
   });
 
+  it('hands the run over as columns as it grows, labelled by its path, the last one the whole run, before done', async () => {
+    const path = 'cot_3/tiny/grads_arith_train_with_cot.jsonl';
+    const events = await run({ jobId: 'r', runPath: path, model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm' });
+    const runs = events.flatMap((e) => (e.type === 'run' ? [e.run] : []));
+    expect(runs.map((r) => r.sampleCount)).toEqual([1, 2, 3]);
+    const lines = events.flatMap((e) => (e.type === 'record' ? [e.line] : []));
+    const whole = parseRun(path, new TextEncoder().encode(lines.join('\n') + '\n'), { id: 'r' });
+    const last = runs.at(-1)!;
+    expect(last.id).toBe('r');
+    expect(last.meta).toEqual(whole.meta);
+    expect(last.values.get('self_attn.q_proj')!.get('S_sum')).toEqual(whole.values.get('self_attn.q_proj')!.get('S_sum'));
+    expect(last.loss).toEqual(whole.loss);
+    expect(events.findIndex((e) => e.type === 'done')).toBeGreaterThan(events.lastIndexOf(events.find((e) => e.type === 'run' && e.run === last)!));
+  });
+
   it('warns before computing when the maximum length cuts responses, and computes anyway', async () => {
     // "What is 2 + 3?\n" is 15 bytes: with BOS the prompt is 16 tokens, the response 1.
     const cut = await run({ jobId: 't', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', maxLength: 16 });

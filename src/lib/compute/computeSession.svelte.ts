@@ -1,7 +1,8 @@
 /**
- * The compute panel's state and job sequencing: one job at a time in the worker; each
- * job's lines grow a LiveRun that is handed to the app shell (addRun on the first
- * record, updateRun every few records and at the end), so charts grow as results arrive.
+ * The compute panel's state and job sequencing: one job at a time in the worker; the
+ * worker hands each job's run over as columns as it grows (GrowingRun), and the session
+ * gives them to the app shell (addRun on the first, updateRun after), so charts grow as
+ * results arrive and the page reads no record itself.
  */
 import type { Run } from '../../core/format/run';
 import type { ComputeInput, ComputeProgress } from '../../core/model/computeRecords';
@@ -9,7 +10,6 @@ import type { BackendName, BackendTrial } from '../../core/model/backend';
 import type { Truncation } from '../../core/model/template';
 import type { ModelOptions, ModelSource } from '../../workers/computeHandler';
 import type { ComputeService } from './computeClient';
-import { LiveRun, shouldUpdate } from './liveRun';
 
 /** The shell's callbacks: add a run (returns its id) and replace a run's data. */
 export interface RunSink {
@@ -29,9 +29,6 @@ export interface RunRequest {
   /** Template and memory budget for the model (a picked folder's choices; the budget for every model). */
   modelOptions?: ModelOptions;
 }
-
-/** Push an update to the shell every this many records (after the first two). */
-const UPDATE_EVERY = 4;
 
 let jobCounter = 0;
 
@@ -84,20 +81,14 @@ export class ComputeSession {
     const jobId = `compute-${Date.now().toString(36)}-${++jobCounter}`;
     this.currentJob = jobId;
     this.progress = { done: 0, total: req.records.length, samplesPerSecond: 0, secondsLeft: 0 };
-    const live = new LiveRun(req.path, jobId);
     let runId: string | null = null;
     let failed = false;
-    let shown = 0;
-    const publish = (final: boolean) => {
-      if (!shouldUpdate(live.count, shown, UPDATE_EVERY, final) || (final && live.count === shown)) return;
-      const run = live.toRun();
-      if (!run) return;
-      shown = live.count;
+    const show = (run: Run) => {
       if (runId === null) runId = this.sink.addRun(run, { kind: 'compute', ref: req.path });
       else this.sink.updateRun(runId, run);
     };
     await this.service.start(
-      { jobId, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, backend: req.backend, modelOptions: req.modelOptions },
+      { jobId, runPath: req.path, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, backend: req.backend, modelOptions: req.modelOptions },
       (e) => {
         if (e.jobId !== jobId) return;
         if (e.type === 'backend') {
@@ -107,18 +98,14 @@ export class ComputeSession {
           this.truncation = e.truncation;
         } else if (e.type === 'warning') {
           this.warnings = [...this.warnings, e.message];
-        } else if (e.type === 'record') {
-          live.push(e.line);
-          publish(false);
+        } else if (e.type === 'run') {
+          show(e.run);
         } else if (e.type === 'progress') {
           this.progress = e.progress;
-        } else if (e.type === 'done') {
-          publish(true);
         } else if (e.type === 'error') {
           failed = true;
           this.error = e.message;
           this.status = 'error';
-          publish(true);
         }
       },
     );

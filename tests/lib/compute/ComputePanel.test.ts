@@ -39,7 +39,7 @@ describe('ComputePanel', () => {
     const samples = view.getByLabelText('Samples') as HTMLInputElement;
     await fireEvent.input(samples, { target: { value: '3' } });
     await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
-    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 10_000 });
     expect(service.jobs).toHaveLength(1);
     const job = service.jobs[0];
     expect(job.records).toHaveLength(3);
@@ -56,14 +56,14 @@ describe('ComputePanel', () => {
     const { view } = await setup(fakeService({ truncation: { samples: 3, truncated: 2, noResponse: 1, maxLength: 64 } }));
     await fireEvent.input(view.getByLabelText('Samples') as HTMLInputElement, { target: { value: '3' } });
     await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
-    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 10_000 });
     expect(view.getByTestId('compute-truncation').textContent).toMatch(/^2 of 3 samples are longer than the maximum length \(64 tokens\).*1 keep no response token/);
   });
 
   it('shows no truncation warning when nothing is cut', async () => {
     const { view } = await setup();
     await fireEvent.click(view.getByRole('button', { name: 'Compute' }));
-    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy());
+    await waitFor(() => expect(view.getByText('Done.')).toBeTruthy(), { timeout: 10_000 });
     expect(view.queryByTestId('compute-truncation')).toBeNull();
   });
 

@@ -1,4 +1,6 @@
-// A fake compute service for UI tests: emits records of a 2-layer model without tfjs.
+// A fake compute service for UI tests: emits records of a 2-layer model without tfjs,
+// and the run growing from them as the worker hands it over.
+import { GrowingRun } from '../../../src/core/format/growingRun';
 import { toJsonlLine } from '../../../src/core/format/jsonl';
 import { parameterCount, parseConfig } from '../../../src/core/model/config';
 import type { Truncation } from '../../../src/core/model/template';
@@ -57,17 +59,23 @@ export function fakeService(options: { failOn?: number; truncation?: Truncation 
       onEvent({ type: 'backend', jobId: job.jobId, active: 'wasm', trials: [{ name: 'wasm', ok: true, msPerStep: 5 }] });
       if (options.truncation) onEvent({ type: 'truncation', jobId: job.jobId, truncation: options.truncation });
       let count = 0;
+      const growing = new GrowingRun(job.runPath ?? `${job.jobId}.jsonl`, job.jobId);
+      const publish = (run: ReturnType<GrowingRun['finish']>) => run && onEvent({ type: 'run', jobId: job.jobId, run });
       for (let i = 0; i < job.records.length; i++) {
         await new Promise((r) => setTimeout(r, 0));
         if (cancelled.includes(job.jobId)) break;
         if (options.failOn === i) {
+          publish(growing.finish());
           onEvent({ type: 'error', jobId: job.jobId, message: 'boom' });
           return;
         }
-        onEvent({ type: 'record', jobId: job.jobId, index: i, line: fakeLine(i, job.records[i]) });
+        const line = fakeLine(i, job.records[i]);
+        onEvent({ type: 'record', jobId: job.jobId, index: i, line });
+        publish(growing.push(line));
         count++;
         onEvent({ type: 'progress', jobId: job.jobId, progress: { done: i + 1, total: job.records.length, samplesPerSecond: 10, secondsLeft: (job.records.length - i - 1) / 10 } });
       }
+      publish(growing.finish());
       onEvent({ type: 'done', jobId: job.jobId, count, cancelled: cancelled.includes(job.jobId) });
     },
     cancel(jobId) {

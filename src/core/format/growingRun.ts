@@ -1,0 +1,168 @@
+/**
+ * A run that grows while it is computed: the compute worker pushes each record's JSONL
+ * line, and from time to time takes the run so far as columns to hand to the page.
+ * Lines are read by the run reader (parseRun) once each, in chunks of the lines pushed
+ * since the last snapshot, and each chunk's columns are appended to growing ones
+ * (capacity doubled as needed): the work of a run is linear in its size, where reading
+ * every line again at each update was quadratic. The records are gradlens's own
+ * (sampleStats): per-matrix statistics, loss, texts and extras, no follow-up blocks.
+ */
+import { parseRun } from './runParser.ts';
+import type { Run, SkippedLine } from './run.ts';
+
+/**
+ * Whether to take a snapshot now that `count` records are in and the last one showed
+ * `last`: every record at first (the chart appears at once), then every `every`
+ * records, spacing out to every last/8 records as the run grows (each snapshot copies
+ * the run: ~40 of them for 1000 records), and always at the end.
+ * Example (every 4): 1, 2, 6, 10, …, 38, 42, 47, 52, …
+ */
+export function shouldUpdate(count: number, last: number, every: number, final: boolean): boolean {
+  if (final || count <= 2) return count > last || final;
+  return count - last >= Math.max(1, every, Math.floor(last / 8));
+}
+
+/** Snapshots after the first two records come every this many records (spacing out, see shouldUpdate). */
+const UPDATE_EVERY = 4;
+
+function grown<T extends Float64Array | Uint32Array | Uint8Array>(a: T, needed: number, make: (n: number) => T, fill?: number): T {
+  if (a.length >= needed) return a;
+  const b = make(Math.max(needed, 2 * a.length));
+  if (fill !== undefined) b.fill(fill, a.length);
+  b.set(a);
+  return b;
+}
+
+/** Columns of the samples read so far, with room to grow. */
+class Columns {
+  samples = 0;
+  layerCount = 0;
+  modules: string[] = [];
+  stats: string[] = [];
+  values = new Map<string, Map<string, Float64Array>>();
+  loss = new Float64Array(0);
+  textBytes = new Uint8Array(0);
+  textLength = 0;
+  ends = new Uint32Array(0);
+  skipped: SkippedLine[] = [];
+  bytes = 0;
+
+  /** Appends a chunk's samples; modules, statistics or layers new in the chunk get NaN for the samples before. */
+  append(chunk: Run, firstLine: number): void {
+    const n = chunk.sampleCount;
+    const total = this.samples + n;
+    if (chunk.layerCount > this.layerCount) this.restride(chunk.layerCount);
+    for (const m of chunk.modules) if (!this.modules.includes(m)) this.modules.push(m);
+    for (const s of chunk.stats) if (!this.stats.includes(s)) this.stats.push(s);
+    const L = this.layerCount;
+    for (const m of this.modules) {
+      let byStat = this.values.get(m);
+      if (!byStat) this.values.set(m, (byStat = new Map()));
+      for (const s of this.stats) {
+        const column = grown(byStat.get(s) ?? new Float64Array(0), total * L, (k) => new Float64Array(k).fill(NaN), NaN);
+        byStat.set(s, column);
+        const from = chunk.values.get(m)?.get(s);
+        for (let i = 0; i < n; i++) {
+          const row = (this.samples + i) * L;
+          for (let l = 0; l < L; l++) column[row + l] = from && l < chunk.layerCount ? from[i * chunk.layerCount + l] : NaN;
+        }
+      }
+    }
+    this.loss = grown(this.loss, total, (k) => new Float64Array(k));
+    this.loss.set(chunk.loss.subarray(0, n), this.samples);
+    const { bytes, ends } = chunk.texts;
+    const used = n === 0 ? 0 : ends[4 * n - 1];
+    this.textBytes = grown(this.textBytes, this.textLength + used, (k) => new Uint8Array(k));
+    this.textBytes.set(bytes.subarray(0, used), this.textLength);
+    this.ends = grown(this.ends, 4 * total, (k) => new Uint32Array(k));
+    for (let k = 0; k < 4 * n; k++) this.ends[4 * this.samples + k] = this.textLength + ends[k];
+    this.textLength += used;
+    for (const s of chunk.skipped) this.skipped.push({ line: s.line + firstLine - 1, reason: s.reason });
+    this.bytes += chunk.bytes;
+    this.samples = total;
+  }
+
+  /** Lays every column out again for `layers` layers per sample (NaN in the new ones). */
+  private restride(layers: number): void {
+    const old = this.layerCount;
+    for (const byStat of this.values.values()) {
+      for (const [s, column] of byStat) {
+        const wider = new Float64Array(Math.max(1, this.samples) * layers).fill(NaN);
+        for (let i = 0; i < this.samples; i++) wider.set(column.subarray(i * old, (i + 1) * old), i * layers);
+        byStat.set(s, wider);
+      }
+    }
+    this.layerCount = layers;
+  }
+}
+
+/** A run growing line by line (see the module comment); snapshots are fresh copies a worker can transfer. */
+export class GrowingRun {
+  private readonly columns = new Columns();
+  private readonly encoder = new TextEncoder();
+  private pending: string[] = [];
+  private lines = 0;
+  private shown = 0;
+  private first: Run | null = null;
+
+  /** `file`: a release-layout path, so the reader labels the run; `id`: the run's id in every snapshot. */
+  constructor(
+    readonly file: string,
+    readonly id: string,
+    readonly name?: string,
+  ) {}
+
+  /** Records pushed so far. */
+  get count(): number {
+    return this.lines;
+  }
+
+  /** Adds one JSONL line (no trailing newline); returns a snapshot when one is due (see shouldUpdate), else null. */
+  push(line: string): Run | null {
+    this.pending.push(line);
+    this.lines++;
+    return shouldUpdate(this.lines, this.shown, UPDATE_EVERY, false) ? this.snapshot() : null;
+  }
+
+  /** The last snapshot: the whole run, or null when nothing came since the last one (or nothing at all). */
+  finish(): Run | null {
+    return this.lines > this.shown ? this.snapshot() : null;
+  }
+
+  /** The run so far, in new buffers (transferable); null before the first record. Throws the reader's error when a chunk holds no usable record. */
+  snapshot(): Run | null {
+    if (this.pending.length) {
+      const firstLine = this.lines - this.pending.length + 1;
+      const chunk = parseRun(this.file, this.encoder.encode(`${this.pending.join('\n')}\n`), { id: this.id, name: this.name });
+      this.pending = [];
+      this.first ??= chunk;
+      this.columns.append(chunk, firstLine);
+    }
+    this.shown = this.lines;
+    const c = this.columns;
+    if (c.samples === 0 || this.first === null) return null;
+    const values = new Map<string, Map<string, Float64Array>>();
+    for (const m of c.modules) {
+      const byStat = new Map<string, Float64Array>();
+      for (const s of c.stats) byStat.set(s, c.values.get(m)!.get(s)!.slice(0, c.samples * c.layerCount));
+      values.set(m, byStat);
+    }
+    // Live records hold the study's statistics only: no S_list spectra or cosine blocks to carry.
+    const { id, name, file, meta } = this.first;
+    return {
+      id,
+      name,
+      file,
+      meta,
+      sampleCount: c.samples,
+      layerCount: c.layerCount,
+      modules: c.modules.slice(),
+      stats: c.stats.slice(),
+      values,
+      loss: c.loss.slice(0, c.samples),
+      texts: { bytes: c.textBytes.slice(0, c.textLength), ends: c.ends.slice(0, 4 * c.samples) },
+      skipped: c.skipped.slice(),
+      bytes: c.bytes,
+    };
+  }
+}
