@@ -93,21 +93,25 @@ export function prepare(length: i32): usize {
 }
 
 /**
- * The LFs of `length` bytes the caller wrote at prepare()'s address (a chunk of a file,
- * not one line), eight bytes at a time: their offsets, ascending, as i32 at the start of
- * the values region (valuesStart()); returns how many. The tape is left as it was.
+ * The LFs in bytes [from, length) of what the caller wrote at prepare()'s address (a
+ * chunk of a file, not one line), eight bytes at a time: their offsets, ascending, as
+ * i32 at the start of the values region (valuesStart()), at most twice the tape's
+ * capacity of them (call again after the last one when that many came); returns how
+ * many. The tape is left as it was.
  */
-export function findLineEnds(length: i32): i32 {
+export function findLineEnds(from: i32, length: i32): i32 {
   const limit = DYNAMIC + <usize>length;
-  let p = DYNAMIC;
+  const most = capacity << 1;
+  let p = DYNAMIC + <usize>from;
   let count: i32 = 0;
-  while (p + 8 <= limit) {
+  while (p + 8 <= limit && count < most) {
     let found = load<u64>(p) ^ 0x0a0a0a0a0a0a0a0a;
     found = (found - 0x0101010101010101) & ~found & 0x8080808080808080;
     while (found != 0) {
       // Above a zero byte the borrow can flag a 0x01 byte too (an LF followed by 0x0b): each candidate is checked.
       const at = p + <usize>(ctz(found) >> 3);
       if (<u32>load<u8>(at) == LF) {
+        if (count == most) return count;
         store<i32>(values + (<usize>count << 2), <i32>(at - DYNAMIC));
         count++;
       }
@@ -115,7 +119,7 @@ export function findLineEnds(length: i32): i32 {
     }
     p += 8;
   }
-  for (; p < limit; p++) {
+  for (; p < limit && count < most; p++) {
     if (<u32>load<u8>(p) == LF) {
       store<i32>(values + (<usize>count << 2), <i32>(p - DYNAMIC));
       count++;

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { isStatsFile } from '../../src/core/format/statsFileName.ts';
 import type { ModuleKey, Run } from '../../src/core/format/run.ts';
 import { UnknownSelectionError } from '../../src/core/stats/statValues.ts';
+import { parseLimitSettings, type ReadLimits } from '../../src/core/format/limits.ts';
 import { readRunFile } from '../lib/readRunFile.ts';
 
 /** Exit codes: 0 done (perhaps with warnings), 1 a file could not be used, 2 a bad command line. */
@@ -47,6 +48,24 @@ export interface CommandSpec {
 }
 
 const HELP: OptionSpec = { name: 'help', type: 'boolean', description: 'show this help' };
+
+/** The reader's budgets, raised per run of a command (`--budget modules=128 --budget line-mb=256`). */
+export const BUDGET_OPTION: OptionSpec = {
+  name: 'budget',
+  type: 'string',
+  multiple: true,
+  value: 'NAME=N',
+  description: 'raise a reader budget: modules, stats, layers, line-mb, file-gb (README, Limits)',
+};
+
+/** The budgets `--budget` asks for (the defaults for the rest); UsageError on an unknown name or a bad value. */
+export function budgetOption(value: string | string[] | boolean | undefined): ReadLimits {
+  try {
+    return parseLimitSettings(listOption(value));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 /** Help text of a subcommand: usage, summary, aligned options. */
 export function formatHelp(spec: CommandSpec): string {
@@ -160,10 +179,10 @@ export async function expandInputs(paths: readonly string[]): Promise<string[]> 
  * line. Any failure (missing file, undecodable, no usable record) becomes a FileError
  * whose message is one line naming the file.
  */
-export async function loadRun(path: string, warn: (line: string) => void): Promise<Run> {
+export async function loadRun(path: string, warn: (line: string) => void, limits?: ReadLimits): Promise<Run> {
   let run: Run;
   try {
-    run = await readRunFile(path);
+    run = await readRunFile(path, undefined, { limits });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {

@@ -22,6 +22,8 @@ import {
   formatNumber,
   listOption,
   loadRun,
+  BUDGET_OPTION,
+  budgetOption,
   parseCommandArgs,
   parseSplitsOption,
   runCommand,
@@ -58,6 +60,7 @@ export const spec: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'machine-readable JSON on stdout' },
     { name: 'csv', type: 'boolean', description: 'the comparison as CSV (RFC 4180)' },
     { name: 'latex', type: 'boolean', description: 'the comparison as a booktabs LaTeX table' },
+    BUDGET_OPTION,
   ],
 };
 
@@ -114,7 +117,7 @@ export function compareRuns(reference: Run, other: Run, stat: StatName, modules:
   }
   const chosen = selectModules(reference, modules).filter((m) => other.modules.includes(m));
   if (chosen.length === 0) throw new FileError(`${reference.file} and ${other.file} have no module in common`);
-  const byModule: Record<string, ModuleComparison> = {};
+  const byModule = Object.create(null) as Record<string, ModuleComparison>; // a module named __proto__ is a key like any other
   for (const module of chosen) {
     const a = computeCurve(reference, module, stat);
     const b = computeCurve(other, module, stat);
@@ -295,8 +298,8 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`compare needs exactly two files, A (reference) and B (or a folder holding two); got ${files.length}`);
     }
     const warn = (line: string) => process.stderr.write(line + '\n');
-    const reference = await loadRun(files[0], warn);
-    const other = await loadRun(files[1], warn);
+    const reference = await loadRun(files[0], warn, budgetOption(args.values.budget));
+    const other = await loadRun(files[1], warn, budgetOption(args.values.budget));
     const result = compareRuns(reference, other, stat, modules, resampling);
 
     if (formats[0] === 'json') {

@@ -18,6 +18,8 @@ import {
   formatNumber,
   listOption,
   loadRun,
+  BUDGET_OPTION,
+  budgetOption,
   parseCommandArgs,
   runCommand,
   selectModules,
@@ -42,6 +44,7 @@ export const spec: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'machine-readable JSON on stdout' },
     { name: 'csv', type: 'boolean', description: 'the table as CSV (RFC 4180)' },
     { name: 'latex', type: 'boolean', description: 'the table as a booktabs LaTeX table' },
+    BUDGET_OPTION,
   ],
 };
 
@@ -63,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     const warn = (line: string) => process.stderr.write(line + '\n');
     const runs: Run[] = [];
     for (const file of files) {
-      const loaded = await loadRun(file, warn);
+      const loaded = await loadRun(file, warn, budgetOption(args.values.budget));
       if (!listStats(loaded).includes(stat)) {
         throw new UsageError(`unknown statistic "${stat}" in ${file}; statistics: ${listStats(loaded).join(', ') || '(none)'}`);
       }

@@ -16,6 +16,8 @@ import {
   formatNumber,
   listOption,
   loadRun,
+  BUDGET_OPTION,
+  budgetOption,
   parseCommandArgs,
   parseSplitsOption,
   runCommand,
@@ -41,11 +43,13 @@ export const spec: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'machine-readable JSON on stdout' },
     { name: 'csv', type: 'boolean', description: 'the MAD table as CSV (RFC 4180)' },
     { name: 'latex', type: 'boolean', description: 'the MAD table as a booktabs LaTeX table' },
+    BUDGET_OPTION,
   ],
 };
 
 /** One module's summary, as written in the JSON output. */
 interface ModuleSummary {
+  /** Samples the curve averages (rows without NaN), and rows dropped for a NaN. */
   kept: number;
   dropped: number;
   curve: Float64Array;
@@ -57,6 +61,8 @@ interface RunSummary {
   file: string;
   name: string;
   samples: number;
+  /** Records of another layer set than the run's, not in it (also listed in skipped). */
+  setAside: number;
   skipped: { line: number; reason: string }[];
   layers: number;
   stat: StatName;
@@ -93,11 +99,13 @@ export function summarizeRun(run: Run, stat: StatName, modules: readonly string[
     file: run.file,
     name: run.name,
     samples: run.sampleCount,
+    setAside: run.skipped.filter((s) => /^layers .*; set aside$/.test(s.reason)).length,
     skipped: run.skipped.map((s) => ({ line: s.line, reason: s.reason })),
     layers: run.layerCount,
     stat,
     splits: used,
-    modules: {},
+    // Null prototype: a module named __proto__ is a key like any other.
+    modules: Object.create(null) as Record<string, ModuleSummary>,
   };
   for (const module of selectModules(run, modules)) {
     const curve = computeCurve(run, module, stat);
@@ -120,7 +128,9 @@ function extent(curve: ArrayLike<number>): [number, number] {
 function formatText(summary: RunSummary): string {
   const head =
     `${summary.file}\n  samples ${summary.samples}  skipped ${summary.skipped.length}  layers ${summary.layers}` +
-    `  stat ${summary.stat}  splits ${summary.splits.join(',')}\n`;
+    `  stat ${summary.stat}  splits ${summary.splits.join(',')}` +
+    (summary.setAside > 0 ? `\n  ${summary.setAside} record(s) of other layer sets set aside (lines on stderr)` : '') +
+    '\n';
   const rows = Object.entries(summary.modules).map(([module, m]) => [
     module,
     String(m.kept),
@@ -133,7 +143,7 @@ function formatText(summary: RunSummary): string {
     sparkline(m.curve),
     formatNumber(extent(m.curve)[1]),
   ]);
-  const header = ['module', 'kept', 'dropped', 'MAD all', 'early', 'middle', 'late', 'min', 'curve', 'max'];
+  const header = ['module', 'samples used', 'NaN rows', 'MAD all', 'early', 'middle', 'late', 'min', 'curve', 'max'];
   const right = [false, true, true, true, true, true, true, true, false, false];
   const body = alignTable(header, rows, right)
     .split('\n')
@@ -162,7 +172,7 @@ export async function run(argv: string[]): Promise<number> {
     const runs: Run[] = [];
     const summaries: RunSummary[] = [];
     for (const file of files) {
-      const loaded = await loadRun(file, warn);
+      const loaded = await loadRun(file, warn, budgetOption(args.values.budget));
       const summary = summarizeRun(loaded, stat, modules, splits);
       for (const [module, m] of Object.entries(summary.modules)) {
         if (m.kept === 0) warn(`${file}: ${module}: no sample without NaN (${m.dropped} dropped); its curve and MAD are NaN`);

@@ -9,13 +9,20 @@
  * relative to the text read (limits.ts).
  */
 import type { FollowupRows } from './followup.ts';
-import { BASE_STATS, type ModuleKey, type SampleTexts, type SkippedLine, type StatName } from './run.ts';
+import { BASE_STATS, type ModuleKey, type SampleTexts, type StatName } from './run.ts';
 import { beyondLimit, COLUMN_BYTES_FREE, COLUMN_BYTES_PER_TEXT_BYTE, formatSize, type ReadLimits } from './limits.ts';
 import { orderModules } from './paramName.ts';
 import { TextPacker } from './texts.ts';
 
-/** Distinct layer sets kept apart in one file; records with yet another one are set aside at once. */
+/**
+ * Distinct layer sets kept apart in one file. Past it, records of a new set are set
+ * aside and counted; once a set has come more often than the smallest group holds, that
+ * group's records are set aside instead and the new set gets its place: a majority that
+ * comes late still ends as the run (without the records it had to give up).
+ */
 export const MAX_LAYER_SETS = 16;
+/** Layer sets counted while they wait for a place (more are set aside uncounted). */
+const MAX_WAITING = 4096;
 /** Rows the first group starts with (when the file's size gives no better guess); other groups start with one. */
 const INITIAL_ROWS = 64;
 
@@ -27,6 +34,8 @@ export class RowGroup {
   capacity = 0;
   /** Columns made. */
   columnCount = 0;
+  /** True once the group was given up for another layer set (its records set aside). */
+  evicted = false;
   /** By module id, then statistic id: `rows × width` values, sample-major; undefined where no record of the group gave the pair. */
   readonly columns: (Float64Array | undefined)[][] = [];
   loss: Float64Array = new Float64Array(0);
@@ -49,7 +58,7 @@ export class RowGroup {
   }
 }
 
-/** The finished columns: the run's part of them, and the records set aside. */
+/** The finished columns: the run's part of them. */
 export interface FinishedColumns {
   sampleCount: number;
   layerCount: number;
@@ -60,8 +69,6 @@ export interface FinishedColumns {
   texts: SampleTexts;
   /** The run's group's follow-up columns, or null. */
   followup: FollowupRows | null;
-  /** Records of other layer sets than the run's, in file order. */
-  setAside: SkippedLine[];
 }
 
 function nanArray(length: number): Float64Array {
@@ -94,8 +101,14 @@ export class RunColumns {
   private readonly statsOfModule: Set<number>[] = [];
   private allocated = 0;
   private last: RowGroup | null = null;
+  /** Records seen of layer sets waiting for a place, by their description. */
+  private readonly waiting = new Map<string, number>();
 
-  constructor(readonly limits: ReadLimits) {}
+  /** `onSetAside` hears of each record set aside for its layer set (at finish, or when its group is given up). */
+  constructor(
+    readonly limits: ReadLimits,
+    private readonly onSetAside: (line: number, reason: string) => void = () => {},
+  ) {}
 
   /** Samples stored in every group. */
   get rows(): number {
@@ -121,7 +134,7 @@ export class RunColumns {
 
   /**
    * The group of records naming exactly these layers (ascending, distinct), made when
-   * new; a reason when the file already has MAX_LAYER_SETS sets.
+   * new (see MAX_LAYER_SETS); a reason when the record must be set aside instead.
    */
   group(layers: ArrayLike<number>): RowGroup | string {
     const last = this.last;
@@ -129,10 +142,30 @@ export class RunColumns {
     for (const group of this.groups) {
       if (sameLayers(group.layers, layers)) return (this.last = group);
     }
-    if (this.groups.length >= MAX_LAYER_SETS) return `layers ${describeLayers(layers)}: a layer set beyond the ${MAX_LAYER_SETS} this file already has; set aside`;
+    if (this.groups.length >= MAX_LAYER_SETS && !this.makeRoom(describeLayers(layers))) {
+      return `layers ${describeLayers(layers)}: one more layer set than the ${MAX_LAYER_SETS} this file already holds; set aside`;
+    }
     const group = new RowGroup(Int32Array.from(layers));
     this.groups.push(group);
     return (this.last = group);
+  }
+
+  /** Counts one more record of the waiting set `key`; when it has come more often than the smallest group holds (the latest of equals), gives that group up. */
+  private makeRoom(key: string): boolean {
+    const seen = (this.waiting.get(key) ?? 0) + 1;
+    let smallest = this.groups[0];
+    for (const group of this.groups) if (group.rows <= smallest.rows) smallest = group;
+    if (seen <= smallest.rows) {
+      if (this.waiting.has(key) || this.waiting.size < MAX_WAITING) this.waiting.set(key, seen);
+      return false;
+    }
+    this.waiting.delete(key);
+    smallest.evicted = true;
+    this.groups.splice(this.groups.indexOf(smallest), 1);
+    this.allocated -= groupBytes(smallest);
+    const reason = `layers ${describeLayers(smallest.layers)}: a rare layer set, given up for a more frequent one (the file has more than ${MAX_LAYER_SETS}); set aside`;
+    for (let r = 0; r < smallest.rows; r++) this.onSetAside(smallest.lines[r], reason);
+    return true;
   }
 
   /**
@@ -269,9 +302,9 @@ export class RunColumns {
   finish(): FinishedColumns {
     let run: RowGroup | null = null;
     for (const group of this.groups) if (run === null || group.rows > run.rows) run = group;
-    const setAside = this.setAsideLines(run);
+    this.setAsideOthers(run);
     if (run === null) {
-      return { sampleCount: 0, layerCount: 0, modules: [], stats: [], values: new Map(), loss: new Float64Array(0), texts: new TextPacker().finish(), followup: null, setAside };
+      return { sampleCount: 0, layerCount: 0, modules: [], stats: [], values: new Map(), loss: new Float64Array(0), texts: new TextPacker().finish(), followup: null };
     }
     const n = run.rows;
     const width = run.width;
@@ -291,24 +324,21 @@ export class RunColumns {
       }
       values.set(module, byStat);
     }
-    const result = { sampleCount: n, layerCount: width, modules, stats, values, loss: run.loss.slice(0, n), texts: run.texts.finish(), followup: run.followup, setAside };
+    const result = { sampleCount: n, layerCount: width, modules, stats, values, loss: run.loss.slice(0, n), texts: run.texts.finish(), followup: run.followup };
     this.groups.length = 0;
     this.last = null;
     return result;
   }
 
-  /** One entry per record outside `run`'s group, in line order. */
-  private setAsideLines(run: RowGroup | null): SkippedLine[] {
-    const out: SkippedLine[] = [];
-    if (run !== null) {
-      const majority = `the layers ${describeLayers(run.layers)} of ${run.rows} of the file's records`;
-      for (const group of this.groups) {
-        if (group === run) continue;
-        const reason = `layers ${describeLayers(group.layers)}, not ${majority}; set aside`;
-        for (let r = 0; r < group.rows; r++) out.push({ line: group.lines[r], reason });
-      }
+  /** Sets aside every record outside `run`'s group. */
+  private setAsideOthers(run: RowGroup | null): void {
+    if (run === null) return;
+    const majority = `the layers ${describeLayers(run.layers)} of ${run.rows} of the file's records`;
+    for (const group of this.groups) {
+      if (group === run) continue;
+      const reason = `layers ${describeLayers(group.layers)}, not ${majority}; set aside`;
+      for (let r = 0; r < group.rows; r++) this.onSetAside(group.lines[r], reason);
     }
-    return out.sort((a, b) => a.line - b.line);
   }
 }
 

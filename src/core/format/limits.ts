@@ -3,7 +3,7 @@
  * reader refuses the part that asks too much. Sized from the study's release (at most
  * 4–7 modules, 7–8 statistics, 42 layers, lines of ~35 KB, files of ~200 MB) with wide
  * room; each is checked before anything is allocated for it. The CLI raises them with
- * `--limit name=value`, a caller of the core with `RunParserOptions.limits`.
+ * `--budget name=value`, a caller of the core with `RunParserOptions.limits`.
  */
 
 /** Budgets of one file. */
@@ -34,7 +34,7 @@ export const DEFAULT_LIMITS: Readonly<ReadLimits> = Object.freeze({
   spectrumRanks: 1024,
 });
 
-/** How each budget is named on the command line (`--limit NAME=VALUE`) and in messages, with the unit its value is given in. */
+/** How each budget is named on the command line (`--budget NAME=VALUE`) and in messages, with the unit its value is given in. */
 export const LIMIT_NAMES: Readonly<Record<keyof ReadLimits, { name: string; unit: number; text: (value: number) => string }>> = {
   modules: { name: 'modules', unit: 1, text: (n) => `${n} modules per file` },
   stats: { name: 'stats', unit: 1, text: (n) => `${n} statistics per module` },
@@ -66,14 +66,14 @@ export function readLimits(partial: Partial<ReadLimits> = {}): ReadLimits {
   return { ...DEFAULT_LIMITS, ...partial };
 }
 
-/** Why a part of a file was refused: `the limit of 64 modules per file (raise it with --limit modules=N)`. */
+/** Why a part of a file was refused: `the limit of 64 modules per file (raise it with --budget modules=N)`. */
 export function beyondLimit(limit: keyof ReadLimits, value: number): string {
   const { name, text } = LIMIT_NAMES[limit];
-  return `the limit of ${text(value)} (raise it with --limit ${name}=N)`;
+  return `the limit of ${text(value)} (raise it with --budget ${name}=N)`;
 }
 
 /**
- * Reads `name=value` settings (the CLI's `--limit`) into budgets: `modules=128`,
+ * Reads `name=value` settings (the CLI's `--budget`) into budgets: `modules=128`,
  * `line-mb=256`, `file-gb=40`. Throws an Error with a one-line reason on an unknown name
  * or a value that is not a positive number. Empty list → the defaults.
  */
@@ -83,8 +83,8 @@ export function parseLimitSettings(settings: readonly string[]): ReadLimits {
     const [name, text] = setting.split('=', 2);
     const key = (Object.keys(LIMIT_NAMES) as (keyof ReadLimits)[]).find((k) => LIMIT_NAMES[k].name === name?.trim());
     const value = Number(text);
-    if (key === undefined) throw new Error(`unknown limit "${name}"; limits: ${Object.values(LIMIT_NAMES).map((l) => l.name).join(', ')}`);
-    if (!(value > 0) || !Number.isFinite(value)) throw new Error(`bad value for --limit ${name}: "${text}" (a positive number)`);
+    if (key === undefined) throw new Error(`unknown budget "${name}" in --budget ${setting}; budgets: ${Object.values(LIMIT_NAMES).map((l) => l.name).join(', ')}`);
+    if (!(value > 0) || !Number.isFinite(value)) throw new Error(`bad value in --budget ${setting}: a positive number`);
     limits[key] = key === 'modules' || key === 'stats' || key === 'layers' || key === 'spectrumRanks' ? Math.floor(value) : value * LIMIT_NAMES[key].unit;
   }
   return limits;

@@ -63,7 +63,7 @@ export class LineSplitter {
       start = end + 1;
     }
     this.offset = Math.max(this.offset, this.consumed + start);
-    if (start < n) this.keep(chunk.slice(start));
+    if (start < n && !this.dropping) this.keep(chunk.slice(start));
     this.consumed += n;
   }
 

@@ -75,8 +75,12 @@ export class RowCells {
  * path would: optional, the plain path reads every line it leaves alone.
  */
 export interface Accelerator {
-  /** Stores the record on this line (no terminator); false, storing nothing, when the plain path must read it. */
-  tryStore(line: Uint8Array, lineNumber: number): boolean;
+  /**
+   * Reads the record on this line (no terminator): true when it was stored, a reason
+   * when it was read but refused (as the plain path would refuse it), false (nothing
+   * stored) when the plain path must read it.
+   */
+  tryStore(line: Uint8Array, lineNumber: number): boolean | string;
   /** The offsets of the LFs in a chunk of the file, ascending, when it finds them faster than the plain path; null to leave it the chunk. */
   lineEnds(chunk: Uint8Array): ArrayLike<number> | null;
   /** Writes what it holds back; called before the plain path stores a record, and before the store is read. */
@@ -105,8 +109,12 @@ export class RecordStore {
   private lastMatrices: MatrixKey[] = [];
   private lastGroup: RowGroup | null = null;
 
-  constructor(readonly limits: ReadLimits) {
-    this.columns = new RunColumns(limits);
+  /** `onSetAside` hears of each record set aside for its layer set (see RunColumns). */
+  constructor(
+    readonly limits: ReadLimits,
+    onSetAside?: (line: number, reason: string) => void,
+  ) {
+    this.columns = new RunColumns(limits, onSetAside);
     this.followup = new FollowupBudget(limits, () => Math.max(this.columns.textOffset, this.columns.expectedBytes));
   }
 
@@ -205,7 +213,7 @@ export class RecordStore {
     const matrices = cells.matrices;
     if (matrices.length === 0) return 'no gradient matrix';
     const columns = this.columns;
-    const same = this.lastGroup !== null && sameKeys(matrices, this.lastMatrices);
+    const same = this.lastGroup !== null && !this.lastGroup.evicted && sameKeys(matrices, this.lastMatrices);
     let group: RowGroup | string;
     if (same) group = this.lastGroup as RowGroup;
     else {

@@ -117,7 +117,7 @@ export class RunParser {
     private readonly options: RunParserOptions = {},
   ) {
     this.limits = readLimits(options.limits);
-    this.store = new RecordStore(this.limits);
+    this.store = new RecordStore(this.limits, (line, reason) => this.skips.add(line, reason));
   }
 
   /** Samples read (the run's, once finished), lines skipped and bytes pushed so far. */
@@ -244,7 +244,9 @@ export class RunParser {
       return;
     }
     if (bytes.length === 0) return;
-    if (this.accelerator?.tryStore(bytes, line) !== true) {
+    const read = this.accelerator?.tryStore(bytes, line) ?? false;
+    if (typeof read === 'string') this.skips.add(line, read);
+    else if (!read) {
       this.accelerator?.flush();
       const reason = this.readRecord(this.decoder.decode(bytes), terminated, line);
       if (reason !== null) this.skips.add(line, reason);
@@ -306,13 +308,14 @@ export class RunParser {
       if (this.stopped === null && failure === null) this.array.finish();
     }
     const next = (this.lines?.lineNumber ?? this.array?.count ?? 0) + 1;
-    if (this.stopped !== null) this.skips.add(next, this.stopped);
+    if (this.stopped !== null) this.skips.add(next, this.stopped, true);
     if (failure !== null) {
       if (this.store.samples === 0) throw new RunReadError(`${this.file}: cannot be decoded as gzip (${failure})`);
-      this.skips.add(next, `gzip data is damaged or cut short after byte ${this.gzip?.consumed ?? 0} of the file (${failure}); the rest of the file was not read`);
+      this.skips.add(next, `gzip data is damaged or cut short after byte ${this.gzip?.consumed ?? 0} of the file (${failure}); the rest of the file was not read`, true);
+    } else if (this.gzip?.intact === false) {
+      this.skips.add(next, 'gzip data is damaged: its checksum does not match the text read, so records read from it may hold wrong values', true);
     }
     const columns = this.store.columns.finish();
-    for (const entry of columns.setAside) this.skips.add(entry.line, entry.reason);
     if (columns.sampleCount === 0) throw this.noRecordError();
     for (const entry of this.store.followup.problems) this.skips.add(entry.line, entry.reason);
     const followup = columns.followup?.finish(columns.sampleCount) ?? null;

@@ -17,9 +17,10 @@ export class SkipLog {
   private readonly listed: SkippedLine[] = [];
   private unlisted: { first: number; count: number; allNoMatrix: boolean } | null = null;
 
-  add(line: number, reason: string): void {
+  /** Adds a skipped line; `always` lists it even past MAX_LISTED_SKIPS (a reason about the whole file: damage, a budget that stopped the reading). */
+  add(line: number, reason: string, always = false): void {
     this.count++;
-    if (this.listed.length < MAX_LISTED_SKIPS) {
+    if (always || this.listed.length < MAX_LISTED_SKIPS) {
       this.listed.push({ line, reason });
       return;
     }
@@ -41,10 +42,11 @@ export class SkipLog {
     return this.listed.every((s) => s.reason.startsWith(NO_MATRIX)) && (this.unlisted?.allNoMatrix ?? true);
   }
 
-  /** The listed lines and, when more were skipped, one entry counting the rest from the first unlisted line on. */
+  /** The listed lines in line order and, when more were skipped, one entry counting the rest from the first unlisted line on. */
   entries(): SkippedLine[] {
-    if (this.unlisted === null) return this.listed.slice();
+    const listed = this.listed.slice().sort((a, b) => a.line - b.line);
+    if (this.unlisted === null) return listed;
     const { first, count } = this.unlisted;
-    return [...this.listed, { line: first, reason: `${count} more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` }];
+    return [...listed, { line: first, reason: `${count} more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` }];
   }
 }

@@ -31,9 +31,13 @@ export class TextPacker {
 
   /** Appends to the text being written (ended by end()). */
   append(text: string): void {
-    // encodeInto writes at most 3 bytes per UTF-16 unit.
-    this.reserve(text.length * 3);
-    this.used += encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
+    // Room for ASCII first; the rest of a text with wider characters (up to 3 bytes per UTF-16 unit) after.
+    for (let at = 0; at < text.length; ) {
+      this.reserve(at === 0 ? text.length : (text.length - at) * 3);
+      const { read, written } = encoder.encodeInto(at === 0 ? text : text.slice(at), this.bytes.subarray(this.used));
+      at += read;
+      this.used += written;
+    }
   }
 
   /** Appends UTF-8 bytes to the text being written. */

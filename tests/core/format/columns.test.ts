@@ -24,8 +24,8 @@ function filled(rows: number, reserve?: number): RunColumns {
 describe('RunColumns', () => {
   it('keeps every value through growth and reservations, unwritten ones NaN', () => {
     for (const reserve of [undefined, 1000, 150, 3]) {
-      const { values, sampleCount, layerCount, setAside } = filled(300, reserve).finish();
-      expect([sampleCount, layerCount, setAside]).toEqual([300, 3, []]);
+      const { values, sampleCount, layerCount } = filled(300, reserve).finish();
+      expect([sampleCount, layerCount]).toEqual([300, 3]);
       const sum = values.get('q')?.get('S_sum') as Float64Array;
       const max = values.get('q')?.get('S_max') as Float64Array;
       expect(sum).toHaveLength(900);
@@ -37,14 +37,15 @@ describe('RunColumns', () => {
   it('refuses a record that would pass the module or statistic budget, registering nothing', () => {
     const columns = new RunColumns(readLimits({ modules: 2, stats: 2 }));
     expect(columns.admit(['a', 'b'], ['x', 'y'])).toBeNull();
-    expect(columns.admit(['c'], ['x'])).toBe('module c is beyond the limit of 2 modules per file (raise it with --limit modules=N)');
-    expect(columns.admit(['a', 'a'], ['y', 'z'])).toBe('statistic z of a is beyond the limit of 2 statistics per module (raise it with --limit stats=N)');
+    expect(columns.admit(['c'], ['x'])).toBe('module c is beyond the limit of 2 modules per file (raise it with --budget modules=N)');
+    expect(columns.admit(['a', 'a'], ['y', 'z'])).toBe('statistic z of a is beyond the limit of 2 statistics per module (raise it with --budget stats=N)');
     expect([columns.moduleId('c'), columns.statId('z')]).toEqual([-1, -1]);
     expect(columns.admit(['a', 'b'], ['y', 'x'])).toBeNull();
   });
 
   it('keeps records of each layer set apart and makes the largest set the run, setting the others aside by line', () => {
-    const columns = new RunColumns(readLimits());
+    const setAside: { line: number; reason: string }[] = [];
+    const columns = new RunColumns(readLimits(), (line, reason) => setAside.push({ line, reason }));
     columns.admit(['q'], ['S_sum']);
     const [m, s] = [columns.moduleId('q'), columns.statId('S_sum')];
     const sets = [[0, 1], [0, 1, 2], [0, 1], [1000], [0, 1]];
@@ -58,10 +59,31 @@ describe('RunColumns', () => {
     const run = columns.finish();
     expect([run.sampleCount, run.layerCount]).toEqual([3, 2]);
     expect(Array.from(run.values.get('q')?.get('S_sum') ?? [])).toEqual([0, NaN, 2, NaN, 4, NaN]);
-    expect(run.setAside).toEqual([
+    expect(setAside).toEqual([
       { line: 2, reason: 'layers 0–2, not the layers 0–1 of 3 of the file\'s records; set aside' },
       { line: 4, reason: 'layers 1000, not the layers 0–1 of 3 of the file\'s records; set aside' },
     ]);
+  });
+
+  it('gives a 17th layer set the place of the smallest group once it has come more often than that group holds', () => {
+    const setAside: number[] = [];
+    const columns = new RunColumns(readLimits(), (line) => setAside.push(line));
+    const add = (layers: number[], line: number) => {
+      const group = columns.group(layers);
+      if (typeof group === 'string') return group;
+      expect(columns.reserve(group, [], [])).toBeNull();
+      columns.beginRow(group, line, NaN);
+      return 'stored';
+    };
+    for (let i = 0; i < 16; i++) for (let k = 0; k < (i === 15 ? 2 : 3); k++) expect(add([i], 100 * i + k)).toBe('stored');
+    // Layer set 15 holds 2 records: a 17th set is set aside twice, and takes its place the third time.
+    expect(add([99], 9001)).toMatch(/^layers 99: one more layer set than the 16 this file already holds; set aside$/);
+    expect(add([99], 9002)).toMatch(/set aside$/);
+    expect(setAside).toEqual([]);
+    expect(add([99], 9003)).toBe('stored');
+    expect(setAside).toEqual([1500, 1501]);
+    expect(columns.groups.map((g) => g.layers[0])).toEqual([...Array.from({ length: 15 }, (_, i) => i), 99]);
+    expect(add([15], 1502)).toMatch(/set aside$/);
   });
 
   it('stops taking rows where the columns would pass their budget, with a reason', () => {

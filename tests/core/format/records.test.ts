@@ -149,7 +149,7 @@ describe('RecordStore fields', () => {
     ]);
     expect([r.sampleCount, r.layerCount]).toEqual([1, 1]);
     expect({ ...sampleExtra(r, 0) }).toEqual({ 'lm_head.weight': { S_sum: 5 } });
-    expect(r.skipped).toEqual([{ line: 2, reason: 'layer 1024 (model.layers.1024.x.weight) is beyond the limit of 1024 layers (raise it with --limit layers=N); set aside' }]);
+    expect(r.skipped).toEqual([{ line: 2, reason: 'layer 1024 (model.layers.1024.x.weight) is beyond the limit of 1024 layers (raise it with --budget layers=N); set aside' }]);
   });
 
   it('touches no prototype for keys such as __proto__ and constructor', () => {

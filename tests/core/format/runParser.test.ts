@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleText, sampleExtra, type Run } from '../../../src/core/format/run.ts';
 import { parseRun, RunParser, RunReadError } from '../../../src/core/format/runParser.ts';
 import { MAX_LISTED_SKIPS } from '../../../src/core/format/skipLog.ts';
+import { GzipStream } from '../../../src/core/format/gzipStream.ts';
+import { formatSize } from '../../../src/core/format/limits.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../fixtures/format/${name}`, import.meta.url))));
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -331,5 +333,42 @@ describe('RunParser and the WebAssembly instances it borrows', () => {
     expect([runA.sampleCount, runB.sampleCount]).toEqual([3, 3]);
     expect(Array.from(runA.values.get('self_attn.q_proj')?.get('S_sum') ?? [])).toEqual([0, 1, 2]);
     expect(Array.from(runB.values.get('self_attn.q_proj')?.get('S_sum') ?? [])).toEqual([0, 1, 2]);
+  });
+});
+
+describe('RunParser budgets and damage', () => {
+  it('stops reading at the text budget of a file, with the run built from the lines before', () => {
+    const text = Array.from({ length: 10 }, (_, i) => line(i)).join('\n') + '\n';
+    const budget = Math.floor(text.length * 0.55);
+    const run = parseRun('big.jsonl', enc(text), { limits: { fileBytes: budget } });
+    expect(run.sampleCount).toBe(5);
+    expect(run.skipped).toEqual([{ line: 6, reason: `reading stopped at the limit of ${formatSize(budget)} of text per file (raise it with --budget file-gb=N); the rest of the file was not read` }]);
+  });
+
+  it('says the records may hold wrong values when a gzip inflates but its checksum does not match', () => {
+    const gz = gzipSync(enc([line(0), line(1), line(2)].join('\n') + '\n'));
+    gz[gz.length - 8] ^= 0xff; // the trailer's CRC
+    const run = parseRun('crc.jsonl.gz', gz);
+    expect(run.sampleCount).toBe(3);
+    expect(run.skipped).toEqual([{ line: 4, reason: 'gzip data is damaged: its checksum does not match the text read, so records read from it may hold wrong values' }]);
+    expect(parseRun('ok.jsonl.gz', gzipSync(enc(line(0)))).skipped).toEqual([]);
+  });
+
+  it('inflates a gzip bomb a bounded step at a time (at most ~4 MB of text), so a caller can stop between steps', () => {
+    const bomb = gzipSync(new Uint8Array(65 << 20), { level: 9 });
+    const sizes: number[] = [];
+    let text = 0;
+    const gzip = new GzipStream((piece) => (text += piece.length));
+    for (const _ of gzip.steps(bomb)) {
+      sizes.push(text);
+      text = 0;
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4.3 * (1 << 20));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(65 << 20);
+    const parser = new RunParser('bomb.jsonl.gz');
+    let steps = 0;
+    for (const _ of parser.steps(bomb)) steps++;
+    expect(steps).toBeGreaterThan(10);
+    expect(() => parser.finish()).toThrow(/longer than the limit of 64 MB per line/);
   });
 });

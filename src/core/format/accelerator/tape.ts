@@ -32,7 +32,7 @@ interface Kernel {
   memory: WebAssembly.Memory;
   prepare(length: number): number;
   scan(length: number): number;
-  findLineEnds(length: number): number;
+  findLineEnds(from: number, length: number): number;
   tapeStart(): number;
   valuesStart(): number;
   scatterStart(): number;
@@ -124,9 +124,18 @@ export class Tape {
     if (start === 0) return null;
     this.views();
     this.bytes.set(chunk, start);
-    const count = kernel.findLineEnds(chunk.length);
     const at = kernel.valuesStart() / 4;
-    return this.ints.slice(at, at + count);
+    let ends = new Int32Array(0);
+    for (let from = 0; from < chunk.length; ) {
+      const count = kernel.findLineEnds(from, chunk.length);
+      if (count === 0) break;
+      const more = new Int32Array(ends.length + count);
+      more.set(ends);
+      more.set(this.ints.subarray(at, at + count), ends.length);
+      ends = more;
+      from = ends[ends.length - 1] + 1;
+    }
+    return ends;
   }
 
   /** True when the last line tokenized has the keys, kinds and member counts of the line before, entry for entry. */

@@ -105,16 +105,16 @@ export class TapeAccelerator implements Accelerator {
     return tape === null ? null : new TapeAccelerator(tape, store);
   }
 
-  tryStore(line: Uint8Array, lineNumber: number): boolean {
+  tryStore(line: Uint8Array, lineNumber: number): boolean | string {
     const tape = this.tape;
     const count = tape.tokenize(line);
     if (count < 0) return false;
     this.line = line;
     const plan = this.plan;
-    if (plan !== null && tape.sameShape()) {
-      if (this.byPlan(plan, count, lineNumber)) return true;
-      this.flush();
-      return false;
+    if (plan !== null && tape.sameShape() && !plan.group.evicted) {
+      const stored = this.byPlan(plan, count, lineNumber);
+      if (stored !== true) this.flush();
+      return stored;
     }
     this.flush();
     this.plan = null;
@@ -165,8 +165,8 @@ export class TapeAccelerator implements Accelerator {
     return Float64Array.from({ length: count }, (_, k) => this.number(e + 1 + k));
   }
 
-  /** Reads a line entry by entry into the cells and stores it through the plain path's store; leaves the plan for its shape. */
-  private walk(count: number, lineNumber: number): boolean {
+  /** Reads a line entry by entry into the cells and stores it through the plain path's store (true, or the store's reason); leaves the plan for its shape. */
+  private walk(count: number, lineNumber: number): boolean | string {
     const cells = this.cells;
     const fields = this.fields;
     const lists = this.lists;
@@ -190,7 +190,7 @@ export class TapeAccelerator implements Accelerator {
     this.readFields(fields);
     cells.loss = this.loss;
     const group = this.store.store(cells, lineNumber);
-    if (typeof group === 'string') return false;
+    if (typeof group === 'string') return group;
     this.writeFollowup(group, group.rows - 1, lineNumber, fields, lists);
     this.writeTexts(group, fields);
     this.plan = count <= SHAPE_ENTRIES ? this.makePlan(group, count) : null;
@@ -301,11 +301,12 @@ export class TapeAccelerator implements Accelerator {
     return quoted.includes(String.fromCharCode(BACKSLASH)) ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
   }
 
-  /** Stores a line with the shape of the last one through its plan (its values wait in the batch); false, storing nothing, when it cannot. */
-  private byPlan(plan: LinePlan, count: number, lineNumber: number): boolean {
+  /** Stores a line with the shape of the last one through its plan (its values wait in the batch); the store's reason when it refuses the row. */
+  private byPlan(plan: LinePlan, count: number, lineNumber: number): true | string {
     const group = plan.group;
     const columns = this.store.columns;
-    if (columns.reserve(group, NO_IDS, NO_IDS) !== null) return false;
+    const refused = columns.reserve(group, NO_IDS, NO_IDS);
+    if (refused !== null) return refused;
     if (this.batchRows === plan.rows) this.flush();
     this.readFields(plan.fields);
     const row = columns.beginRow(group, lineNumber, this.loss);

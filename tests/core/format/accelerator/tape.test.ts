@@ -113,6 +113,10 @@ describe('Tape (the WebAssembly line tokenizer)', () => {
         expect(Array.from(tape.lineEnds(chunk) ?? [])).toEqual(Array.from(chunk.keys()).filter((i) => chunk[i] === 0x0a));
       }),
     );
+    // More LFs than one call gives (twice the tape's capacity, a quarter of the chunk's bytes).
+    const newlines = new Uint8Array(1 << 20).fill(0x0a);
+    const all = tape.lineEnds(newlines) ?? [];
+    expect([all.length, all[0], all[all.length - 1]]).toEqual([1 << 20, 0, (1 << 20) - 1]);
   });
 
   it.each([
