@@ -5,6 +5,8 @@
  * child process, so time and peak RSS of one file do not mix with another's. When
  * python3 with numpy is present, the study's way (scripts/bench/study_read.py) is timed
  * on the same files. Goals: ≥ 5× faster than Python, < 300 MB peak on the large file.
+ * Last, a 5 GB gzip bomb (~5 MB on disk, scripts/hostile/makeHostile.ts) is read to its
+ * end: the time it takes and the memory it holds.
  *
  * The child runs this file bundled by esbuild into .bench/, as the app's build ships the
  * reader, not through tsx: the loader's compile garbage left a mark-compact (~9 ms) to
@@ -19,6 +21,8 @@ import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import type { Run } from '../../src/core/format/run.ts';
 import { computeCurve } from '../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../src/core/stats/mad.ts';
+import { RunReadError } from '../../src/core/format/runParser.ts';
+import { gzipBomb } from '../hostile/makeHostile.ts';
 import { readRunFile } from '../lib/readRunFile.ts';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -60,6 +64,20 @@ function summarize(run: Run): number {
     checksum += curve.mean.reduce((a, b) => a + b, 0) + computeMad(curve.mean).all;
   }
   return checksum;
+}
+
+/** Child-process side of the bomb: read a file no record survives, print one JSON line with the time, peak RSS and the reader's message. */
+async function measureBomb(path: string): Promise<void> {
+  const start = performance.now();
+  let message = 'read without an error';
+  try {
+    await readRunFile(path);
+  } catch (error) {
+    if (!(error instanceof RunReadError)) throw error;
+    message = error.message;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  process.stdout.write(JSON.stringify({ seconds, peakMB: process.resourceUsage().maxRSS / 1024, message }) + '\n');
 }
 
 /** Child-process side: read + summarize one file, print one JSON line. */
@@ -143,16 +161,25 @@ export async function benchRead(): Promise<void> {
       goals.join(', '),
     ]);
   }
+  const bomb = join(BENCH_DIR, 'zeros_5gb.jsonl.gz');
+  if (!existsSync(bomb)) await gzipBomb(bomb, 0, 5000 << 20);
+  const started = performance.now();
+  const bombRun = spawnSync(process.execPath, [child, '--bomb', bomb], { cwd: ROOT, encoding: 'utf8' });
+  const bombed = JSON.parse(bombRun.stdout.trim().split('\n').pop() || '{}') as { seconds?: number; peakMB?: number; message?: string };
+  const bombLine = `gzip bomb: ${(statSync(bomb).size / 1e6).toFixed(1)} MB inflating to 5.2 GB of zeros (one endless line) ends in ${bombed.seconds?.toFixed(1)} s (process ${((performance.now() - started) / 1000).toFixed(1)} s), peak RSS ${bombed.peakMB?.toFixed(0)} MB: ${bombed.message}`;
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log('Read + summarize, each file in its own process (best of 5 for the small one, interleaved with Python). "s" columns: timed inside the process,');
   console.log('startup excluded, speed-up = python s / gradlens s; "wall" columns: whole process including startup. gradlens runs as an esbuild bundle, as the app ships it.');
   console.log(`Load average now: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (timings on a busy machine vary widely).`);
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+  console.log(bombLine);
 }
 
 const argv = process.argv;
 if (argv[1] && resolve(argv[1]) === HERE) {
   const at = argv.indexOf('--measure');
+  const bombAt = argv.indexOf('--bomb');
   if (at !== -1) await measureHere(argv[at + 1]);
+  else if (bombAt !== -1) await measureBomb(argv[bombAt + 1]);
   else await benchRead();
 }

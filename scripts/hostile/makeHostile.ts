@@ -64,7 +64,7 @@ function* repeat<T>(piece: T, times: number): Generator<T> {
  * 16 MB, compressed once and written again and again (gzip files may hold several
  * members, read one after another).
  */
-async function gzipBomb(path: string, byte: number, bytes: number): Promise<void> {
+export async function gzipBomb(path: string, byte: number, bytes: number): Promise<void> {
   const block = 16 * MB;
   const member = gzipSync(new Uint8Array(block).fill(byte), { level: 9 });
   const count = Math.floor(bytes / block);
