@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { syntheticStatsLines } from '../../../../src/core/data/syntheticStats.ts';
 import { TapeAccelerator } from '../../../../src/core/format/accelerator/tapeAccelerator.ts';
 import { toJsonlLine } from '../../../../src/core/format/jsonl.ts';
 import { readLimits } from '../../../../src/core/format/limits.ts';
@@ -387,5 +390,32 @@ describe('the tape path on lines of one shape', () => {
       expect(run.values.get('self_attn.k_proj')?.get('M_mean')?.[r * 3 + 1]).toBe(rows[r][1][0]);
       expect(run.values.get('mlp.down_proj')?.get('S_min')?.[r * 3 + 2]).toBe(rows[r][2][3]);
     }
+  });
+});
+
+describe('one file through both paths', () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../fixtures/format/${name}`, import.meta.url))));
+  const release = enc([...syntheticStatsLines({ samples: 40, layers: 28, setting: 'detailed', correctness: 'correct', seed: 3, nanRate: 0.05 })].join('\n') + '\n');
+
+  it.each([
+    ['the study\'s format', fixture('study_small.jsonl')],
+    ['the follow-up\'s format (S_list, cosine blocks)', fixture('followup_small.jsonl')],
+    ['a release-like file with NaN rows', release],
+  ])('reads %s to the same run, bit for bit, with the accelerator on and refused', (_, bytes) => {
+    let stored = 0;
+    const tryStore = TapeAccelerator.prototype.tryStore;
+    const spy = vi.spyOn(TapeAccelerator.prototype, 'tryStore').mockImplementation(function (this: TapeAccelerator, line, n) {
+      const read = tryStore.call(this, line, n);
+      if (read === true) stored++;
+      return read;
+    });
+    const accelerated = parseRun('cot/m/grads_x_no_cot.jsonl', bytes);
+    spy.mockRestore();
+    const refused = parseRun('cot/m/grads_x_no_cot.jsonl', bytes, { accelerate: false });
+    expect(stored).toBe(accelerated.sampleCount);
+    expect(accelerated.sampleCount).toBeGreaterThan(1);
+    expectSameBits(accelerated, refused);
+    expect(accelerated.spectra).toEqual(refused.spectra);
+    expect(accelerated.cosineSim).toEqual(refused.cosineSim);
   });
 });
