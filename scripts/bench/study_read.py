@@ -4,7 +4,7 @@ Mirrors MingLiiii/Layer_Gradient code_vis/exp_utils.py: json.loads per line (Pyt
 accepts the bare NaN / Infinity tokens), one numpy array per Q/K/V/O module of S_sum
 over (samples, layers), rows with a NaN dropped, mean over samples, and the mean
 absolute difference between adjacent layers. Prints one JSON line with the seconds
-taken and a checksum of the curves so the two readers can be compared.
+taken (wall and CPU) and a checksum of the curves so the two readers can be compared.
 
 Usage: python3 scripts/bench/study_read.py FILE.jsonl
 """
@@ -19,6 +19,7 @@ MODULES = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_att
 
 def main(path):
     start = time.perf_counter()
+    cpu_start = time.process_time()
     with open(path, "r", encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     layers = 1 + max(
@@ -35,7 +36,8 @@ def main(path):
         mad = float(np.mean(np.abs(np.diff(curve))))
         checksum += float(curve.sum()) + mad
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "samples": len(records), "layers": layers, "checksum": checksum}))
+    cpu = time.process_time() - cpu_start
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "samples": len(records), "layers": layers, "checksum": checksum}))
 
 
 if __name__ == "__main__":
