@@ -34,6 +34,19 @@ export function matrixStats(
   cols: number,
   factors?: { delta: DenseMatrix; x: DenseMatrix; tokens: number },
 ): MatrixStats {
+  return matrixStatsAndSpectrum(g, rows, cols, factors).stats;
+}
+
+/**
+ * matrixStats and the singular values they come from (descending, min(rows, cols) of
+ * them, 0 below the route's resolution): the follow-up's `S_list`.
+ */
+export function matrixStatsAndSpectrum(
+  g: DenseMatrix,
+  rows: number,
+  cols: number,
+  factors?: { delta: DenseMatrix; x: DenseMatrix; tokens: number },
+): { stats: MatrixStats; sigma: Float64Array } {
   const sigma = factors
     ? singularValuesOfProduct(factors.delta, factors.x, factors.tokens, rows, cols)
     : singularValues(g, rows, cols);
@@ -55,7 +68,7 @@ export function matrixStats(
   const k = sigma.length;
   let sSum = 0;
   for (let i = 0; i < k; i++) sSum += sigma[i];
-  return {
+  const stats = {
     M_mean: n === 0 ? NaN : sum / n,
     M_max: n === 0 || nan ? NaN : max,
     M_min: n === 0 || nan ? NaN : min,
@@ -65,4 +78,5 @@ export function matrixStats(
     S_min: k === 0 ? NaN : sigma[k - 1],
     effective_rank: effectiveRank(sigma),
   };
+  return { stats, sigma };
 }
