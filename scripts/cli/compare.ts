@@ -11,7 +11,7 @@ import { countIdenticalResponses } from '../../src/core/stats/pairRuns.ts';
 import { relativeDifference } from '../../src/core/stats/relativeDifference.ts';
 import { comparisonSide } from '../../src/core/stats/resampling/comparisonSide.ts';
 import { compareResampled, type ResampledComparison } from '../../src/core/stats/resampling/compareResampled.ts';
-import { listStats } from '../../src/core/stats/statValues.ts';
+import { listStats, statModules } from '../../src/core/stats/statValues.ts';
 import { toCsv, toLatex, type Table, type TableColumn } from '../../src/core/stats/table.ts';
 import {
   alignTable,
@@ -115,13 +115,13 @@ export function compareRuns(reference: Run, other: Run, stat: StatName, modules:
       `cannot compare ${reference.file} (${reference.layerCount} layers) with ${other.file} (${other.layerCount} layers)`,
     );
   }
-  const chosen = selectModules(reference, modules).filter((m) => other.modules.includes(m));
+  const chosen = (modules.length ? selectModules(reference, modules) : statModules(reference, stat)).filter((m) => other.modules.includes(m));
   if (chosen.length === 0) throw new FileError(`${reference.file} and ${other.file} have no module in common`);
   const byModule = Object.create(null) as Record<string, ModuleComparison>; // a module named __proto__ is a key like any other
   for (const module of chosen) {
     const a = computeCurve(reference, module, stat);
     const b = computeCurve(other, module, stat);
-    const rd = relativeDifference(a.mean, b.mean);
+    const rd = relativeDifference(a.mean.subarray(0, a.span), b.mean.subarray(0, a.span));
     byModule[module] = {
       relative_difference: rd.value,
       top_layers: rd.topLayers,

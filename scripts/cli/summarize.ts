@@ -5,7 +5,7 @@
 import type { Run, StatName } from '../../src/core/format/run.ts';
 import { computeCurve } from '../../src/core/stats/computeCurve.ts';
 import { computeMad, defaultSplits, validateSplits, type Mad } from '../../src/core/stats/mad.ts';
-import { listStats } from '../../src/core/stats/statValues.ts';
+import { listStats, statModules } from '../../src/core/stats/statValues.ts';
 import { toCsv, toLatex } from '../../src/core/stats/table.ts';
 import { madTable } from '../../src/core/stats/tables.ts';
 import {
@@ -107,13 +107,14 @@ export function summarizeRun(run: Run, stat: StatName, modules: readonly string[
     // Null prototype: a module named __proto__ is a key like any other.
     modules: Object.create(null) as Record<string, ModuleSummary>,
   };
-  for (const module of selectModules(run, modules)) {
+  // Without named modules, those that have the statistic (a follow-up run's Q×O pair has no S_sum).
+  for (const module of modules.length ? selectModules(run, modules) : statModules(run, stat)) {
     const curve = computeCurve(run, module, stat);
     out.modules[module] = {
       kept: curve.kept,
       dropped: curve.dropped,
       curve: curve.mean,
-      mad: computeMad(curve.mean, splits ? used : undefined),
+      mad: computeMad(curve, splits ? used : undefined),
     };
   }
   return out;

@@ -6,11 +6,13 @@
 import type { ModuleKey, Run, StatName } from '../format/run.ts';
 import { quantileSorted } from './quantile.ts';
 import { keptRows, keptRowSums, squaredDeviationSums } from './rowPasses.ts';
-import { statValues } from './statValues.ts';
+import { statLayerSpan, statValues } from './statValues.ts';
 
 /** A module's curve over layers: columnar, one entry per layer. */
 export interface Curve {
   layerCount: number;
+  /** Layers 0 … span − 1 are where the statistic is defined (statLayerSpan); the others are NaN and outside MAD. */
+  span: number;
   /** The study's curve: mean over kept samples. */
   mean: Float64Array;
   /** Percentiles over kept samples, numpy's linear method (see quantile.ts); median = p50. */
@@ -55,6 +57,7 @@ class SampleCurve implements Curve {
 
   constructor(
     readonly layerCount: number,
+    readonly span: number,
     readonly mean: Float64Array,
     readonly kept: number,
     readonly dropped: number,
@@ -129,14 +132,14 @@ class SampleCurve implements Curve {
  * (NaN if both signs appear) and its std NaN; percentiles follow {@link quantileSorted}.
  * Example: rows [[1, 10], [3, NaN], [5, 30]] → kept 2, dropped 1, mean [3, 20], std [2, 10].
  */
-export function curveFromValues(values: ArrayLike<number>, sampleCount: number, layerCount: number): Curve {
+export function curveFromValues(values: ArrayLike<number>, sampleCount: number, layerCount: number, span = layerCount): Curve {
   // meanOf per layer, computed row by row: the same sums in the same order (kept rows
   // ascending), so the same bits, in one pass over the rows instead of two strided ones per
-  // layer. The std follows on first use.
-  const { rows, sums: mean } = keptRowSums(values, sampleCount, layerCount);
+  // layer. The std follows on first use. Only the first `span` layers decide which rows are kept.
+  const { rows, sums: mean } = keptRowSums(values, sampleCount, layerCount, span);
   const k = rows.length;
   for (let l = 0; l < layerCount; l++) mean[l] = k === 0 ? NaN : mean[l] / k;
-  return new SampleCurve(layerCount, mean, k, sampleCount - k, values, rows);
+  return new SampleCurve(layerCount, span, mean, k, sampleCount - k, values, rows);
 }
 
 /**
@@ -154,7 +157,7 @@ export function computeCurve(run: Run, module: ModuleKey, stat: StatName): Curve
   const key = `${module}\u0000${stat}`;
   let curve = byKey.get(key);
   if (curve === undefined) {
-    curve = curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount);
+    curve = curveFromValues(statValues(run, module, stat), run.sampleCount, run.layerCount, statLayerSpan(run, stat));
     byKey.set(key, curve);
   }
   return curve;
@@ -189,7 +192,7 @@ export function layerSamples(run: Run, module: ModuleKey, stat: StatName, layer:
     throw new RangeError(`layer ${layer} is outside 0..${L - 1}`);
   }
   const values = statValues(run, module, stat);
-  const samples = keptRows(values, run.sampleCount, L);
+  const samples = keptRows(values, run.sampleCount, L, statLayerSpan(run, stat));
   return { layer, samples, values: gatherLayer(values, samples, L, layer, new Float64Array(samples.length)) };
 }
 

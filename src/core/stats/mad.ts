@@ -79,17 +79,21 @@ export interface Mad {
  * MAD of a curve (its `mean` when given a Curve) for the whole curve and for the parts
  * [0, a), [a, b), [b, L). Without `splits`, {@link defaultSplits}; given splits are
  * checked by {@link validateSplits} (throws RangeError). Empty curve → all NaN.
+ * A Curve defined on fewer layers than it has (`span` < `layerCount`, the adjacent-layer
+ * cosine) keeps the splits of its layer count and looks at layers [0, span) only: all
+ * = [0, span), late = [b, span), and so on.
  * Example: [1, 3, 2, 6, 6, 10] with splits [2, 4] → all (2+1+4+0+4)/5 = 2.2,
  * early |3-1| = 2, middle |6-2| = 4, late |10-6| = 4.
  */
-export function computeMad(curve: ArrayLike<number> | { mean: Float64Array }, splits?: readonly number[]): Mad {
+export function computeMad(curve: ArrayLike<number> | { mean: Float64Array; layerCount?: number; span?: number }, splits?: readonly number[]): Mad {
   const c: ArrayLike<number> = 'mean' in curve ? curve.mean : curve;
   const L = c.length;
+  const span = 'mean' in curve && curve.span !== undefined ? Math.min(curve.span, L) : L;
   const [a, b] = splits ? validateSplits(splits, L) : defaultSplits(L);
   return {
-    all: meanAbsoluteDifference(c, 0, L),
-    early: meanAbsoluteDifference(c, 0, a),
-    middle: meanAbsoluteDifference(c, a, b),
-    late: meanAbsoluteDifference(c, b, L),
+    all: meanAbsoluteDifference(c, 0, span),
+    early: meanAbsoluteDifference(c, 0, Math.min(a, span)),
+    middle: meanAbsoluteDifference(c, a, Math.min(b, span)),
+    late: meanAbsoluteDifference(c, b, span),
   };
 }

@@ -7,16 +7,18 @@
 
 /**
  * Indices of the samples kept by the study's rule `x[~np.isnan(x).any(axis=1)]`: rows
- * (length `layers`, sample-major `values`) with no NaN, ascending. ±Infinity is not NaN,
- * so a row holding it is kept. Example: rows [[1, 2], [NaN, 3], [Infinity, 0]] → [0, 2].
- * Zero samples → empty; `layers` 0 → every sample kept (an empty row holds no NaN).
+ * (length `layers`, sample-major `values`) with no NaN in their first `span` layers (all
+ * by default; a statistic defined on fewer layers, see statLayerSpan), ascending.
+ * ±Infinity is not NaN, so a row holding it is kept. Example: rows [[1, 2], [NaN, 3],
+ * [Infinity, 0]] → [0, 2]. Zero samples → empty; `span` 0 → every sample kept (an empty
+ * row holds no NaN).
  */
-export function keptRows(values: ArrayLike<number>, samples: number, layers: number): Int32Array {
+export function keptRows(values: ArrayLike<number>, samples: number, layers: number, span = layers): Int32Array {
   const kept = new Int32Array(samples);
   let n = 0;
   for (let s = 0; s < samples; s++) {
     let ok = true;
-    for (let l = 0, i = s * layers; l < layers; l++, i++) {
+    for (let l = 0, i = s * layers; l < span; l++, i++) {
       const x = values[i];
       if (x !== x) {
         // NaN (the only value unequal to itself; cheaper than Number.isNaN in code not yet optimized)
@@ -30,8 +32,8 @@ export function keptRows(values: ArrayLike<number>, samples: number, layers: num
 }
 
 /** The kept rows (as keptRows) and, per layer, their sum in row order. */
-export function keptRowSums(values: ArrayLike<number>, samples: number, layers: number): { rows: Int32Array; sums: Float64Array } {
-  const rows = keptRows(values, samples, layers);
+export function keptRowSums(values: ArrayLike<number>, samples: number, layers: number, span = layers): { rows: Int32Array; sums: Float64Array } {
+  const rows = keptRows(values, samples, layers, span);
   const sums = new Float64Array(layers);
   for (let j = 0; j < rows.length; j++) {
     for (let l = 0, i = rows[j] * layers; l < layers; l++, i++) sums[l] += values[i];

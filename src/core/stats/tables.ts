@@ -7,6 +7,7 @@ import { computeCurve } from './computeCurve.ts';
 import { computeMad, defaultSplits, validateSplits } from './mad.ts';
 import { countIdenticalResponses, type PairAttribute, type RunPair } from './pairRuns.ts';
 import { relativeDifference } from './relativeDifference.ts';
+import { statModules } from './statValues.ts';
 import { columnDecimals, type Table, type TableColumn } from './table.ts';
 
 /** One row of {@link madTable}. */
@@ -40,7 +41,7 @@ const MAD_COLUMNS: readonly TableColumn[] = [
 ];
 
 /**
- * MAD of `stat`'s curve for every run × module (modules in each run's display order).
+ * MAD of `stat`'s curve for every run × module that has it (statModules, in each run's display order).
  * `splits` (checked against every run's layer count; RangeError if invalid for one)
  * replaces the default splits of each run's layer count. No runs → no rows. A module
  * with no kept sample gets NaN MADs and kept 0. Throws for a statistic a run lacks.
@@ -49,9 +50,9 @@ export function madTable(runs: readonly Run[], stat: StatName, splits?: readonly
   const rows: MadRow[] = [];
   for (const run of runs) {
     const used = splits ? validateSplits(splits, run.layerCount) : defaultSplits(run.layerCount);
-    for (const module of run.modules) {
+    for (const module of statModules(run, stat)) {
       const curve = computeCurve(run, module, stat);
-      const mad = computeMad(curve.mean, splits ? used : undefined);
+      const mad = computeMad(curve, splits ? used : undefined);
       rows.push({
         run: run.name,
         file: run.file,
@@ -105,9 +106,10 @@ export function relativeDifferenceTable(pairs: readonly RunPair[], stat: StatNam
       );
     }
     const identical = differsIn === 'correctness' ? countIdenticalResponses(reference, other) : null;
-    for (const module of reference.modules) {
-      if (!other.modules.includes(module)) continue;
-      const rd = relativeDifference(computeCurve(reference, module, stat).mean, computeCurve(other, module, stat).mean);
+    for (const module of statModules(reference, stat)) {
+      if (!statModules(other, stat).includes(module)) continue;
+      const a = computeCurve(reference, module, stat);
+      const rd = relativeDifference(a.mean.subarray(0, a.span), computeCurve(other, module, stat).mean.subarray(0, a.span));
       rows.push({
         reference: reference.name,
         other: other.name,

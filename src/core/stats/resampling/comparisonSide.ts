@@ -4,7 +4,7 @@
  * crosses to a worker by structured clone with its buffers transferred.
  */
 import { sampleText, type ModuleKey, type Run, type StatName } from '../../format/run.ts';
-import { statValues } from '../statValues.ts';
+import { statLayerSpan, statValues } from '../statValues.ts';
 import { pairingKey } from './pairSamples.ts';
 
 /** A run's side of a comparison. */
@@ -23,16 +23,24 @@ export interface ComparisonSide {
  * The side of `run` for `stat` over `modules` (those the run lacks are left out). The
  * values are copies (`copy`, default true) so their buffers can be transferred to a
  * worker without detaching the run's own; pass false where nothing is transferred.
+ * A statistic defined on fewer layers than the run has (statLayerSpan: the adjacent-layer
+ * cosine) is compared on those layers: `layerCount` is its span.
  * Throws UnknownSelectionError for a statistic the run does not have (statValues).
  */
 export function comparisonSide(run: Run, stat: StatName, modules: readonly ModuleKey[], copy = true): ComparisonSide {
   const values = new Map<ModuleKey, Float64Array>();
+  const L = run.layerCount;
+  const span = statLayerSpan(run, stat);
   for (const module of modules) {
     if (!run.modules.includes(module)) continue;
     const v = statValues(run, module, stat);
-    values.set(module, copy ? v.slice() : v);
+    if (span < L) {
+      const kept = new Float64Array(run.sampleCount * span);
+      for (let s = 0; s < run.sampleCount; s++) kept.set(v.subarray(s * L, s * L + span), s * span);
+      values.set(module, kept);
+    } else values.set(module, copy ? v.slice() : v);
   }
-  return { name: run.name, sampleCount: run.sampleCount, layerCount: run.layerCount, values, keys: pairingKeys(run) };
+  return { name: run.name, sampleCount: run.sampleCount, layerCount: span, values, keys: pairingKeys(run) };
 }
 
 /** Pairing keys per run object: runs never change once built, and decoding every text again for each comparison (statistic, splits) was most of the page's share of the work. */
