@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { BUILTIN_DATASETS } from '../../src/core/data/builtinDatasets';
 import { COT_SETTINGS, type CotSetting } from '../../src/core/model/experimentPlan';
 import { DEFAULT_MEMORY_BUDGET, formatBytes } from '../../src/core/model/memoryEstimate';
+import type { StatsFormat } from '../../src/core/model/sampleStats';
 import type { TemplateKind } from '../../src/core/model/template';
 import type { NodeBackend } from '../lib/nodeBackend';
 import { formatHelp, parseCommandArgs, UsageError, type CommandSpec, type OptionSpec } from './args';
@@ -45,6 +46,12 @@ export const computeSpec: CommandSpec = {
     { name: 'irrelevant', type: 'boolean', description: 'pair each instruction with another sample\'s response (the study\'s wrong_answer_shuffle)' },
     { name: 'limit', type: 'string', value: 'N', description: 'the first N records only (default: all of a file, 100 of a built-in dataset)' },
     { name: 'with-tokens', type: 'boolean', description: 'add input_ids and response_start to each record' },
+    {
+      name: 'format',
+      type: 'string',
+      value: 'layer-gradient|unified',
+      description: "what to write (default layer-gradient); unified: the follow-up study's (arXiv 2504.10766) S_list of every matrix and the cosine_sim / cosine_sim_qkvo blocks",
+    },
     { name: 'template', type: 'string', value: 'base|chat', description: 'prompt template (default: the model\'s; chat for instruct checkpoints)' },
     { name: 'memory-budget', type: 'string', value: 'GB', description: `refuse a model whose estimate is above this (default ${formatBytes(DEFAULT_MEMORY_BUDGET)})` },
     ...COMMON,
@@ -82,6 +89,7 @@ export interface ComputeCommand {
   limit?: number;
   maxLength?: number;
   withTokens: boolean;
+  format: StatsFormat;
   backend: NodeBackend;
   seed?: number;
   resume: boolean;
@@ -129,6 +137,11 @@ function memoryBudgetOf(value: unknown): number | undefined {
   return gb * 1e9;
 }
 
+function formatOf(value: unknown): StatsFormat {
+  if (value === undefined || value === 'layer-gradient' || value === 'unified') return value ?? 'layer-gradient';
+  throw new UsageError(`--format must be layer-gradient or unified, got ${String(value)}`);
+}
+
 function templateOf(value: unknown): TemplateKind | undefined {
   if (value === undefined || value === 'base' || value === 'chat') return value;
   throw new UsageError(`--template must be base or chat, got ${String(value)}`);
@@ -151,6 +164,7 @@ export function parseComputeCommand(argv: readonly string[]): ComputeCommand | '
     limit: positiveInt(v.limit, '--limit'),
     maxLength: positiveInt(v['max-length'], '--max-length'),
     withTokens: v['with-tokens'] === true,
+    format: formatOf(v.format),
     backend: backendOf(v.backend),
     seed: positiveInt(v.seed, '--seed'),
     resume: v.resume === true,

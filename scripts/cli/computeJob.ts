@@ -15,6 +15,7 @@ import { loadWeights, type LoadedModel } from '../../src/core/model/modelFolder'
 import { disposeParams } from '../../src/core/model/params';
 import { DEFAULT_MAX_LENGTH, describeTruncation, longestSample, truncation, type TemplateKind } from '../../src/core/model/template';
 import { helperCount, type SampleHelper } from '../../src/core/model/sampleHelpers';
+import type { StatsFormat } from '../../src/core/model/sampleStats';
 import { dirFiles, inspectModelDir } from '../lib/modelDir';
 import { useNodeBackend, type NodeBackend } from '../lib/nodeBackend';
 import { startSampleThreads } from '../lib/sampleThreads';
@@ -73,7 +74,7 @@ async function computeToFile(
   model: LoadedModel,
   all: ComputeInput[],
   out: string,
-  options: { maxLength?: number; withTokens?: boolean; label?: string; resume?: boolean; helpers?: readonly SampleHelper[] },
+  options: { maxLength?: number; withTokens?: boolean; format?: StatsFormat; label?: string; resume?: boolean; helpers?: readonly SampleHelper[] },
 ): Promise<number> {
   await mkdir(dirname(resolve(out)), { recursive: true });
   const done = options.resume ? await finishedLines(out) : { lines: [], keys: new Set<string>() };
@@ -91,7 +92,7 @@ async function computeToFile(
     else if (p.done === p.total || p.done % 10 === 0) process.stderr.write(`${line}\n`);
   };
   const onWarning = (message: string) => process.stderr.write(`${tty ? '\n' : ''}warning: ${options.label ? `${options.label.trim()}: ` : ''}${message}\n`);
-  const computing = computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, onProgress: draw, onWarning, helpers: options.helpers });
+  const computing = computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, format: options.format, onProgress: draw, onWarning, helpers: options.helpers });
   for await (const record of computing) {
     pending.push(toJsonlLine(record));
     written++;
@@ -137,7 +138,7 @@ export async function runCompute(c: ComputeCommand): Promise<number> {
     const budget = c.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     return await withHelpers(model, backend, c.threads, records.length, maxLength, budget, async (helpers, on) => {
       process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${on}: ${records.length} samples → ${c.out}\n`);
-      const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, resume: c.resume, helpers });
+      const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, format: c.format, resume: c.resume, helpers });
       process.stderr.write(`wrote ${n} records to ${c.out}\n`);
       return 0;
     });

@@ -92,7 +92,24 @@ describe('gradlens compute', () => {
     expect(Array.from({ length: r.sampleCount }, (_, i) => sampleText(r, i).instruction)).toEqual(records.map((x) => x.instruction));
   });
 
+  it("writes the follow-up's format with --format unified, on two threads as on one, read back with spectra and cosine maps", async () => {
+    const one = join(dir, 'unified-one.jsonl');
+    const two = join(dir, 'unified-two.jsonl');
+    expect(await run(['--model', modelDir, '--data', dataFile, '--format', 'unified', '--max-length', '40', '--threads', '1', '--out', one])).toBe(0);
+    expect(await run(['--model', modelDir, '--data', dataFile, '--format', 'unified', '--max-length', '40', '--threads', '2', '--out', two])).toBe(0);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+    const first = JSON.parse(readFileSync(one, 'utf8').split('\n')[0]) as Record<string, unknown>;
+    expect(Object.keys(first['model.layers.2.self_attn.q_proj.weight'] as object)).toEqual(['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_list']);
+    const r = parseRun(one, new Uint8Array(readFileSync(one)));
+    expect(r.skipped).toEqual([]);
+    expect(r.stats).toEqual(expect.arrayContaining(['S_sum', 'effective_rank', 'cosine_sim_qkvo']));
+    expect([...(r.cosineSim?.keys() ?? [])]).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+    expect(r.spectra?.get('self_attn.q_proj')?.offsets.length).toBe(3 * 3 + 1);
+    expect(r.modules.slice(4)).toEqual(['self_attn.q_proj_x_o_proj', 'self_attn.k_proj_x_v_proj']);
+  });
+
   it('exits with 2 and a reason on bad usage', async () => {
+    expect(await run(['--model', modelDir, '--data', dataFile, '--out', join(dir, 'x.jsonl'), '--format', 'numpy'])).toBe(2);
     expect(await run(['--model', modelDir, '--data', dataFile])).toBe(2);
     expect(await run(['--model', modelDir, '--data', dataFile, '--out', join(dir, 'x.jsonl'), '--limit', '0'])).toBe(2);
     expect(await run(['--model', join(dir, 'nowhere'), '--data', dataFile, '--out', join(dir, 'x.jsonl')])).toBe(2);

@@ -5,7 +5,7 @@
  */
 import type { LoadedModel } from './modelFolder';
 import type { SampleHelper } from './sampleHelpers';
-import { sampleStats, type EncodedSample } from './sampleStats';
+import { sampleStats, type EncodedSample, type StatsFormat } from './sampleStats';
 import { DEFAULT_MAX_LENGTH, encodeSample } from './template';
 
 /** An Alpaca-style record `{instruction, input, output}` (input may be empty or absent). */
@@ -29,6 +29,8 @@ export interface ComputeOptions {
   maxLength?: number;
   /** Add `input_ids` and `response_start` to each record. */
   withTokens?: boolean;
+  /** What to write (default `layer-gradient`; `unified`: the follow-up's S_list and cosine blocks). */
+  format?: StatsFormat;
   /** Stop before the next sample once aborted (the generator then simply ends). */
   signal?: AbortSignal;
   onProgress?: (p: ComputeProgress) => void;
@@ -83,7 +85,7 @@ export async function* computeRecords(
         const i = next++;
         const text = encode(i);
         inHand[h]++;
-        helper.compute({ sample: samples[i], text, withTokens: options.withTokens ?? false }).then(
+        helper.compute({ sample: samples[i], text, withTokens: options.withTokens ?? false, format: options.format }).then(
           (record) => {
             inHand[h]--;
             done.set(i, record);
@@ -115,7 +117,7 @@ export async function* computeRecords(
     } else if (next < total) {
       const i = next++;
       const text = encode(i);
-      done.set(i, sampleStats(model.config, model.params, samples[i], text, { withTokens: options.withTokens }));
+      done.set(i, sampleStats(model.config, model.params, samples[i], text, { withTokens: options.withTokens, format: options.format }));
     } else {
       // Everything is handed out and the next record is a helper's: wait for one to answer.
       await new Promise<void>((resolve) => (wake = resolve));

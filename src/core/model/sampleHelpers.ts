@@ -11,13 +11,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { estimateMemory } from './memoryEstimate';
 import { disposeParams, type Params } from './params';
-import { sampleStats, type EncodedSample, type SampleTextFields } from './sampleStats';
+import { sampleStats, type EncodedSample, type SampleTextFields, type StatsFormat } from './sampleStats';
 
-/** One sample for a helper: token ids, the record's text, and whether to add the ids to the record. */
+/** One sample for a helper: token ids, the record's text, whether to add the ids to the record, and the format. */
 export interface SampleJob {
   sample: EncodedSample;
   text: SampleTextFields;
   withTokens: boolean;
+  format?: StatsFormat;
 }
 
 /** Another thread computing samples' records on its own copy of the model. */
@@ -103,8 +104,8 @@ export function serveSamples(port: Omit<HelperPort<HelperReply, HelperRequest>, 
     }
     try {
       if (!model) throw new Error('sample helper: no model yet');
-      const { sample, text, withTokens } = request.job;
-      port.post({ type: 'record', id: request.id, record: sampleStats(model.config, model.params, sample, text, { withTokens }) });
+      const { sample, text, withTokens, format } = request.job;
+      port.post({ type: 'record', id: request.id, record: sampleStats(model.config, model.params, sample, text, { withTokens, format }) });
     } catch (e) {
       port.post({ type: 'error', id: request.id, message: e instanceof Error ? e.message : String(e) });
     }

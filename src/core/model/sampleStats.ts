@@ -6,7 +6,8 @@
  * singular-value sum/max/min, plus the effective rank.
  */
 import * as tf from '@tensorflow/tfjs';
-import { matrixStats } from '../linalg/matrixStats';
+import { cosineBlocks } from '../format/followupBlocks';
+import { matrixStatsAndSpectrum } from '../linalg/matrixStats';
 import type { LlamaConfig } from './config';
 import type { FactorCapture } from './linear';
 import { paramShapes, type Params } from './params';
@@ -17,6 +18,17 @@ export const MATRIX_STAT_FIELDS = ['M_mean', 'M_max', 'M_min', 'frobenius_norm',
 
 /** One matrix's statistics as written in a Layer_Gradient record. */
 export type MatrixStatRecord = Record<(typeof MATRIX_STAT_FIELDS)[number], number>;
+
+/**
+ * The file formats a computation writes: `layer-gradient`, the study's per-matrix
+ * statistics plus effective_rank; `unified`, the follow-up's (arXiv 2504.10766,
+ * Gradient_Unified): per matrix M_mean, M_max, M_min, frobenius_norm and S_list (every
+ * singular value, largest first), then the `cosine_sim` and `cosine_sim_qkvo` blocks.
+ */
+export type StatsFormat = 'layer-gradient' | 'unified';
+
+/** The fields of one matrix in the follow-up's format, in its order. */
+export const UNIFIED_FIELDS = ['M_mean', 'M_max', 'M_min', 'frobenius_norm'] as const;
 
 /**
  * The matrices whose gradients the study takes, in parameter order. Its script sets
@@ -49,6 +61,8 @@ export interface SampleTextFields {
 export interface SampleStatsOptions {
   /** Add `input_ids` and `response_start` to the record. */
   withTokens?: boolean;
+  /** What to write (default `layer-gradient`). */
+  format?: StatsFormat;
 }
 
 function nanStats(): MatrixStatRecord {
@@ -129,10 +143,13 @@ export function sampleStats(
   // A one-hot of an out-of-range id is a zero row: a silent wrong answer, so refuse it.
   if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0…${config.vocab_size - 1})`);
   const record: Record<string, unknown> = { instruction: text.instruction, input: text.input, output: text.output };
+  const unified = options.format === 'unified';
   const labels = sample.ids.length - Math.max(sample.responseStart, 1);
+  const names = selectedMatrices(config);
   if (labels <= 0) {
     record.loss = Number.NaN;
-    for (const n of selectedMatrices(config)) record[n] = nanStats();
+    for (const n of names) record[n] = unified ? { M_mean: NaN, M_max: NaN, M_min: NaN, frobenius_norm: NaN, S_list: [] } : nanStats();
+    if (unified) Object.assign(record, cosineBlocks(names, () => null));
   } else {
     const { loss, grads } = sampleGradients(config, params, sample);
     record.loss = loss;
@@ -141,11 +158,20 @@ export function sampleStats(
       const tokens = delta !== undefined ? delta.length / rows : sample.ids.length;
       // The T×T route pays only when T < min(rows, cols); otherwise the d×d Gram of G is cheaper.
       const useFactors = delta !== undefined && x !== undefined && tokens < Math.min(rows, cols);
-      const s = matrixStats(g, rows, cols, useFactors ? { delta, x, tokens } : undefined);
+      const { stats: s, sigma } = matrixStatsAndSpectrum(g, rows, cols, useFactors ? { delta, x, tokens } : undefined);
+      if (unified) {
+        const entry: Record<string, unknown> = {};
+        for (const f of UNIFIED_FIELDS) entry[f] = s[f];
+        entry.S_list = Array.from(sigma);
+        record[name] = entry;
+        continue;
+      }
       const entry = {} as MatrixStatRecord;
       for (const f of MATRIX_STAT_FIELDS) entry[f] = s[f];
       record[name] = entry;
     }
+    // Cosines of the flattened gradients ([out, in] row-major, as torch's view(-1)), read while the sample's gradients are held.
+    if (unified) Object.assign(record, cosineBlocks(names, (n) => grads.get(n)?.g ?? null));
   }
   if (options.withTokens) {
     record.input_ids = sample.ids.slice();
