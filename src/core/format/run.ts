@@ -36,8 +36,10 @@ export interface RunMeta {
   level?: string;
   /** Wiki runs: `popular` (`popular_wikipedia_<length>`) or `long-tail` (`long_tail_wikipedia`). */
   popularity?: 'popular' | 'long-tail';
-  /** Follow-up study (`grads/<model>/<metric>/grads_<data>_<highest|lowest>_<n>.jsonl`): the quality metric folder, e.g. `ifd_gpt2`. */
+  /** Follow-up study (`grads/<model>/<metric>/grads_<data>_<highest|lowest>_<n>.jsonl`): the quality metric, e.g. `ifd` (folder `ifd_gpt2`), `diff`, `instag`, `reward`, `reasoning`. */
   metric?: string;
+  /** Follow-up study: the model that scored the metric, when the folder names one (`ifd_gpt2` → `gpt2`). */
+  scorer?: string;
   /** Follow-up study: the subset the metric ranks highest or lowest. */
   quality?: 'highest' | 'lowest';
 }

@@ -33,6 +33,24 @@ const POPULAR_WIKI = 'popular_wikipedia';
 const LONG_TAIL_WIKI = 'long_tail_wikipedia';
 /** The follow-up study's subsets: `<data>_highest_200`, `<data>_lowest_200`. */
 const QUALITY_SUFFIX = /^(.+)_(highest|lowest)_([0-9]+)$/;
+/**
+ * The follow-up's metric folders (Gradient_Unified README and vis/draw_vis_four.py):
+ * difficulty, IFD scored by GPT-2 or Qwen2.5-7B, InsTag, reward, the reasoning traces
+ * and the first study's data ('previous'); `ifd_<scorer>` for any scorer.
+ */
+const FOLLOWUP_METRICS = new Set(['diff', 'instag', 'reward', 'reasoning', 'previous']);
+const IFD_FOLDER = /^ifd_(.+)$/;
+
+/** Labels of the follow-up's metrics, scorers and datasets, as its figures write them. */
+const METRIC_LABELS: Readonly<Record<string, string>> = { diff: 'Difficulty', ifd: 'IFD', instag: 'InsTag', reward: 'Reward', reasoning: 'Reasoning', previous: 'Previous study' };
+const SCORER_LABELS: Readonly<Record<string, string>> = { gpt2: 'GPT-2', qwen7b: 'Qwen2.5-7B' };
+const DATASET_LABELS: Readonly<Record<string, string>> = {
+  her_10k: 'OpenHermes 2.5',
+  mag_10k: 'Magpie',
+  wiz_10k: 'WizardLM',
+  gsm8k_R1: 'GSM8K (DeepSeek-R1)',
+  s1_R1: 's1.1',
+};
 
 function stripSuffix(text: string, suffix: string): string | null {
   if (text.length <= suffix.length || !text.endsWith(suffix)) return null;
@@ -95,8 +113,10 @@ function parseLevel(meta: RunMeta): void {
  * the folder above it the task (`_wrong_answer_shuffle` → irrelevant). Other families:
  * `…_level<N>` (MATH) → level N; `popular_wikipedia_<length>` / `long_tail_wikipedia` →
  * dataset `wikipedia`, popularity `popular` (setting = the length) / `long-tail`; the
- * follow-up study's `grads/<model>/<metric>/grads_<data>_<highest|lowest>_<n>` → model,
- * metric, dataset and quality (no task or correctness). Folders are only
+ * follow-up study's `grads/<model>/<metric>/grads_<data>[_<highest|lowest>_<n>]` (known by
+ * the subset suffix, a metric folder — diff, ifd_<scorer>, instag, reward, reasoning,
+ * previous — or a `grads` folder two above) → model, metric (`ifd_gpt2` → metric `ifd`,
+ * scorer `gpt2`), dataset and quality (no task or correctness). Folders are only
  * read when the file name starts with `grads_`, the release naming. Fields the path does
  * not give stay undefined, except correctness, which is 'correct' for a release-style or
  * setting-bearing name without `wrong_answer_shuffle`; empty path → `{}`.
@@ -113,11 +133,13 @@ export function parseRunPath(path: string): RunMeta {
   parseStem(stem, meta);
   parseLevel(meta);
   const release = stem.startsWith('grads_');
-  if (release && meta.quality !== undefined) {
-    // The follow-up's layout puts the metric folder under the model folder.
+  const parent = parts[parts.length - 1];
+  const followup = meta.quality !== undefined || (parent !== undefined && (FOLLOWUP_METRICS.has(parent) || IFD_FOLDER.test(parent))) || parts[parts.length - 3] === 'grads';
+  if (release && followup) {
+    // The follow-up's layout puts the metric folder under the model folder: grads/<model>/<metric>/.
     const metricDir = parts.pop();
     const modelDir = parts.pop();
-    if (metricDir !== undefined) meta.metric = metricDir;
+    if (metricDir !== undefined) readMetricDir(metricDir, meta);
     if (modelDir !== undefined) readModelDir(modelDir, meta);
     return meta;
   }
@@ -133,6 +155,35 @@ export function parseRunPath(path: string): RunMeta {
     meta.correctness = 'correct';
   }
   return meta;
+}
+
+/** Metric and scorer from a follow-up metric folder (`ifd_gpt2` → IFD scored by GPT-2; `diff` → difficulty). */
+function readMetricDir(metricDir: string, meta: RunMeta): void {
+  const ifd = IFD_FOLDER.exec(metricDir);
+  if (ifd) {
+    meta.metric = 'ifd';
+    meta.scorer = ifd[1];
+  } else meta.metric = metricDir;
+}
+
+/** A follow-up metric as its figures name it (`ifd` → IFD, `diff` → Difficulty); others as written. */
+export function metricLabel(metric: string): string {
+  return Object.hasOwn(METRIC_LABELS, metric) ? METRIC_LABELS[metric] : metric;
+}
+
+/** A scorer model as the follow-up names it (`gpt2` → GPT-2, `qwen7b` → Qwen2.5-7B); others as written. */
+export function scorerLabel(scorer: string): string {
+  return Object.hasOwn(SCORER_LABELS, scorer) ? SCORER_LABELS[scorer] : scorer;
+}
+
+/** A follow-up source dataset as its figures name it (`her_10k` → OpenHermes 2.5, `s1_R1` → s1.1); any other dataset as written. */
+export function datasetLabel(dataset: string): string {
+  return Object.hasOwn(DATASET_LABELS, dataset) ? DATASET_LABELS[dataset] : dataset;
+}
+
+/** A follow-up subset as its figures say it: `highest` → High, `lowest` → Low. */
+export function qualityLabel(quality: string): string {
+  return quality === 'highest' ? 'High' : quality === 'lowest' ? 'Low' : quality;
 }
 
 /** Model and variant from a model folder name (`_it_new` or `_it` → instruct). */
@@ -162,12 +213,12 @@ export function settingLabel(setting: string | undefined): string {
 export function describeRun(meta: RunMeta, fallbackName: string): string {
   const parts: string[] = [];
   if (meta.model) parts.push(meta.variant === 'instruct' ? `${meta.model} instruct` : meta.model);
-  if (meta.metric) parts.push(meta.metric);
-  if (meta.dataset) parts.push(meta.dataset);
+  if (meta.metric) parts.push(meta.scorer ? `${metricLabel(meta.metric)} (${scorerLabel(meta.scorer)})` : metricLabel(meta.metric));
+  if (meta.dataset) parts.push(meta.metric ? datasetLabel(meta.dataset) : meta.dataset);
   if (meta.level) parts.push(`Level ${meta.level}`);
   if (meta.popularity === 'long-tail') parts.push('long-tail');
   if (meta.setting) parts.push(settingLabel(meta.setting));
-  if (meta.quality) parts.push(meta.quality);
+  if (meta.quality) parts.push(qualityLabel(meta.quality));
   if (parts.length === 0) return fallbackName;
   if (meta.correctness === 'irrelevant') parts.push('irrelevant');
   return parts.join(' · ');

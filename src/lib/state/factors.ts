@@ -4,7 +4,7 @@
  * wiki popularity, follow-up metric and subset) plus where it came from. Facets filter
  * by them, the encoding maps them to colour and line style, labels are built from them.
  */
-import { SETTING_ORDER, settingLabel } from '../../core/format/runPath.ts';
+import { datasetLabel, metricLabel, qualityLabel, scorerLabel, SETTING_ORDER, settingLabel } from '../../core/format/runPath.ts';
 import type { RunEntry } from './types.ts';
 
 /** A factor's key; `source` is where the run came from (demo, file, link, live computation). */
@@ -19,6 +19,7 @@ export type FactorKey =
   | 'level'
   | 'popularity'
   | 'metric'
+  | 'scorer'
   | 'quality';
 
 /** A factor: its key, the name people read, and how values sort. */
@@ -48,6 +49,7 @@ export const FACTORS: readonly Factor[] = [
   { key: 'level', label: 'MATH level' },
   { key: 'popularity', label: 'Popularity', rank: rankIn(['popular', 'long-tail']) },
   { key: 'metric', label: 'Quality metric' },
+  { key: 'scorer', label: 'Scorer' },
   { key: 'quality', label: 'Subset', rank: rankIn(['highest', 'lowest']) },
 ];
 
@@ -79,6 +81,10 @@ export function valueLabel(key: FactorKey, value: string): string {
   if (key === 'setting') return settingLabel(value);
   if (key === 'source') return SOURCE_LABELS[value] ?? value;
   if (key === 'level') return `Level ${value}`;
+  if (key === 'metric') return metricLabel(value);
+  if (key === 'scorer') return scorerLabel(value);
+  if (key === 'quality') return qualityLabel(value);
+  if (key === 'dataset') return datasetLabel(value);
   return value;
 }
 

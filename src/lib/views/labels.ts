@@ -9,7 +9,7 @@ import { factorValue, valueLabel, type FactorKey } from '../state/factors.ts';
 import type { RunEntry } from '../state/types.ts';
 
 /** Factors in the order labels read them. */
-const LABEL_FACTORS: readonly FactorKey[] = ['model', 'variant', 'metric', 'dataset', 'level', 'popularity', 'setting', 'quality', 'correctness', 'task'];
+const LABEL_FACTORS: readonly FactorKey[] = ['model', 'variant', 'metric', 'scorer', 'dataset', 'level', 'popularity', 'setting', 'quality', 'correctness', 'task'];
 
 /** The parts of a run's label, each keyed so equal texts of different factors never merge. */
 export function labelSegments(entry: RunEntry): { key: string; text: string }[] {

@@ -43,10 +43,17 @@ describe('parseRunPath', () => {
       'lighteval_math_wrong_answer_shuffle/llama3_8b/grads_algebra_level3_with_cot.jsonl',
       { task: 'lighteval_math', model: 'llama3_8b', variant: 'base', dataset: 'algebra', level: '3', setting: 'simplified', correctness: 'irrelevant' },
     ],
+    // The follow-up's release naming (Gradient_Unified README: grads/${model}/${metric}/grads_${data}_highest_200.jsonl).
     [
       'grads/qwen25_7b/ifd_gpt2/grads_wiz_10k_highest_200.jsonl',
-      { model: 'qwen25_7b', variant: 'base', metric: 'ifd_gpt2', dataset: 'wiz_10k', quality: 'highest' },
+      { model: 'qwen25_7b', variant: 'base', metric: 'ifd', scorer: 'gpt2', dataset: 'wiz_10k', quality: 'highest' },
     ],
+    ['grads/llama31_8b/ifd_qwen7b/grads_her_10k_lowest_200.jsonl', { model: 'llama31_8b', variant: 'base', metric: 'ifd', scorer: 'qwen7b', dataset: 'her_10k', quality: 'lowest' }],
+    ['gemma2_2b/diff/grads_mag_10k_highest_200.jsonl', { model: 'gemma2_2b', variant: 'base', metric: 'diff', dataset: 'mag_10k', quality: 'highest' }],
+    // The reasoning data (_data/10k_version/reasoning/{gsm8k,s1}_R1.json) has no subsets: the metric folder tells.
+    ['grads/qwen25_3b/reasoning/grads_s1_R1.jsonl', { model: 'qwen25_3b', variant: 'base', metric: 'reasoning', dataset: 's1_R1' }],
+    ['qwen25_3b/reasoning/grads_gsm8k_R1.jsonl', { model: 'qwen25_3b', variant: 'base', metric: 'reasoning', dataset: 'gsm8k_R1' }],
+    ['grads/qwen25_3b/some_metric/grads_wiz_10k.jsonl', { model: 'qwen25_3b', variant: 'base', metric: 'some_metric', dataset: 'wiz_10k' }],
     ['grads_mag_10k_lowest_200.jsonl', { dataset: 'mag_10k', quality: 'lowest' }],
     ['/home/me/Downloads/gsm8k_train_no_cot.wrong_answer_shuffle.json', { dataset: 'gsm8k_train', setting: 'none', correctness: 'irrelevant' }],
     ['my_stats.jsonl', { dataset: 'my_stats' }],
@@ -86,9 +93,11 @@ describe('describeRun', () => {
     [{ dataset: 'wikipedia', popularity: 'popular', setting: '100' }, 'wikipedia · Length 100'],
     [{ dataset: 'wikipedia', popularity: 'long-tail' }, 'wikipedia · long-tail'],
     [{ dataset: 'algebra', level: '2', setting: 'detailed' }, 'algebra · Level 2 · Detailed CoT'],
-    [{ model: 'qwen25_7b', metric: 'ifd_gpt2', dataset: 'wiz_10k', quality: 'lowest' }, 'qwen25_7b · ifd_gpt2 · wiz_10k · lowest'],
+    [{ model: 'qwen25_7b', metric: 'ifd_gpt2', dataset: 'wiz_10k', quality: 'lowest' }, 'qwen25_7b · ifd_gpt2 · WizardLM · Low'],
     [{}, 'fallback.jsonl'],
     [{ correctness: 'irrelevant' }, 'fallback.jsonl'],
+    [{ model: 'qwen25_7b', variant: 'base', metric: 'ifd', scorer: 'gpt2', dataset: 'wiz_10k', quality: 'highest' }, 'qwen25_7b · IFD (GPT-2) · WizardLM · High'],
+    [{ model: 'qwen25_3b', variant: 'base', metric: 'reasoning', dataset: 's1_R1' }, 'qwen25_3b · Reasoning · s1.1'],
   ])('describes %j as %j', (meta, label) => {
     expect(describeRun(meta, 'fallback.jsonl')).toBe(label);
   });
