@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
@@ -34,7 +35,11 @@ function contentSecurityPolicy(): Plugin {
 
 // One config for the app and the unit/component tests. Component tests opt into
 // jsdom with a `// @vitest-environment jsdom` comment; everything else runs in Node.
-export default defineConfig({
+// The build resolves @tensorflow/tfjs to tfjs-core with its gradients
+// (src/core/model/tfjsCore.ts; the compute worker imports its backends itself), so the
+// worker ships no layers, converter or data; tests keep Node's own resolution.
+export default defineConfig(({ command }) => ({
+  resolve: command === 'build' ? { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/core/model/tfjsCore.ts', import.meta.url)) }] } : {},
   plugins: [svelte(), svelteTesting(), contentSecurityPolicy()],
   base: './',
   worker: { format: 'es' },
@@ -46,4 +51,4 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
-});
+}));

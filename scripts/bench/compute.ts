@@ -7,7 +7,10 @@
  *    seconds and GFLOP/s of gradlens (tfjs-wasm in Node, one thread) beside torch, and
  *    each shape's distance to the wasm floor: its FLOPs at the 2-D matMul rate measured
  *    in this run (one wasm SIMD thread); plus samples/s with a second thread.
- * 2. Whole commands, start-up and model load included, interleaved with torch and
+ * 2. In headless Chromium: the built app's Compute live panel on the shipped model
+ *    (wasm, its helper workers), samples/s as the panel reports it, beside the same job
+ *    in Node (gradlens compute; both rates from computeRecords, first sample to last).
+ * 3. Whole commands, start-up and model load included, interleaved with torch and
  *    repeated (the VM is shared): `gradlens compute` of 12 built-in problems on the
  *    shipped model against the same job in torch; `gradlens --help` and `summarize` of
  *    a 17 MB file beside `node -e 0`.
@@ -26,6 +29,7 @@ import { headDim, parseConfig, type LlamaConfig } from '../../src/core/model/con
 import { disposeParams, initParams } from '../../src/core/model/params';
 import { sampleStats } from '../../src/core/model/sampleStats';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
+import { launchBrowser, startPreview } from '../../tests/e2e/harness';
 import { useNodeBackend } from '../lib/nodeBackend';
 import type { SampleHelper } from '../../src/core/model/sampleHelpers';
 import { startSampleThreads } from '../lib/sampleThreads';
@@ -200,6 +204,57 @@ async function seventeenMegabyteFile(): Promise<string> {
   return path;
 }
 
+/** The rate `gradlens compute` reports for `job` at its end (non-TTY progress lines: "12/12  0.84 samples/s"). */
+function nodeRate(job: string[]): number {
+  const r = spawnSync('node', [join(ROOT, 'bin/gradlens.mjs'), ...job, '--out', join(BENCH_DIR, 'compute-rate.jsonl')], { cwd: ROOT, encoding: 'utf8' });
+  const m = /(\d+)\/\1\s+([\d.]+) samples\/s/.exec(r.stderr);
+  if (!m) throw new Error(`no final rate in gradlens compute's output: ${r.stderr.slice(-300)}`);
+  return Number(m[2]);
+}
+
+/**
+ * The built app's Compute live panel on the shipped base model: `samples` built-in
+ * problems (Detailed CoT) on wasm; the samples/s the panel shows at the end, the
+ * workers the page started, and the backend trial's reasons (webgpu's among them).
+ */
+export async function browserRate(samples: number): Promise<{ rate: number; workers: number; trials: string }> {
+  const preview = await startPreview();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${preview.url}?run=`);
+    await page.getByRole('button', { name: 'Compute live', exact: true }).click();
+    const panel = page.getByRole('region', { name: 'Compute gradient statistics' });
+    await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 60_000 });
+    // A job is over when the progress says "n / n samples" and its status is done (not the enabled button: it is enabled before the job starts).
+    const finished = (n: number) =>
+      page.locator('[data-testid="compute-progress"][data-status="done"]', { hasText: `${n} / ${n} samples` }).waitFor({ timeout: 900_000 });
+    const select = (label: string) => panel.locator('label', { hasText: label }).locator('select');
+    const count = panel.getByRole('spinbutton', { name: 'Samples' });
+    // The job gradlens compute runs in Node: the base model, arithmetic, Detailed CoT (its defaults).
+    await select('Model').selectOption('base');
+    await select('Dataset').selectOption('arithmetic');
+    await select('Response').selectOption('detailed');
+    // First a trial of every backend (auto, one sample), for the reasons each gives (the panel's title).
+    await count.fill('1');
+    await page.getByRole('button', { name: 'Compute', exact: true }).click();
+    await finished(1);
+    const trials = (await page.locator('[data-testid="active-backend"]').getAttribute('title')) ?? '';
+    await count.fill(String(samples));
+    await select('Backend').selectOption('wasm');
+    await page.getByRole('button', { name: 'Compute', exact: true }).click();
+    await page.locator('[data-testid="compute-progress"][data-status="running"]').waitFor({ timeout: 60_000 });
+    await finished(samples);
+    const progress = (await page.locator('[data-testid="compute-progress"]').textContent()) ?? '';
+    const m = new RegExp(`${samples} / ${samples} samples\\s*· ([\\d.]+) samples/s`).exec(progress);
+    if (!m) throw new Error(`no final rate in the panel: ${progress}`);
+    return { rate: Number(m[1]), workers: page.workers().length, trials };
+  } finally {
+    await browser.close();
+    await preview.stop();
+  }
+}
+
 /** Prints the per-sample table, the two-thread throughput and the whole-command timings. */
 export async function benchCompute(): Promise<void> {
   console.log('\n## Live statistics: gradlens (tfjs-wasm, Node) against PyTorch + OpenBLAS');
@@ -251,6 +306,16 @@ export async function benchCompute(): Promise<void> {
     const { one, two } = await threadsPerSample(shape, 8);
     console.log(`  ${shape.label}: ${one.toFixed(3)} s alone, ${two.toFixed(3)} s with a helper (${(one / two).toFixed(2)}×)`);
   }
+
+  console.log('\n### In the browser: the built app\'s compute worker (headless Chromium, wasm) against Node, same 12 problems');
+  const rateJob = ['compute', '--model', 'base', '--data', 'builtin:arithmetic', '--limit', '12'];
+  // Node before and after the browser, so load from elsewhere falls on both sides.
+  const inNode = [nodeRate(rateJob)];
+  const inBrowser = await browserRate(12);
+  inNode.push(nodeRate(rateJob));
+  const nodeBest = Math.max(...inNode);
+  console.log(`  Node (gradlens compute, 2 threads): ${inNode.map((r) => r.toFixed(2)).join(', ')} samples/s; browser (Compute live, wasm): ${inBrowser.rate.toFixed(2)} samples/s (${(inBrowser.rate / nodeBest).toFixed(2)}× Node's best; ${inBrowser.workers} workers in the page)`);
+  console.log(`  backend trial in the browser: ${inBrowser.trials.replace(/\n/g, '; ')}`);
 
   console.log('\n### Whole commands (start-up and model load included), wall seconds, 3 interleaved rounds');
   const bin = join(ROOT, 'bin/gradlens.mjs');

@@ -7,8 +7,10 @@ import { serveSamples, type HelperReply, type HelperRequest } from '../../src/co
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
 
 const port = parentPort!;
-await useNodeBackend((workerData as { backend: NodeBackend }).backend);
-serveSamples({
-  post: (reply: HelperReply) => port.postMessage(reply),
-  listen: (onRequest) => port.on('message', (m: HelperRequest) => onRequest(m)),
-});
+serveSamples(
+  {
+    post: (reply: HelperReply) => port.postMessage(reply),
+    listen: (onRequest) => port.on('message', (m: HelperRequest) => onRequest(m)),
+  },
+  useNodeBackend((workerData as { backend: NodeBackend }).backend),
+);

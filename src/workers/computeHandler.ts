@@ -10,9 +10,11 @@ import { toJsonlLine } from '../core/format/jsonl';
 import { runBuffers, type Run } from '../core/format/run';
 import { configureWasm, pickBackend, type BackendName, type BackendTrial } from '../core/model/backend';
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
+import type { LlamaConfig } from '../core/model/config';
 import { describeFit, describeModel } from '../core/model/describeModel';
 import { DEFAULT_MEMORY_BUDGET } from '../core/model/memoryEstimate';
-import { disposeParams } from '../core/model/params';
+import { disposeParams, type Params } from '../core/model/params';
+import { helperCount, type SampleHelper } from '../core/model/sampleHelpers';
 import { blobFiles, inspectModel, loadWeights, wholeFileReader, type InspectedModel, type LoadedModel, type ModelFiles, type ModelInfo } from '../core/model/modelFolder';
 import { longestSample, truncation, type TemplateKind, type Truncation } from '../core/model/template';
 
@@ -83,6 +85,10 @@ export interface ComputeHandlerOptions {
   fetchFn?: typeof fetch;
   /** Marks `buffers` to be transferred with `event` (comlink's transfer in the worker); default: the event as it is. */
   transfer?: (event: ComputeEvent, buffers: ArrayBuffer[]) => ComputeEvent;
+  /** Starts `count` sample helpers (other workers) for a model; absent: this worker computes every sample. */
+  startHelpers?: (count: number, config: LlamaConfig, params: Params) => SampleHelper[];
+  /** Cores to share samples over (navigator.hardwareConcurrency in the browser; default 1). */
+  cores?: number;
 }
 
 function sourceKey(s: ModelSource, o: ModelOptions = {}): string {
@@ -110,13 +116,17 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
   const fetchFn = options.fetchFn ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   const transfer = options.transfer ?? ((event) => event);
   if (options.wasmPaths) configureWasm(options.wasmPaths);
-  let cached: { key: string; backend: string; model: LoadedModel } | undefined;
+  // The model, and the helpers holding copies of it (kept for the next job on the same model).
+  let cached: { key: string; backend: string; model: LoadedModel; helpers: SampleHelper[] } | undefined;
   // The last inspection, kept for the start that usually follows (a tokenizer takes seconds to build).
   let inspected: { key: string; files: ModelFiles; model: InspectedModel } | undefined;
   const running = new Map<string, AbortController>();
 
   const release = () => {
-    if (cached) disposeParams(cached.model.params);
+    if (cached) {
+      disposeParams(cached.model.params);
+      for (const h of cached.helpers) h.close();
+    }
     cached = undefined;
   };
   const inspectSource = async (source: ModelSource, options: ModelOptions = {}) => {
@@ -161,9 +171,13 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         if (!cached || cached.key !== key || cached.backend !== tf.getBackend()) {
           release();
           const params = await loadWeights(files, found);
-          cached = { key, backend: tf.getBackend(), model: { name: info.name, config: info.config, params, tokenizer: found.tokenizer, template: info.template } };
+          cached = { key, backend: tf.getBackend(), model: { name: info.name, config: info.config, params, tokenizer: found.tokenizer, template: info.template }, helpers: [] };
         }
         const model = cached.model;
+        // Helpers only on wasm: a GPU backend is one device whichever thread drives it.
+        const budget = job.modelOptions?.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+        const wanted = options.startHelpers && cached.backend === 'wasm' ? helperCount({ cores: options.cores ?? 1, samples: job.records.length, config: model.config, seqLen: longest?.tokens ?? maxLength, budget }) : 0;
+        if (wanted > cached.helpers.length) cached.helpers.push(...options.startHelpers!(wanted - cached.helpers.length, model.config, model.params));
         onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
         const cut = truncation(model.tokenizer, job.records, { template: model.template, maxLength: job.maxLength });
         if (cut.truncated > 0) onEvent({ type: 'truncation', jobId: job.jobId, truncation: cut });
@@ -174,6 +188,7 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
           signal: controller.signal,
           onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
           onWarning: (message) => onEvent({ type: 'warning', jobId: job.jobId, message }),
+          helpers: cached.helpers.slice(0, wanted),
         })) {
           const line = toJsonlLine(record);
           onEvent({ type: 'record', jobId: job.jobId, index: count, line });

@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend, wasmDistDir } from '../../scripts/lib/nodeBackend';
 import { parseRun } from '../../src/core/format/runParser';
@@ -5,6 +6,7 @@ import { parseConfig } from '../../src/core/model/config';
 import { saveModel } from '../../src/core/model/modelFolder';
 import { disposeParams, initParams } from '../../src/core/model/params';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
+import { portHelper, serveSamples, type HelperReply, type HelperRequest } from '../../src/core/model/sampleHelpers';
 import { createComputeHandler, type ComputeEvent, type ComputeHandler, type ComputeJob } from '../../src/workers/computeHandler';
 
 const config = parseConfig({
@@ -119,5 +121,41 @@ describe('computeHandler', () => {
   it('reports a broken model folder as an error event instead of throwing', async () => {
     const events = await run({ jobId: 'e', model: { kind: 'files', key: 'broken', files: { 'config.json': files['config.json'] } }, records, backend: 'wasm' });
     expect(events.at(-1)).toMatchObject({ type: 'error', jobId: 'e', message: expect.stringMatching(/model\.safetensors/) });
+  });
+});
+
+describe('computeHandler with sample helpers', () => {
+  it('shares a job\'s samples with helpers on wasm, keeps them for the next job on the model, and writes the same lines', async () => {
+    const started: number[] = [];
+    const helped = createComputeHandler({
+      wasmPaths: wasmDistDir(),
+      cores: 2,
+      // Helpers served in this thread over MessageChannels: the protocol as a worker sees it.
+      startHelpers: (count, cfg, params) => {
+        started.push(count);
+        return Array.from({ length: count }, () => {
+          const { port1, port2 } = new MessageChannel();
+          serveSamples({ post: (m: HelperReply) => port2.postMessage(m), listen: (f) => port2.on('message', (m: HelperRequest) => f(m)) });
+          return portHelper(
+            { post: (m: HelperRequest, t?: ArrayBuffer[]) => port1.postMessage(m, t), listen: (f) => port1.on('message', (m: HelperReply) => f(m)), close: () => (port1.close(), port2.close()) },
+            cfg,
+            params,
+          );
+        });
+      },
+    });
+    const lines = async (h: ComputeHandler, jobId: string) => {
+      const events: ComputeEvent[] = [];
+      await h.start({ jobId, model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm' }, (e) => events.push(e));
+      return events.flatMap((e) => (e.type === 'record' ? [e.line] : []));
+    };
+    try {
+      const alone = await lines(handler, 'alone');
+      expect(await lines(helped, 'h1')).toEqual(alone);
+      expect(await lines(helped, 'h2')).toEqual(alone);
+      expect(started).toEqual([1]);
+    } finally {
+      helped.dispose();
+    }
   });
 });

@@ -47,6 +47,24 @@ export function configureWasm(paths: string | Record<string, string>): void {
   wasmConfigured = true;
 }
 
+/** What webgpu needs from the browser: navigator.gpu and its adapter request. */
+export interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<unknown>;
+}
+
+/**
+ * Why webgpu cannot start here, or null when it can: tfjs-backend-webgpu 4.22 reads
+ * `adapter.features` without checking that an adapter came back, so where the browser
+ * has WebGPU but no adapter (headless Chromium on a machine without a GPU, a blocked
+ * GPU) it fails with "TypeError: Cannot read properties of null (reading 'features')".
+ * Asking for the adapter first turns that into a reason a user can read.
+ */
+export async function webgpuUnavailable(gpu: GpuLike | undefined = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu): Promise<string | null> {
+  if (!gpu) return 'this browser has no WebGPU (navigator.gpu; it needs a secure context)';
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  return adapter ? null : 'WebGPU is present but gives no adapter (no usable GPU)';
+}
+
 /** Whether a backend is registered with tfjs in this bundle (webgpu needs its own package). */
 function isRegistered(name: BackendName): boolean {
   return tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined;
@@ -94,6 +112,8 @@ async function timeTrialStep(): Promise<number> {
  */
 export async function pickBackend(options: { override?: BackendName; candidates?: readonly BackendName[] } = {}): Promise<BackendChoice> {
   if (options.override) {
+    const why = options.override === 'webgpu' ? await webgpuUnavailable() : null;
+    if (why) throw new Error(`backend webgpu did not initialise: ${why}`);
     if (!(await tf.setBackend(options.override))) throw new Error(`backend ${options.override} did not initialise`);
     await tf.ready();
     chosen = { active: options.override, trials: chosen?.trials ?? [] };
@@ -114,6 +134,8 @@ export async function pickBackend(options: { override?: BackendName; candidates?
       useWasmCopyKernels();
     }
     try {
+      const why = name === 'webgpu' ? await webgpuUnavailable() : null;
+      if (why) throw new Error(why);
       if (!(await tf.setBackend(name))) throw new Error('did not initialise');
       await tf.ready();
       trials.push({ name, ok: true, msPerStep: await timeTrialStep() });

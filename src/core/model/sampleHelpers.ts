@@ -90,24 +90,36 @@ export function portHelper(port: HelperPort<HelperRequest, HelperReply>, config:
 
 /**
  * The helper's side: builds the model from the first message and answers each sample
- * with its record (or its error, as one message). Call after the thread's tfjs backend
- * is set up.
+ * with its record (or its error, as one message). Listens at once and handles messages
+ * in order once `ready` (the thread's tfjs backend) resolves: a browser worker drops
+ * messages that come while no listener is attached.
  */
-export function serveSamples(port: Omit<HelperPort<HelperReply, HelperRequest>, 'close'>): void {
+export function serveSamples(port: Omit<HelperPort<HelperReply, HelperRequest>, 'close'>, ready: Promise<unknown> = Promise.resolve()): void {
   let model: { config: LlamaConfig; params: Params } | undefined;
+  // A backend that fails to start fails every sample with its message (the computing thread reports it).
+  let queue: Promise<unknown> = ready.then(
+    () => (failed = null),
+    (e: unknown) => (failed = `sample helper: ${e instanceof Error ? e.message : String(e)}`),
+  );
+  let failed: string | null = null;
   port.listen((request) => {
+    queue = queue.then(() => handle(request));
+  });
+  const handle = (request: HelperRequest) => {
     if (request.type === 'model') {
+      if (failed) return;
       if (model) disposeParams(model.params);
       const params: Params = new Map(request.weights.map((w) => [w.name, tf.tensor(w.data, w.shape, 'float32')]));
       model = { config: request.config, params };
       return;
     }
     try {
+      if (failed) throw new Error(failed);
       if (!model) throw new Error('sample helper: no model yet');
       const { sample, text, withTokens, format } = request.job;
       port.post({ type: 'record', id: request.id, record: sampleStats(model.config, model.params, sample, text, { withTokens, format }) });
     } catch (e) {
       port.post({ type: 'error', id: request.id, message: e instanceof Error ? e.message : String(e) });
     }
-  });
+  };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { wasmDistDir } from '../../../scripts/lib/nodeBackend';
-import { configureWasm, pickBackend, resetBackendChoice } from '../../../src/core/model/backend';
+import { configureWasm, pickBackend, resetBackendChoice, webgpuUnavailable } from '../../../src/core/model/backend';
 
 describe('pickBackend', () => {
   it('times the candidates that initialise, keeps the fastest and remembers it', async () => {
@@ -29,5 +29,18 @@ describe('pickBackend', () => {
     const before = tf.memory().numTensors;
     await pickBackend({ candidates: ['cpu'] });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('webgpuUnavailable', () => {
+  it('names a browser without WebGPU, one without an adapter (what made tfjs throw a TypeError), and accepts one with', async () => {
+    expect(await webgpuUnavailable(undefined)).toMatch(/no WebGPU/);
+    expect(await webgpuUnavailable({ requestAdapter: async () => null })).toMatch(/no adapter/);
+    expect(await webgpuUnavailable({ requestAdapter: () => Promise.reject(new Error('blocked')) })).toMatch(/no adapter/);
+    expect(await webgpuUnavailable({ requestAdapter: async () => ({ features: new Set() }) })).toBeNull();
+  });
+
+  it('is the reason an explicit webgpu choice gives where there is none', async () => {
+    await expect(pickBackend({ override: 'webgpu' })).rejects.toThrow(/backend webgpu did not initialise: this browser has no WebGPU/);
   });
 });

@@ -78,6 +78,34 @@ describe('sample helpers', () => {
     port1.postMessage({ type: 'sample', id: 3, job: { sample: { ids: [1, 2, 3], responseStart: 1 }, text: { instruction: '', input: '', output: '' }, withTokens: false } });
     expect(await reply).toEqual({ type: 'error', id: 3, message: 'sample helper: no model yet' });
   });
+
+
+  it('hold messages until the thread is ready, and answer every sample with the error when it never is', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    let start!: () => void;
+    serveSamples({ post: (m: HelperReply) => port2.postMessage(m), listen: (f) => port2.on('message', (m: HelperRequest) => f(m)) }, new Promise<void>((r) => (start = r)));
+    const helper = portHelper(
+      { post: (m: HelperRequest, t?: ArrayBuffer[]) => port1.postMessage(m, t), listen: (f) => port1.on('message', (m: HelperReply) => f(m)), close: () => port1.close() },
+      model.config,
+      model.params,
+    );
+    const job = { sample: { ids: [256, 72, 105, 10, 111, 107], responseStart: 4 }, text: { instruction: 'Hi', input: '', output: 'ok' }, withTokens: false };
+    const pending = helper.compute(job);
+    await new Promise((r) => setTimeout(r, 50));
+    start();
+    expect((await pending).loss).toBeGreaterThan(0);
+
+    const broken = new MessageChannel();
+    ports.push(broken.port1, broken.port2);
+    serveSamples({ post: (m: HelperReply) => broken.port2.postMessage(m), listen: (f) => broken.port2.on('message', (m: HelperRequest) => f(m)) }, Promise.reject(new Error('wasm did not start')));
+    const dead = portHelper(
+      { post: (m: HelperRequest, t?: ArrayBuffer[]) => broken.port1.postMessage(m, t), listen: (f) => broken.port1.on('message', (m: HelperReply) => f(m)), close: () => broken.port1.close() },
+      model.config,
+      model.params,
+    );
+    await expect(dead.compute(job)).rejects.toThrow('sample helper: wasm did not start');
+  });
 });
 
 describe('helperCount', () => {
