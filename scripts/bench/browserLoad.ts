@@ -297,3 +297,19 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `npx tsx scripts/bench/browserLoad.ts`: the loading section alone (builds dist/ first when it is missing). */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { launchBrowser, startPreview } = await import('../../tests/e2e/harness.ts');
+  const preview = await startPreview();
+  const browser = await launchBrowser();
+  try {
+    await benchLoading(browser, preview.url);
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+    await preview.stop();
+  }
+}

@@ -101,7 +101,8 @@ function blobChunks(blob: Blob): Chunks {
   const read = (): Promise<Uint8Array> | null => {
     if (offset >= blob.size) return null;
     const end = Math.min(blob.size, offset + BLOB_SLICE_BYTES);
-    const piece = blob.slice(offset, end);
+    // A file read whole is not sliced: a slice is a new blob the browser registers.
+    const piece = offset === 0 && end === blob.size ? blob : blob.slice(offset, end);
     offset = end;
     return piece.arrayBuffer().then((b) => new Uint8Array(b));
   };

@@ -82,12 +82,20 @@ export class AppState {
   #saver: RunSaver;
   #computeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Finished loads waiting to be added to the list together (see #arrive). */
-  #arrivals: (() => void)[] = [];
+  #arrivals: { jobId: string; apply: () => void; resolve: () => void }[] = [];
   /** Jobs the user cancelled: whatever they still return is dropped. */
   #cancelled = new Set<string>();
   #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the list may change next (see #arrive). */
   #nextArrival = -Infinity;
+  /** True from a change of the list until the page has drawn it (see #arrive). */
+  #drawing = false;
+  /** Loads started whose outcome has not arrived yet. */
+  #reading = 0;
+  /** The list being built while finished loads are applied together (see #arrive), else null. */
+  #building: RunEntry[] | null = null;
+  /** Progress reports not shown yet, by job id: shown together once a frame (see #progress). */
+  #progressDue = new Map<string, ParseProgress>();
 
   constructor(deps: AppDeps) {
     this.#deps = deps;
@@ -165,12 +173,13 @@ export class AppState {
 
   #addEntry(run: Run, source: RunEntry['source']): string {
     if (this.missingRefs.includes(source.ref)) this.missingRefs = this.missingRefs.filter((r) => r !== source.ref);
-    const same = this.entries.findIndex(
+    const list = this.#list;
+    const same = list.findIndex(
       (e) => e.run.id === run.id || (source.kind !== 'compute' && e.source.kind === source.kind && e.source.ref === source.ref),
     );
     if (same >= 0) {
-      const old = this.entries[same];
-      const next = this.entries.slice();
+      const old = list[same];
+      const next = list.slice();
       next[same] = { ...old, run, source };
       if (old.run.id !== run.id) {
         this.#saver.remove([old.run.id]);
@@ -183,15 +192,15 @@ export class AppState {
     const entry: RunEntry = {
       run,
       label: describeRun(run.meta, run.name),
-      color: nextRunColor(this.entries.map((e) => e.color)),
+      color: nextRunColor(list.map((e) => e.color)),
       hidden: false,
       source,
     };
     const at = insertionIndex(
-      this.entries.map((e) => e.run.meta),
+      list.map((e) => e.run.meta),
       run.meta,
     );
-    this.#setEntries([...this.entries.slice(0, at), entry, ...this.entries.slice(at)]);
+    this.#setEntries([...list.slice(0, at), entry, ...list.slice(at)]);
     return run.id;
   }
 
@@ -318,9 +327,7 @@ export class AppState {
 
   async #load(job: LoadJob, source: ParseSource, origin: RunEntry['source']): Promise<void> {
     const { id: jobId, file } = job;
-    const onProgress = (p: ParseProgress) => {
-      this.jobs = this.jobs.map((j) => (j.id === jobId ? { ...j, ...p, totalBytes: p.totalBytes ?? j.totalBytes, started: true } : j));
-    };
+    const onProgress = (p: ParseProgress) => this.#progress(jobId, p);
     const runId = uniqueId('run');
     // The worker saves the run with this entry in one transaction; the page corrects the entry once the run is listed.
     const save: StoredEntry | undefined = this.#deps.store.sharedWithWorkers
@@ -334,12 +341,13 @@ export class AppState {
         }
       : undefined;
     let result: ParseResult;
+    this.#reading++;
     try {
       result = await this.#deps.parser.parse({ jobId, source, file, runId, save }, onProgress);
     } catch (error) {
       result = { ok: false, cancelled: false, message: String(error), line: null };
     }
-    await this.#arrive(() => {
+    await this.#arrive(jobId, () => {
       if (this.#cancelled.delete(jobId)) return;
       if (result.ok) {
         this.addRun(result.run, origin, save ? { saving: this.#deps.parser.stored(runId) } : {});
@@ -347,8 +355,26 @@ export class AppState {
       } else if (!result.cancelled) {
         this.#setProblem({ file, fatal: { message: result.message, line: result.line }, skipped: [] });
       }
-      this.jobs = this.jobs.filter((j) => j.id !== jobId);
     });
+  }
+
+  /**
+   * Shows a job's progress. Reports arrive as messages, one task each: they are shown
+   * together once a frame, so many files read at once update the list of jobs (and
+   * whatever reads it) once a frame, not once a report.
+   */
+  #progress(jobId: string, p: ParseProgress): void {
+    if (this.#progressDue.size === 0) {
+      afterFrame(() => {
+        const due = this.#progressDue;
+        this.#progressDue = new Map();
+        this.jobs = this.jobs.map((j) => {
+          const q = due.get(j.id);
+          return q ? { ...j, ...q, totalBytes: q.totalBytes ?? j.totalBytes, started: true } : j;
+        });
+      });
+    }
+    this.#progressDue.set(jobId, p);
   }
 
   /**
@@ -358,26 +384,55 @@ export class AppState {
    * many small files re-draw the views a few times, not once per file, and the page
    * stays free for the user between draws.
    */
-  #arrive(apply: () => void): Promise<void> {
+  #arrive(jobId: string, apply: () => void): Promise<void> {
     return new Promise((resolve) => {
-      this.#arrivals.push(() => {
-        apply();
-        resolve();
-      });
-      if (this.#arrivalTimer !== null) return;
-      const wait = Math.max(0, this.#nextArrival - performance.now());
-      this.#arrivalTimer = setTimeout(() => {
-        this.#arrivalTimer = null;
-        const started = performance.now();
-        this.#nextArrival = started + ARRIVAL_INTERVAL_MS;
-        const due = this.#arrivals;
-        this.#arrivals = [];
-        for (const f of due) f();
-        afterDraw(() => {
-          const drawn = performance.now();
-          this.#nextArrival = Math.max(this.#nextArrival, drawn + 3 * (drawn - started));
-        });
-      }, wait);
+      this.#arrivals.push({ jobId, apply, resolve });
+      this.#reading--;
+      this.#scheduleArrivals();
+    });
+  }
+
+  /**
+   * Sets a timer for the waiting arrivals: none while a change is being drawn, else at
+   * #nextArrival, or at once when no other load is under way (nothing to wait for).
+   */
+  #scheduleArrivals(): void {
+    if (this.#drawing || this.#arrivals.length === 0) return;
+    const wait = this.#reading > 0 ? Math.max(0, this.#nextArrival - performance.now()) : 0;
+    if (this.#arrivalTimer !== null) {
+      if (wait > 0) return;
+      clearTimeout(this.#arrivalTimer);
+    }
+    this.#arrivalTimer = setTimeout(() => {
+      this.#arrivalTimer = null;
+      this.#applyArrivals();
+    }, wait);
+  }
+
+  #applyArrivals(): void {
+    const started = performance.now();
+    const due = this.#arrivals;
+    this.#arrivals = [];
+    // One new list and one new list of jobs for all of them: every assignment re-marks what reads it.
+    this.#building = this.entries;
+    try {
+      for (const a of due) a.apply();
+    } finally {
+      const built = this.#building;
+      this.#building = null;
+      if (built !== this.entries) this.#setEntries(built);
+      const ids = new Set(due.map((a) => a.jobId));
+      for (const id of ids) this.#progressDue.delete(id);
+      this.jobs = this.jobs.filter((j) => !ids.has(j.id));
+      for (const a of due) a.resolve();
+    }
+    // Loads that finish while this is drawn wait for the draw, then for three times as long as it took.
+    this.#drawing = true;
+    afterDraw(() => {
+      const drawn = performance.now();
+      this.#nextArrival = Math.max(started + ARRIVAL_INTERVAL_MS, drawn + 3 * (drawn - started));
+      this.#drawing = false;
+      this.#scheduleArrivals();
     });
   }
 
@@ -404,6 +459,7 @@ export class AppState {
   }
 
   #setProblem(problem: FileProblem): void {
+    if (!problem.fatal && !problem.skipped.length && !this.problems.some((p) => p.file === problem.file)) return;
     const others = this.problems.filter((p) => p.file !== problem.file);
     this.problems = problem.fatal || problem.skipped.length ? [...others, problem] : others;
   }
@@ -412,26 +468,51 @@ export class AppState {
     this.#setEntries(this.entries.map((e) => (e.run.id === id ? { ...e, ...change } : e)));
   }
 
-  /** Replaces the entries and saves the display choices that changed. */
+  /** The list as it stands: the one being built (see #arrive), else the entries. */
+  get #list(): RunEntry[] {
+    return this.#building ?? this.entries;
+  }
+
+  /** Replaces the entries and saves the display choices that changed (once a batch is built, see #arrive). */
   #setEntries(entries: RunEntry[]): void {
+    if (this.#building) {
+      this.#building = entries;
+      return;
+    }
     this.entries = entries;
     this.#saver.entriesChanged(entries.map(toStoredEntry));
   }
 
   /** The stored form of run `id`'s entry, or null when it is not listed. */
   #storedEntry(id: string): StoredEntry | null {
-    const i = this.entries.findIndex((e) => e.run.id === id);
-    return i < 0 ? null : toStoredEntry(this.entries[i], i);
+    const list = this.#list;
+    const i = list.findIndex((e) => e.run.id === id);
+    return i < 0 ? null : toStoredEntry(list[i], i);
   }
 }
 
 /** How often finished loads are added to the list, at most (see AppState.#arrive). */
 const ARRIVAL_INTERVAL_MS = 100;
+/** The longest afterDraw waits for a frame (a hidden page draws none). */
+const DRAW_WAIT_MS = 1000;
+
+/** Calls `f` before the next frame is drawn, or after this task where there are no frames. */
+function afterFrame(f: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(f);
+  else setTimeout(f, 0);
+}
 
 /** Calls `f` once the page has drawn what changed (after the next frame), or after this task where there are no frames. */
 function afterDraw(f: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(f, 0));
-  else setTimeout(f, 0);
+  if (typeof requestAnimationFrame !== 'function') return void setTimeout(f, 0);
+  let called = false;
+  const once = () => {
+    if (!called) f();
+    called = true;
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  // A hidden page draws no frames: go on without one.
+  setTimeout(once, DRAW_WAIT_MS);
 }
 
 function toStoredEntry(e: RunEntry, position: number): StoredEntry {

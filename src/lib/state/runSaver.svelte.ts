@@ -144,7 +144,7 @@ export class RunSaver {
         if (this.#saving.get(id) !== done) return;
         if (o.ok) {
           this.#stored.add(id);
-          this.unsaved = this.unsaved.filter((u) => u.id !== id);
+          if (this.unsaved.some((u) => u.id === id)) this.unsaved = this.unsaved.filter((u) => u.id !== id);
           // The entry may have changed (a color given at the batch's end) while the run was being saved.
           this.entriesChanged(this.#entries);
         } else {
