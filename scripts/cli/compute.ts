@@ -22,6 +22,7 @@ const COMMON: OptionSpec[] = [
   { name: 'backend', type: 'string', value: 'wasm|cpu', description: 'tfjs backend (default wasm; cpu is 4-6× slower)' },
   { name: 'seed', type: 'string', value: 'S', description: 'seed of built-in problems and of response shuffling (default 1)' },
   { name: 'resume', type: 'boolean', description: 'keep the complete records already in the output and compute only the missing samples' },
+  { name: 'token-norms', type: 'boolean', description: 'add token_norms: per matrix, each position\'s share c_t = |delta_t| |x_t| of its gradient (implies --with-tokens)' },
   { name: 'threads', type: 'string', value: 'N', description: `threads computing samples, each with its own copy of the model (default ${availableParallelism()}: the cores; fewer when memory is short)` },
 ];
 
@@ -90,6 +91,7 @@ export interface ComputeCommand {
   maxLength?: number;
   withTokens: boolean;
   format: StatsFormat;
+  tokenNorms: boolean;
   backend: NodeBackend;
   seed?: number;
   resume: boolean;
@@ -105,6 +107,7 @@ export interface ExperimentCommand {
   outDir: string;
   n: number;
   maxLength?: number;
+  tokenNorms: boolean;
   backend: NodeBackend;
   seed?: number;
   resume: boolean;
@@ -163,7 +166,8 @@ export function parseComputeCommand(argv: readonly string[]): ComputeCommand | '
     irrelevant: v.irrelevant === true,
     limit: positiveInt(v.limit, '--limit'),
     maxLength: positiveInt(v['max-length'], '--max-length'),
-    withTokens: v['with-tokens'] === true,
+    withTokens: v['with-tokens'] === true || v['token-norms'] === true,
+    tokenNorms: v['token-norms'] === true,
     format: formatOf(v.format),
     backend: backendOf(v.backend),
     seed: positiveInt(v.seed, '--seed'),
@@ -190,6 +194,7 @@ export function parseExperimentCommand(argv: readonly string[]): ExperimentComma
     outDir: text(v['out-dir'])!,
     n,
     maxLength: positiveInt(v['max-length'], '--max-length'),
+    tokenNorms: v['token-norms'] === true,
     backend: backendOf(v.backend),
     seed: positiveInt(v.seed, '--seed'),
     resume: v.resume === true,

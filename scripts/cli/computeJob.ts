@@ -74,7 +74,7 @@ async function computeToFile(
   model: LoadedModel,
   all: ComputeInput[],
   out: string,
-  options: { maxLength?: number; withTokens?: boolean; format?: StatsFormat; label?: string; resume?: boolean; helpers?: readonly SampleHelper[] },
+  options: { maxLength?: number; withTokens?: boolean; format?: StatsFormat; tokenNorms?: boolean; label?: string; resume?: boolean; helpers?: readonly SampleHelper[] },
 ): Promise<number> {
   await mkdir(dirname(resolve(out)), { recursive: true });
   const done = options.resume ? await finishedLines(out) : { lines: [], keys: new Set<string>() };
@@ -92,7 +92,7 @@ async function computeToFile(
     else if (p.done === p.total || p.done % 10 === 0) process.stderr.write(`${line}\n`);
   };
   const onWarning = (message: string) => process.stderr.write(`${tty ? '\n' : ''}warning: ${options.label ? `${options.label.trim()}: ` : ''}${message}\n`);
-  const computing = computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, format: options.format, onProgress: draw, onWarning, helpers: options.helpers });
+  const computing = computeRecords(model, records, { maxLength: options.maxLength, withTokens: options.withTokens, format: options.format, tokenNorms: options.tokenNorms, onProgress: draw, onWarning, helpers: options.helpers });
   for await (const record of computing) {
     pending.push(toJsonlLine(record));
     written++;
@@ -138,7 +138,7 @@ export async function runCompute(c: ComputeCommand): Promise<number> {
     const budget = c.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     return await withHelpers(model, backend, c.threads, records.length, maxLength, budget, async (helpers, on) => {
       process.stderr.write(`${model.name} (${model.config.num_hidden_layers} layers, ${model.template}) on ${on}: ${records.length} samples → ${c.out}\n`);
-      const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, format: c.format, resume: c.resume, helpers });
+      const n = await computeToFile(model, records, c.out, { maxLength, withTokens: c.withTokens, format: c.format, tokenNorms: c.tokenNorms, resume: c.resume, helpers });
       process.stderr.write(`wrote ${n} records to ${c.out}\n`);
       return 0;
     });
@@ -162,7 +162,7 @@ export async function runExperiment(c: ExperimentCommand): Promise<number> {
         for (const step of plan) {
           const records = await loadRecords(c.data, { setting: step.setting, irrelevant: step.irrelevant, limit: c.n, seed: c.seed });
           const out = join(c.outDir, step.path);
-          await computeToFile(model, records, out, { maxLength, label: step.label.padEnd(24), resume: c.resume, helpers });
+          await computeToFile(model, records, out, { maxLength, tokenNorms: c.tokenNorms, label: step.label.padEnd(24), resume: c.resume, helpers });
           paths.push(out);
         }
       });

@@ -7,7 +7,7 @@ import { shuffleResponses } from '../../scripts/cli/computeData';
 import { saveModelDir } from '../../scripts/lib/modelDir';
 import { useNodeBackend } from '../../scripts/lib/nodeBackend';
 import { parseRun } from '../../src/core/format/runParser';
-import { sampleText } from '../../src/core/format/run';
+import { sampleExtra, sampleText } from '../../src/core/format/run';
 import { parseConfig } from '../../src/core/model/config';
 import { disposeParams, initParams } from '../../src/core/model/params';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
@@ -58,6 +58,31 @@ describe('gradlens compute', () => {
     const first = JSON.parse(bytes.toString('utf8').split('\n')[0]) as Record<string, unknown>;
     expect((first.input_ids as number[]).length).toBeLessThanOrEqual(40);
     expect(first.response_start).toBeTypeOf('number');
+  });
+
+  it('writes token_norms (one cₜ per position for every q/k/v/o matrix) next to input_ids and response_start with --token-norms', async () => {
+    const out = join(dir, 'token-norms.jsonl');
+    expect(await run(['--model', modelDir, '--data', dataFile, '--out', out, '--token-norms', '--threads', '2'])).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      const keys = Object.keys(record);
+      expect(keys.slice(-3)).toEqual(['input_ids', 'response_start', 'token_norms']);
+      const ids = record.input_ids as number[];
+      const norms = record.token_norms as Record<string, number[]>;
+      const matrices = keys.filter((k) => k.startsWith('model.layers.'));
+      expect(Object.keys(norms)).toEqual(matrices);
+      for (const m of matrices) {
+        expect(norms[m], m).toHaveLength(ids.length);
+        expect(norms[m].every((c) => Number.isFinite(c) && c >= 0), m).toBe(true);
+        expect(norms[m].some((c) => c > 0), m).toBe(true);
+      }
+    }
+    // The reader keeps them as the sample's extra fields and reads the statistics as without them.
+    const run1 = parseRun(out, new Uint8Array(readFileSync(out)));
+    expect(run1.sampleCount).toBe(3);
+    expect(Object.keys(sampleExtra(run1, 0) ?? {})).toEqual(['input_ids', 'response_start', 'token_norms']);
   });
 
   it('writes the same file with a second thread computing samples as with this thread alone', async () => {

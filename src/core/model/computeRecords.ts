@@ -31,6 +31,8 @@ export interface ComputeOptions {
   withTokens?: boolean;
   /** What to write (default `layer-gradient`; `unified`: the follow-up's S_list and cosine blocks). */
   format?: StatsFormat;
+  /** Add `token_norms` (each position's cₜ per matrix; implies withTokens) to each record. */
+  tokenNorms?: boolean;
   /** Stop before the next sample once aborted (the generator then simply ends). */
   signal?: AbortSignal;
   onProgress?: (p: ComputeProgress) => void;
@@ -85,7 +87,7 @@ export async function* computeRecords(
         const i = next++;
         const text = encode(i);
         inHand[h]++;
-        helper.compute({ sample: samples[i], text, withTokens: options.withTokens ?? false, format: options.format }).then(
+        helper.compute({ sample: samples[i], text, withTokens: options.withTokens ?? false, format: options.format, tokenNorms: options.tokenNorms }).then(
           (record) => {
             inHand[h]--;
             done.set(i, record);
@@ -117,7 +119,7 @@ export async function* computeRecords(
     } else if (next < total) {
       const i = next++;
       const text = encode(i);
-      done.set(i, sampleStats(model.config, model.params, samples[i], text, { withTokens: options.withTokens, format: options.format }));
+      done.set(i, sampleStats(model.config, model.params, samples[i], text, { withTokens: options.withTokens, format: options.format, tokenNorms: options.tokenNorms }));
     } else {
       // Everything is handed out and the next record is a helper's: wait for one to answer.
       await new Promise<void>((resolve) => (wake = resolve));

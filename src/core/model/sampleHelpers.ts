@@ -13,12 +13,13 @@ import { estimateMemory } from './memoryEstimate';
 import { disposeParams, type Params } from './params';
 import { sampleStats, type EncodedSample, type SampleTextFields, type StatsFormat } from './sampleStats';
 
-/** One sample for a helper: token ids, the record's text, whether to add the ids to the record, and the format. */
+/** One sample for a helper: token ids, the record's text, whether to add the ids (and the positions' cₜ) to the record, and the format. */
 export interface SampleJob {
   sample: EncodedSample;
   text: SampleTextFields;
   withTokens: boolean;
   format?: StatsFormat;
+  tokenNorms?: boolean;
 }
 
 /** Another thread computing samples' records on its own copy of the model. */
@@ -116,8 +117,8 @@ export function serveSamples(port: Omit<HelperPort<HelperReply, HelperRequest>, 
     try {
       if (failed) throw new Error(failed);
       if (!model) throw new Error('sample helper: no model yet');
-      const { sample, text, withTokens, format } = request.job;
-      port.post({ type: 'record', id: request.id, record: sampleStats(model.config, model.params, sample, text, { withTokens, format }) });
+      const { sample, text, withTokens, format, tokenNorms } = request.job;
+      port.post({ type: 'record', id: request.id, record: sampleStats(model.config, model.params, sample, text, { withTokens, format, tokenNorms }) });
     } catch (e) {
       port.post({ type: 'error', id: request.id, message: e instanceof Error ? e.message : String(e) });
     }

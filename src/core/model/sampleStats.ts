@@ -12,6 +12,7 @@ import type { LlamaConfig } from './config';
 import type { FactorCapture } from './linear';
 import { paramShapes, type Params } from './params';
 import { responseLoss } from './responseLoss';
+import { positionNorms } from './tokenNorms';
 
 /** The statistic fields written per matrix, in file order. */
 export const MATRIX_STAT_FIELDS = ['M_mean', 'M_max', 'M_min', 'frobenius_norm', 'S_sum', 'S_max', 'S_min', 'effective_rank'] as const;
@@ -63,6 +64,8 @@ export interface SampleStatsOptions {
   withTokens?: boolean;
   /** What to write (default `layer-gradient`). */
   format?: StatsFormat;
+  /** Add `token_norms` (each position's cₜ per matrix, tokenNorms.ts); implies `withTokens`. */
+  tokenNorms?: boolean;
 }
 
 function nanStats(): MatrixStatRecord {
@@ -128,7 +131,8 @@ export function sampleGradients(
 /**
  * One Layer_Gradient record for one sample: `instruction`, `input`, `output`, `loss`, then
  * one entry per selected matrix (HF name) with the 8 statistic fields; with `withTokens`,
- * `input_ids` and `response_start`. When no response token is left (the prompt fills
+ * `input_ids` and `response_start`; with `tokenNorms`, those and `token_norms` (per
+ * matrix but a square embedding, cₜ at each of the T positions: tokenNorms.ts). When no response token is left (the prompt fills
  * the maximum length), loss and every statistic are NaN, as the study's HF loss is.
  * Throws a RangeError for a token id outside the vocabulary.
  */
@@ -146,13 +150,16 @@ export function sampleStats(
   const unified = options.format === 'unified';
   const labels = sample.ids.length - Math.max(sample.responseStart, 1);
   const names = selectedMatrices(config);
+  let norms: Record<string, number[]> | undefined;
   if (labels <= 0) {
     record.loss = Number.NaN;
     for (const n of names) record[n] = unified ? { M_mean: NaN, M_max: NaN, M_min: NaN, frobenius_norm: NaN, S_list: [] } : nanStats();
     if (unified) Object.assign(record, cosineBlocks(names, () => null));
+    if (options.tokenNorms) norms = Object.fromEntries(factorMatrices(config).map((n) => [n, new Array<number>(sample.ids.length).fill(Number.NaN)]));
   } else {
     const { loss, grads } = sampleGradients(config, params, sample);
     record.loss = loss;
+    if (options.tokenNorms) norms = sampleTokenNorms(grads, sample);
     for (const [name, { g, rows, cols, delta, x }] of grads) {
       // Factors have one row per position the layer saw: T, or the response rows for lm_head.
       const tokens = delta !== undefined ? delta.length / rows : sample.ids.length;
@@ -173,9 +180,32 @@ export function sampleStats(
     // Cosines of the flattened gradients ([out, in] row-major, as torch's view(-1)), read while the sample's gradients are held.
     if (unified) Object.assign(record, cosineBlocks(names, (n) => grads.get(n)?.g ?? null));
   }
-  if (options.withTokens) {
+  if (options.withTokens || norms) {
     record.input_ids = sample.ids.slice();
     record.response_start = sample.responseStart;
   }
+  if (norms) record.token_norms = norms;
   return record;
+}
+
+/**
+ * The selected matrices whose gradient is one sum over positions, Δᵀ X: every one but a
+ * square embedding, whose gradient gathers rows by token id (and adds the head's when tied).
+ */
+function factorMatrices(config: LlamaConfig): string[] {
+  return selectedMatrices(config).filter((n) => n !== 'model.embed_tokens.weight');
+}
+
+/** cₜ of every position for each matrix with factors (positionNorms), in selection order. */
+function sampleTokenNorms(grads: ReturnType<typeof sampleGradients>['grads'], sample: EncodedSample): Record<string, number[]> {
+  const length = sample.ids.length;
+  const out: Record<string, number[]> = {};
+  for (const [name, { rows, delta, x }] of grads) {
+    if (delta === undefined || x === undefined) continue;
+    const tokens = delta.length / rows;
+    // Only lm_head sees fewer rows: the positions predicting the response, from max(start, 1) − 1 on.
+    const first = tokens === length ? 0 : Math.max(sample.responseStart, 1) - 1;
+    out[name] = positionNorms(delta, x, tokens, first, length);
+  }
+  return out;
 }
