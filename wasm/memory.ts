@@ -52,7 +52,9 @@ export const VALUE_CLASS: usize = VALUE_ENTRY + <usize>SHAPE_ENTRIES * 4;
 export const OBJECT_FIXUP: usize = VALUE_CLASS + <usize>SHAPE_ENTRIES * 4;
 /** Per container open around a raw value: 1 for an object, 0 for an array (values.ts). */
 export const NESTING: usize = OBJECT_FIXUP + <usize>TEMPLATE_OBJECTS * 20;
-export const DYNAMIC: usize = NESTING + <usize>MAX_DEPTH + 16;
+/** Per key id, 1 when the caller keeps that top-level key's object as text (keepAsText): it is read raw, its members never tokenized. */
+export const KEEP_TEXT: usize = NESTING + <usize>MAX_DEPTH + 16;
+export const DYNAMIC: usize = KEEP_TEXT + <usize>MAX_NAMES + 16;
 
 /** Bytes the bytes region holds (PAD more are reserved after them). */
 export let bytesCapacity: i32 = 0;

@@ -35,7 +35,9 @@ import {
   capacity,
   DYNAMIC,
   FIELD_SLOTS,
+  KEEP_TEXT,
   layout,
+  MAX_NAMES,
   OUT,
   OUT_SLOTS,
   SCATTER,
@@ -74,6 +76,7 @@ let misses: i32 = 0;
 /** Forgets every key and the last line's shape, for the next file (the memory stays). */
 export function reset(): void {
   memory.fill(TABLE, 0, <usize>TABLE_SLOTS * 4);
+  memory.fill(KEEP_TEXT, 0, <usize>MAX_NAMES);
   memory.fill(SLOT_TOP, 0, <usize>(TOP_SLOTS + FIELD_SLOTS) * 4);
   forgetNames();
   forgetTemplate();
@@ -310,6 +313,19 @@ export function scan(length: i32): i32 {
   return count;
 }
 
+/**
+ * From the next line on, the object of top-level key `id` is read as one raw value (its
+ * text kept, its members not tokenized): for fields the caller keeps as text, such as a
+ * record's per-position `token_norms`, whose thousands of numbers would otherwise be
+ * converted and make every line's shape differ. Forgets the last line's template and shape.
+ */
+export function keepAsText(id: i32): void {
+  if (id < 0 || id >= MAX_NAMES || load<u8>(KEEP_TEXT + <usize>id) == 1) return;
+  store<u8>(KEEP_TEXT + <usize>id, 1);
+  forgetTemplate();
+  shapeEntries = -1;
+}
+
 /** 1 when the last line scanned has the keys, kinds and member counts of the line before, entry for entry. */
 export function sameShape(): i32 {
   return same ? 1 : 0;
@@ -348,7 +364,7 @@ function scanLine(limit: usize): i32 {
       if (kind < 0) return -1;
       pos = valueEnd;
       entry(e, id, kind, p, pos, 0);
-    } else if (c == LBRACE) {
+    } else if (c == LBRACE && load<u8>(KEEP_TEXT + <usize>id) == 0) {
       entries++;
       if (e >= capacity) return -1;
       const slots = fieldSlot;

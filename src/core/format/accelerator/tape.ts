@@ -42,6 +42,7 @@ interface Kernel {
   keyStart(id: number): number;
   keyLength(id: number): number;
   sameShape(): number;
+  keepAsText(id: number): void;
   reset(): void;
   slowNumbers(): number;
 }
@@ -141,6 +142,11 @@ export class Tape {
   /** True when the last line tokenized has the keys, kinds and member counts of the line before, entry for entry. */
   sameShape(): boolean {
     return this.kernel.sameShape() === 1;
+  }
+
+  /** From the next line on, top-level key `id`'s object is one Raw entry: its text is kept, its members are not tokenized. */
+  keepAsText(id: number): void {
+    this.kernel.keepAsText(id);
   }
 
   /** How many of the last line's numbers the kernel left to JavaScript (SlowNumber entries). */

@@ -185,7 +185,13 @@ export class TapeAccelerator implements Accelerator {
       // A matrix record the kernel could not read flat (nested, strings, booleans): the plain path reads it.
       if (key.kind === KeyKind.Matrix && (kind === TapeKind.Raw || kind === TapeKind.RawUnicode) && this.line[this.entry(e, 2)] === LBRACE) return false;
       fields.push(e);
-      if (kind === TapeKind.Object) e += members;
+      if (kind === TapeKind.Object) {
+        // An extra field holding arrays (token_norms: a position's cₜ per matrix) is kept as
+        // text: the kernel need not convert its numbers, and the lines' shapes, which count
+        // array members, then repeat though each sample has its own length.
+        if (key.kind === KeyKind.Other && this.holdsArray(e, members)) this.tape.keepAsText(this.entry(e, 0));
+        e += members;
+      }
     }
     this.readFields(fields);
     cells.loss = this.loss;
@@ -195,6 +201,12 @@ export class TapeAccelerator implements Accelerator {
     this.writeTexts(group, fields);
     this.plan = count <= SHAPE_ENTRIES ? this.makePlan(group, count) : null;
     return true;
+  }
+
+  /** True when the object at entry `e` (with `members` entries after it) has an array member. */
+  private holdsArray(e: number, members: number): boolean {
+    for (let k = e + 1; k <= e + members; k++) if (this.entry(k, 1) === TapeKind.Array) return true;
+    return false;
   }
 
   /** Reads the matrix whose object is entry `e` (with `members` entries after it) into the cells, as the plain path reads its fields. */

@@ -419,3 +419,27 @@ describe('one file through both paths', () => {
     expect(accelerated.cosineSim).toEqual(refused.cosineSim);
   });
 });
+
+describe('records with token_norms (gradlens compute --token-norms)', () => {
+  it('loads each sample\'s cₜ per matrix on both paths, bit for bit the same run, though every sample has its own length', () => {
+    const lines = Array.from({ length: 12 }, (_, r) => {
+      const length = 3 + ((r * 7) % 11);
+      const ids = Array.from({ length }, (_, t) => (t * 31 + r) % 256);
+      const norms = (m: number) => Array.from({ length }, (_, t) => toJsonlLine(t === 0 && r === 5 ? NaN : Math.cos(r + t * m) * 10 ** ((t % 5) - 2)));
+      return `{"instruction": "q${r}", "output": "a${r}", "loss": ${r / 3}, "${Q0}": {"S_sum": ${r}, "S_max": ${r / 2}}, "${K1}": {"S_sum": ${-r}}, "input_ids": [${ids.join(', ')}], "response_start": ${length >> 1}, "token_norms": {"${Q0}": [${norms(1).join(', ')}], "${K1}": [${norms(2).join(', ')}]}}`;
+    });
+    const bytes = enc(lines.join('\n') + '\n');
+    expectSameRun(bytes);
+    // The accelerator stores every line (the plain path is not its fallback here).
+    expect(tapeScans(...lines)).toBe(lines.length);
+    const run = parseRun('f.jsonl', bytes);
+    for (let r = 0; r < lines.length; r++) {
+      const extra = sampleExtra(run, r) as { token_norms: Record<string, number[]>; input_ids: number[]; response_start: number };
+      const parsed = JSON.parse(lines[r].replace(/NaN/g, 'null')) as typeof extra;
+      expect(extra.input_ids).toEqual(parsed.input_ids);
+      expect(extra.response_start).toBe(parsed.response_start);
+      expect(extra.token_norms[K1]).toEqual(parsed.token_norms[K1]);
+      expect(extra.token_norms[Q0].map((x) => (Number.isNaN(x) ? null : x))).toEqual(parsed.token_norms[Q0]);
+    }
+  });
+});
