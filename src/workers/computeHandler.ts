@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GrowingRun } from '../core/format/growingRun';
 import { toJsonlLine } from '../core/format/jsonl';
-import { runBuffers, type Run } from '../core/format/run';
+import { runBuffers, sampleExtra, type Run } from '../core/format/run';
 import { configureWasm, pickBackend, type BackendName, type BackendTrial } from '../core/model/backend';
 import { computeRecords, type ComputeInput, type ComputeProgress } from '../core/model/computeRecords';
 import type { LlamaConfig } from '../core/model/config';
@@ -17,6 +17,7 @@ import { disposeParams, type Params } from '../core/model/params';
 import { helperCount, type SampleHelper } from '../core/model/sampleHelpers';
 import { blobFiles, inspectModel, loadWeights, wholeFileReader, type InspectedModel, type LoadedModel, type ModelFiles, type ModelInfo } from '../core/model/modelFolder';
 import { longestSample, truncation, type TemplateKind, type Truncation } from '../core/model/template';
+import { tokenTexts } from '../core/model/tokenTexts';
 
 /**
  * Where the model's files come from: a folder URL, one URL per file name (Vite `?url`
@@ -49,10 +50,27 @@ export interface ComputeJob {
   records: ComputeInput[];
   maxLength?: number;
   withTokens?: boolean;
+  /** Add each position's cₜ per matrix (`token_norms`, with the token ids) to each record. */
+  tokenNorms?: boolean;
   /** 'auto' (default) measures once and keeps the fastest. */
   backend?: BackendName | 'auto';
   modelOptions?: ModelOptions;
 }
+
+/** One sample recomputed with a run's model (the drill-down's what-if): always with its token ids and cₜ. */
+export interface SampleRequest {
+  model: ModelSource;
+  modelOptions?: ModelOptions;
+  maxLength?: number;
+  backend?: BackendName | 'auto';
+  record: ComputeInput;
+  /** Id and file path of the one-sample run answered. */
+  runId: string;
+  runPath: string;
+}
+
+/** The recomputed sample as a one-sample run, its tokens as text, and the worker's time for it (model load included). */
+export type SampleResult = { ok: true; run: Run; tokens: string[]; ms: number } | { ok: false; error: string };
 
 /** What a job reports, tagged by `type`, each carrying its job's id. */
 export type ComputeEvent =
@@ -73,6 +91,10 @@ export interface ComputeHandler {
   inspect(source: ModelSource, options?: ModelOptions): Promise<InspectResult>;
   /** Run a job to its end, reporting through `onEvent`; resolves when done, cancelled or failed (never rejects). */
   start(job: ComputeJob, onEvent: (e: ComputeEvent) => void): Promise<void>;
+  /** Recompute one sample with a model (cached when it is the last one used). Never rejects. */
+  sample(request: SampleRequest): Promise<SampleResult>;
+  /** Each token id as text with the model's tokenizer (tokenTexts). */
+  tokenTexts(source: ModelSource, options: ModelOptions | undefined, ids: number[]): Promise<string[]>;
   /** Stop a job before its next sample. Unknown ids are ignored. */
   cancel(jobId: string): void;
   /** Release the cached model. */
@@ -138,6 +160,34 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
     return inspected;
   };
 
+  /** The backend picked, then the model loaded (or the cached one), after refusing a length the model cannot take or a sample over the budget. */
+  const loadModel = async (
+    source: ModelSource,
+    modelOptions: ModelOptions | undefined,
+    jobMaxLength: number | undefined,
+    records: ComputeInput[],
+    backend: BackendName | 'auto' | undefined,
+    /** False while a job may be using the cached model (a what-if between a job's samples). */
+    mayReplace: boolean,
+  ) => {
+    const choice = await pickBackend(backend && backend !== 'auto' ? { override: backend } : {});
+    const key = sourceKey(source, modelOptions);
+    const { files, model: found } = await inspectSource(source, modelOptions);
+    const { info } = found;
+    const maxLength = jobMaxLength ?? Math.min(1024, info.maxLength);
+    const lengthOk = Number.isSafeInteger(maxLength) && maxLength >= 1 && maxLength <= info.maxLength;
+    const longest = lengthOk ? longestSample(found.tokenizer, info.template, records, maxLength) : undefined;
+    const fit = describeFit(info, maxLength, modelOptions?.memoryBudget ?? DEFAULT_MEMORY_BUDGET, longest);
+    if (fit.error) throw new Error(fit.error);
+    if (!cached || cached.key !== key || cached.backend !== tf.getBackend()) {
+      if (!mayReplace && running.size > 0 && cached) throw new Error('another model is computing: wait for it to finish');
+      release();
+      const params = await loadWeights(files, found);
+      cached = { key, backend: tf.getBackend(), model: { name: info.name, config: info.config, params, tokenizer: found.tokenizer, template: info.template }, helpers: [] };
+    }
+    return { model: cached.model, backend: choice, maxLength, longest };
+  };
+
   return {
     async inspect(source, options = {}) {
       try {
@@ -157,27 +207,13 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         if (run) onEvent(transfer({ type: 'run', jobId: job.jobId, run }, runBuffers(run)));
       };
       try {
-        const choice = await pickBackend(job.backend && job.backend !== 'auto' ? { override: job.backend } : {});
-        onEvent({ type: 'backend', jobId: job.jobId, active: choice.active, trials: choice.trials });
-        const key = sourceKey(job.model, job.modelOptions);
-        const { files, model: found } = await inspectSource(job.model, job.modelOptions);
-        const { info } = found;
-        // Refuse before loading weights: a length the model cannot take, or a sample over the budget.
-        const maxLength = job.maxLength ?? Math.min(1024, info.maxLength);
-        const lengthOk = Number.isSafeInteger(maxLength) && maxLength >= 1 && maxLength <= info.maxLength;
-        const longest = lengthOk ? longestSample(found.tokenizer, info.template, job.records, maxLength) : undefined;
-        const fit = describeFit(info, maxLength, job.modelOptions?.memoryBudget ?? DEFAULT_MEMORY_BUDGET, longest);
-        if (fit.error) throw new Error(fit.error);
-        if (!cached || cached.key !== key || cached.backend !== tf.getBackend()) {
-          release();
-          const params = await loadWeights(files, found);
-          cached = { key, backend: tf.getBackend(), model: { name: info.name, config: info.config, params, tokenizer: found.tokenizer, template: info.template }, helpers: [] };
-        }
-        const model = cached.model;
+        const { model, backend, maxLength, longest } = await loadModel(job.model, job.modelOptions, job.maxLength, job.records, job.backend, true);
+        onEvent({ type: 'backend', jobId: job.jobId, active: backend.active, trials: backend.trials });
         // Helpers only on wasm: a GPU backend is one device whichever thread drives it.
         const budget = job.modelOptions?.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-        const wanted = options.startHelpers && cached.backend === 'wasm' ? helperCount({ cores: options.cores ?? 1, samples: job.records.length, config: model.config, seqLen: longest?.tokens ?? maxLength, budget }) : 0;
-        if (wanted > cached.helpers.length) cached.helpers.push(...options.startHelpers!(wanted - cached.helpers.length, model.config, model.params));
+        const held = cached!;
+        const wanted = options.startHelpers && held.backend === 'wasm' ? helperCount({ cores: options.cores ?? 1, samples: job.records.length, config: model.config, seqLen: longest?.tokens ?? maxLength, budget }) : 0;
+        if (wanted > held.helpers.length) held.helpers.push(...options.startHelpers!(wanted - held.helpers.length, model.config, model.params));
         onEvent({ type: 'model', jobId: job.jobId, name: model.name, layers: model.config.num_hidden_layers, template: model.template });
         const cut = truncation(model.tokenizer, job.records, { template: model.template, maxLength: job.maxLength });
         if (cut.truncated > 0) onEvent({ type: 'truncation', jobId: job.jobId, truncation: cut });
@@ -185,10 +221,11 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         for await (const record of computeRecords(model, job.records, {
           maxLength: job.maxLength,
           withTokens: job.withTokens,
+          tokenNorms: job.tokenNorms,
           signal: controller.signal,
           onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
           onWarning: (message) => onEvent({ type: 'warning', jobId: job.jobId, message }),
-          helpers: cached.helpers.slice(0, wanted),
+          helpers: held.helpers.slice(0, wanted),
         })) {
           const line = toJsonlLine(record);
           onEvent({ type: 'record', jobId: job.jobId, index: count, line });
@@ -208,6 +245,28 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
       } finally {
         running.delete(job.jobId);
       }
+    },
+    async sample(request) {
+      const began = performance.now();
+      try {
+        const records = [request.record];
+        const { model } = await loadModel(request.model, request.modelOptions, request.maxLength, records, request.backend, false);
+        const growing = new GrowingRun(request.runPath, request.runId);
+        let run: Run | null = null;
+        for await (const record of computeRecords(model, records, { maxLength: request.maxLength, tokenNorms: true })) run = growing.push(toJsonlLine(record)) ?? run;
+        run = growing.finish() ?? run;
+        if (!run) throw new Error('the sample gave no record');
+        const ids = (sampleExtra(run, 0)?.input_ids ?? []) as number[];
+        const tokens = tokenTexts(model.tokenizer, ids);
+        // One sample's columns: copied, not transferred.
+        return { ok: true, run, tokens, ms: performance.now() - began };
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    async tokenTexts(source, options, ids) {
+      const { model } = await inspectSource(source, options);
+      return tokenTexts(model.tokenizer, ids);
     },
     cancel(jobId) {
       running.get(jobId)?.abort();
