@@ -9,7 +9,8 @@ repeat_kv grouped-query attention, SiLU-gated MLP, tied or untied head.
 
 Two modes, both printing one JSON line on stdout:
 
-  shapes: seconds per sample for random models (after one warm-up sample)
+  shapes: seconds per sample for random models (after one warm-up sample), wall
+    and CPU (all of torch's threads)
     python3 scripts/bench/compute_torch.py shapes L,D,HEADS,KV,FF,VOCAB,T ...
   command: the whole job, as a user runs it: load a gradlens model folder
     (config.json + model.safetensors, read with numpy), read samples (JSONL of
@@ -140,12 +141,13 @@ def bench_shapes(specs):
             p[n].requires_grad_(True)
         ids = torch.tensor([(i * 37) % 256 for i in range(t)])
         sample_stats(cfg, p, names, ids, t // 4)  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             sample_stats(cfg, p, names, ids, t // 4)
             times.append(time.perf_counter() - t0)
-        out.append({"spec": spec, "seconds": times})
+            cpu.append(time.process_time() - c0)
+        out.append({"spec": spec, "seconds": times, "cpu_seconds": cpu})
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "shapes": out}))
 
 

@@ -33,11 +33,13 @@ describe('pickBackend', () => {
 });
 
 describe('webgpuUnavailable', () => {
-  it('names a browser without WebGPU, one without an adapter (what made tfjs throw a TypeError), and accepts one with', async () => {
+  it('names a browser without WebGPU, one without an adapter (what made tfjs throw a TypeError), one with a software adapter only, and accepts a GPU', async () => {
     expect(await webgpuUnavailable(undefined)).toMatch(/no WebGPU/);
     expect(await webgpuUnavailable({ requestAdapter: async () => null })).toMatch(/no adapter/);
     expect(await webgpuUnavailable({ requestAdapter: () => Promise.reject(new Error('blocked')) })).toMatch(/no adapter/);
-    expect(await webgpuUnavailable({ requestAdapter: async () => ({ features: new Set() }) })).toBeNull();
+    expect(await webgpuUnavailable({ requestAdapter: async () => ({ features: new Set(), info: { isFallbackAdapter: true } }) })).toMatch(/software fallback/);
+    expect(await webgpuUnavailable({ requestAdapter: async () => ({ features: new Set(), isFallbackAdapter: true }) })).toMatch(/software fallback/);
+    expect(await webgpuUnavailable({ requestAdapter: async () => ({ features: new Set(), info: { isFallbackAdapter: false } }) })).toBeNull();
   });
 
   it('is the reason an explicit webgpu choice gives where there is none', async () => {
