@@ -15,6 +15,7 @@ import { describeFit, describeModel } from '../core/model/describeModel';
 import { DEFAULT_MEMORY_BUDGET } from '../core/model/memoryEstimate';
 import { disposeParams, type Params } from '../core/model/params';
 import { helperCount, type SampleHelper } from '../core/model/sampleHelpers';
+import type { StatsFormat } from '../core/model/sampleStats';
 import { blobFiles, inspectModel, loadWeights, wholeFileReader, type InspectedModel, type LoadedModel, type ModelFiles, type ModelInfo } from '../core/model/modelFolder';
 import { longestSample, truncation, type TemplateKind, type Truncation } from '../core/model/template';
 import { tokenTexts } from '../core/model/tokenTexts';
@@ -52,6 +53,8 @@ export interface ComputeJob {
   withTokens?: boolean;
   /** Add each position's cₜ per matrix (`token_norms`, with the token ids) to each record. */
   tokenNorms?: boolean;
+  /** What each record holds (default layer-gradient; unified: the follow-up's S_list and cosine blocks). */
+  format?: StatsFormat;
   /** 'auto' (default) measures once and keeps the fastest. */
   backend?: BackendName | 'auto';
   modelOptions?: ModelOptions;
@@ -222,6 +225,7 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
           maxLength: job.maxLength,
           withTokens: job.withTokens,
           tokenNorms: job.tokenNorms,
+          format: job.format,
           signal: controller.signal,
           onProgress: (progress) => onEvent({ type: 'progress', jobId: job.jobId, progress }),
           onWarning: (message) => onEvent({ type: 'warning', jobId: job.jobId, message }),

@@ -5,9 +5,12 @@
  * since the last snapshot, and each chunk's columns are appended to growing ones
  * (capacity doubled as needed): the work of a run is linear in its size, where reading
  * every line again at each update was quadratic. The records are gradlens's own
- * (sampleStats): per-matrix statistics, loss, texts and extras, no follow-up blocks.
+ * (sampleStats): per-matrix statistics, loss, texts and extras, and in the unified
+ * format the follow-up's S_list spectra and cosine_sim maps (the same-layer cosines are
+ * pair modules' values like any statistic).
  */
 import { parseRun } from './runParser.ts';
+import type { Spectra } from './followup.ts';
 import type { Run, SkippedLine } from './run.ts';
 
 /**
@@ -25,7 +28,7 @@ export function shouldUpdate(count: number, last: number, every: number, final: 
 /** Snapshots after the first two records come every this many records (spacing out, see shouldUpdate). */
 const UPDATE_EVERY = 4;
 
-function grown<T extends Float64Array | Uint32Array | Uint8Array>(a: T, needed: number, make: (n: number) => T, fill?: number): T {
+function grown<T extends Float64Array | Float32Array | Uint32Array | Uint8Array>(a: T, needed: number, make: (n: number) => T, fill?: number): T {
   if (a.length >= needed) return a;
   const b = make(Math.max(needed, 2 * a.length));
   if (fill !== undefined) b.fill(fill, a.length);
@@ -46,6 +49,10 @@ class Columns {
   ends = new Uint32Array(0);
   skipped: SkippedLine[] = [];
   bytes = 0;
+  /** Per module: each cell's (sample × layerCount + layer) list length, and the lists one after another in cell order. */
+  spectra = new Map<string, { lengths: Uint32Array; values: Float32Array; used: number; longest: number }>();
+  /** Per projection module: samples × layerCount × layerCount cosines. */
+  cosine = new Map<string, Float64Array>();
 
   /** Appends a chunk's samples; modules, statistics or layers new in the chunk get NaN for the samples before. */
   append(chunk: Run, firstLine: number): void {
@@ -77,9 +84,46 @@ class Columns {
     this.ends = grown(this.ends, 4 * total, (k) => new Uint32Array(k));
     for (let k = 0; k < 4 * n; k++) this.ends[4 * this.samples + k] = this.textLength + ends[k];
     this.textLength += used;
+    this.appendFollowup(chunk, total);
     for (const s of chunk.skipped) this.skipped.push({ line: s.line + firstLine - 1, reason: s.reason });
     this.bytes += chunk.bytes;
     this.samples = total;
+  }
+
+  /** Appends a chunk's S_list spectra and cosine maps (cells of samples before a module's first list stay empty / NaN). */
+  private appendFollowup(chunk: Run, total: number): void {
+    const n = chunk.sampleCount;
+    const L = this.layerCount;
+    const CL = chunk.layerCount;
+    for (const m of chunk.spectra?.keys() ?? []) {
+      if (!this.spectra.has(m)) this.spectra.set(m, { lengths: new Uint32Array(0), values: new Float32Array(0), used: 0, longest: 0 });
+    }
+    for (const [m, s] of this.spectra) {
+      s.lengths = grown(s.lengths, total * L, (k) => new Uint32Array(k));
+      const from: Spectra | undefined = chunk.spectra?.get(m);
+      if (from === undefined) continue;
+      s.values = grown(s.values, s.used + from.values.length, (k) => new Float32Array(k));
+      s.longest = Math.max(s.longest, from.longest);
+      for (let i = 0; i < n; i++) {
+        for (let l = 0; l < CL; l++) {
+          const c = i * CL + l;
+          const len = from.offsets[c + 1] - from.offsets[c];
+          s.values.set(from.values.subarray(from.offsets[c], from.offsets[c + 1]), s.used);
+          s.used += len;
+          s.lengths[(this.samples + i) * L + l] = len;
+        }
+      }
+    }
+    for (const m of chunk.cosineSim?.keys() ?? []) if (!this.cosine.has(m)) this.cosine.set(m, new Float64Array(0));
+    for (const [m, c] of this.cosine) {
+      const column = grown(c, total * L * L, (k) => new Float64Array(k).fill(NaN), NaN);
+      this.cosine.set(m, column);
+      const from = chunk.cosineSim?.get(m);
+      if (from === undefined) continue;
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < CL; a++) column.set(from.subarray((i * CL + a) * CL, (i * CL + a + 1) * CL), ((this.samples + i) * L + a) * L);
+      }
+    }
   }
 
   /** Lays every column out again for `layers` layers per sample (NaN in the new ones). */
@@ -92,7 +136,36 @@ class Columns {
         byStat.set(s, wider);
       }
     }
+    for (const [m, s] of this.spectra) {
+      const lengths = new Uint32Array(Math.max(1, this.samples) * layers);
+      for (let i = 0; i < this.samples; i++) lengths.set(s.lengths.subarray(i * old, (i + 1) * old), i * layers);
+      this.spectra.set(m, { ...s, lengths });
+    }
+    for (const [m, c] of this.cosine) {
+      const wider = new Float64Array(Math.max(1, this.samples) * layers * layers).fill(NaN);
+      for (let i = 0; i < this.samples; i++) for (let a = 0; a < old; a++) wider.set(c.subarray((i * old + a) * old, (i * old + a + 1) * old), (i * layers + a) * layers);
+      this.cosine.set(m, wider);
+    }
     this.layerCount = layers;
+  }
+
+  /** The spectra and cosine maps of the first `samples` samples, as a Run holds them (absent when there are none). */
+  followup(): Pick<Run, 'spectra' | 'cosineSim'> {
+    const cells = this.samples * this.layerCount;
+    const out: Pick<Run, 'spectra' | 'cosineSim'> = {};
+    if (this.spectra.size > 0) {
+      out.spectra = new Map();
+      for (const [m, s] of this.spectra) {
+        const offsets = new Uint32Array(cells + 1);
+        for (let c = 0; c < cells; c++) offsets[c + 1] = offsets[c] + s.lengths[c];
+        out.spectra.set(m, { offsets, values: s.values.slice(0, s.used), longest: s.longest });
+      }
+    }
+    if (this.cosine.size > 0) {
+      out.cosineSim = new Map();
+      for (const [m, c] of this.cosine) out.cosineSim.set(m, c.slice(0, cells * this.layerCount));
+    }
+    return out;
   }
 }
 
@@ -147,7 +220,6 @@ export class GrowingRun {
       for (const s of c.stats) byStat.set(s, c.values.get(m)!.get(s)!.slice(0, c.samples * c.layerCount));
       values.set(m, byStat);
     }
-    // Live records hold the study's statistics only: no S_list spectra or cosine blocks to carry.
     const { id, name, file, meta } = this.first;
     return {
       id,
@@ -163,6 +235,7 @@ export class GrowingRun {
       texts: { bytes: c.textBytes.slice(0, c.textLength), ends: c.ends.slice(0, 4 * c.samples) },
       skipped: c.skipped.slice(),
       bytes: c.bytes,
+      ...c.followup(),
     };
   }
 }

@@ -7,6 +7,7 @@
 import type { Run } from '../../core/format/run';
 import type { ComputeInput, ComputeProgress } from '../../core/model/computeRecords';
 import type { BackendName, BackendTrial } from '../../core/model/backend';
+import type { StatsFormat } from '../../core/model/sampleStats';
 import type { Truncation } from '../../core/model/template';
 import type { ModelOptions, ModelSource } from '../../workers/computeHandler';
 import type { ComputeService } from './computeClient';
@@ -25,6 +26,8 @@ export interface RunRequest {
   path: string;
   maxLength: number;
   withTokens: boolean;
+  /** Record format: layer-gradient (default) or the follow-up's unified (S_list, cosine maps). */
+  format?: StatsFormat;
   backend: BackendName | 'auto';
   /** Template and memory budget for the model (a picked folder's choices; the budget for every model). */
   modelOptions?: ModelOptions;
@@ -88,7 +91,7 @@ export class ComputeSession {
       else this.sink.updateRun(runId, run);
     };
     await this.service.start(
-      { jobId, runPath: req.path, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, backend: req.backend, modelOptions: req.modelOptions },
+      { jobId, runPath: req.path, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, format: req.format, backend: req.backend, modelOptions: req.modelOptions },
       (e) => {
         if (e.jobId !== jobId) return;
         if (e.type === 'backend') {

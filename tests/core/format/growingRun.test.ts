@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toJsonlLine } from '../../../src/core/format/jsonl';
+import { syntheticFollowupLines } from '../../../src/core/data/syntheticFollowup';
 import { GrowingRun, shouldUpdate } from '../../../src/core/format/growingRun';
 import { sampleExtra, sampleText, type Run } from '../../../src/core/format/run';
 import { parseRun } from '../../../src/core/format/runParser';
@@ -87,6 +88,28 @@ describe('GrowingRun', () => {
     const run = growing.snapshot()!;
     expect(run.modules).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj']);
     expect(Array.from(run.values.get('self_attn.v_proj')!.get('S_sum')!)).toEqual([NaN, NaN, NaN, 2 * (1 * 2 + 1), 2 * (2 * 2 + 1), 2 * (3 * 2 + 1)]);
+  });
+});
+
+describe('GrowingRun of records in the follow-up format', () => {
+  it('carries the S_list spectra and cosine maps across chunks as the reader reads the whole text', () => {
+    const lines = [...syntheticFollowupLines({ samples: 9, layers: 4, quality: 'lowest', seed: 3 })];
+    const growing = new GrowingRun('grads/tiny/ifd_gpt2/grads_x_lowest_9.jsonl', 'live');
+    for (const [i, l] of lines.entries()) {
+      growing.push(l);
+      if (i === 2 || i === 6) growing.snapshot();
+    }
+    const got = growing.finish()!;
+    const whole = parseRun('grads/tiny/ifd_gpt2/grads_x_lowest_9.jsonl', new TextEncoder().encode(lines.join('\n') + '\n'), { id: 'live' });
+    expect([...got.spectra!.keys()]).toEqual([...whole.spectra!.keys()]);
+    for (const [m, s] of whole.spectra!) {
+      expect(Array.from(got.spectra!.get(m)!.offsets), m).toEqual(Array.from(s.offsets));
+      expect(Array.from(got.spectra!.get(m)!.values), m).toEqual(Array.from(s.values));
+    }
+    expect([...got.cosineSim!.keys()]).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+    for (const [m, c] of whole.cosineSim!) expect(Array.from(got.cosineSim!.get(m)!), m).toEqual(Array.from(c));
+    expect(got.modules).toEqual(whole.modules);
+    expect(Array.from(got.values.get('self_attn.q_proj_x_o_proj')!.get('cosine_sim_qkvo')!)).toEqual(Array.from(whole.values.get('self_attn.q_proj_x_o_proj')!.get('cosine_sim_qkvo')!));
   });
 });
 
