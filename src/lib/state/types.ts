@@ -18,7 +18,7 @@ export interface RunEntry {
   source: { kind: 'file' | 'url' | 'demo' | 'compute'; ref: string };
 }
 
-export type ViewKind = 'curves' | 'overlay' | 'heatmap' | 'study';
+export type ViewKind = 'curves' | 'overlay' | 'heatmap' | 'study' | 'spectrum' | 'cosine';
 /** X axis: layer index, or relative depth layer / (L − 1) so models of different depth overlay. */
 export type XAxisKind = 'layer' | 'depth';
 export type YScaleKind = 'linear' | 'log' | 'symlog';
@@ -62,6 +62,24 @@ export interface ViewSettings {
   study: StudySettings;
   /** Tables: shade cells by value within each column. */
   shading: boolean;
+  /** The follow-up views' choices (spectrum, cosine map). */
+  followup: FollowupSettings;
+}
+
+/** What the spectrum and cosine-map views show (follow-up files: S_list, cosine_sim). */
+export interface FollowupSettings {
+  /** Module shown; null = the first the visible runs have. */
+  module: string | null;
+  /** Layer of the spectrum lines; null = the first. */
+  layer: number | null;
+  /** σ as written, or σ / Σσ. */
+  scale: 'sigma' | 'normalised';
+  /** Spectrum of one layer as lines (runs overlaid), or layers × rank index as heatmaps. */
+  layout: 'lines' | 'heatmap';
+  /** Cosine maps: each run's mean map, or each run minus the reference run (settings.reference). */
+  cosine: 'runs' | 'difference';
+  /** Colour range of the cosine maps: ± the largest off-diagonal value, or ±1. */
+  range: 'fit' | 'unit';
 }
 
 /** What the study figure shows: one model and dataset, rows by correctness or base / instruct. */
@@ -96,4 +114,5 @@ export const DEFAULT_VIEW: ViewSettings = {
   sample: null,
   study: { model: null, dataset: null, rows: 'correctness', fixed: null },
   shading: false,
+  followup: { module: null, layer: null, scale: 'sigma', layout: 'lines', cosine: 'runs', range: 'fit' },
 };

@@ -20,7 +20,7 @@ export interface UrlState {
   src: string[];
 }
 
-const VIEWS: readonly ViewKind[] = ['curves', 'overlay', 'heatmap', 'study'];
+const VIEWS: readonly ViewKind[] = ['curves', 'overlay', 'heatmap', 'study', 'spectrum', 'cosine'];
 const X_AXES: readonly XAxisKind[] = ['layer', 'depth'];
 const Y_SCALES: readonly YScaleKind[] = ['linear', 'log', 'symlog'];
 const BANDS: readonly BandKind[] = ['none', 'iqr', 'p5-p95'];
@@ -103,6 +103,14 @@ export function readUrlState(search: string): UrlState {
       fixed: q.get('sfixed') || null,
     },
     shading: q.get('shading') === '1',
+    followup: {
+      module: q.get('fmod') || null,
+      layer: parseIndex(q.get('flayer')),
+      scale: oneOf(q.get('fscale'), ['sigma', 'normalised'] as const, d.followup.scale),
+      layout: oneOf(q.get('flayout'), ['lines', 'heatmap'] as const, d.followup.layout),
+      cosine: oneOf(q.get('fcos'), ['runs', 'difference'] as const, d.followup.cosine),
+      range: oneOf(q.get('frange'), ['fit', 'unit'] as const, d.followup.range),
+    },
   };
   return {
     settings,
@@ -153,6 +161,15 @@ export function writeUrlState(state: UrlState): string {
     if (s.study.fixed) q.set('sfixed', s.study.fixed);
   }
   if (s.shading) q.set('shading', '1');
+  if (s.view === 'spectrum' || s.view === 'cosine') {
+    const f = s.followup;
+    if (f.module) q.set('fmod', f.module);
+    if (f.layer !== null) q.set('flayer', String(f.layer));
+    if (f.scale !== d.followup.scale) q.set('fscale', f.scale);
+    if (f.layout !== d.followup.layout) q.set('flayout', f.layout);
+    if (f.cosine !== d.followup.cosine) q.set('fcos', f.cosine);
+    if (f.range !== d.followup.range) q.set('frange', f.range);
+  }
   if (state.reference) q.set('ref', state.reference);
   // An empty list is written as `run=` so that "no run shown" survives the round trip.
   if (state.runs?.length === 0) q.set('run', '');

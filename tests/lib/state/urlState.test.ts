@@ -32,6 +32,8 @@ describe('URL state', () => {
     ['split points', { splits: [10, 20] }],
     ['the strip kind', { strip: 'difference' }],
     ['heatmap rows', { heatmapRows: 'runs' }],
+    ['the spectrum view and its choices', { view: 'spectrum', followup: { module: 'self_attn.v_proj', layer: 7, scale: 'normalised', layout: 'heatmap', cosine: 'runs', range: 'fit' } }],
+    ['the cosine view and its choices', { view: 'cosine', followup: { module: 'self_attn.o_proj', layer: null, scale: 'sigma', layout: 'lines', cosine: 'difference', range: 'unit' } }],
   ])('round-trips %s', (_name, settings) => {
     const s = state({}, settings);
     expect(readUrlState(writeUrlState(s))).toEqual(s);
