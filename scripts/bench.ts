@@ -28,6 +28,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'paired', file: './bench/paired.ts', entry: 'benchPaired', about: 'paired bootstrap + permutation tests, 500 × 42 × 4 (vs numpy)' },
   { name: 'compute', file: './bench/compute.ts', entry: 'benchCompute', about: 'live statistics on small models, per backend' },
   { name: 'checkpoint', file: './bench/checkpoint.ts', entry: 'benchCheckpoint', about: 'a SmolLM2-135M-shaped checkpoint at T = 256, Node and Chromium (also run by compute)', partOf: 'compute' },
+  { name: 'unified', file: './bench/unified.ts', entry: 'benchUnified', about: "--format unified (S_list + cosine maps) against the default, per sample and whole command (also run by compute)", partOf: 'compute' },
   { name: 'browser', file: './bench/browser.ts', entry: 'benchBrowser', about: 'the built app in headless Chromium' },
 ];
 

@@ -38,7 +38,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BENCH_DIR = join(ROOT, '.bench');
 const TORCH_SCRIPT = join(ROOT, 'scripts/bench/compute_torch.py');
 
-interface Shape {
+export interface Shape {
   label: string;
   config: LlamaConfig;
   t: number;
@@ -56,7 +56,7 @@ function configOf(s: typeof SHIPPED): LlamaConfig {
   });
 }
 
-const SHAPES: Shape[] = [
+export const SHAPES: Shape[] = [
   { label: '6 × 96, T = 128', config: configOf(SHIPPED), t: 128 },
   { label: '6 × 96, T = 512', config: configOf(SHIPPED), t: 512 },
   { label: '8 × 256, T = 128', config: configOf(LARGER), t: 128 },
@@ -64,7 +64,7 @@ const SHAPES: Shape[] = [
 ];
 
 /** The sample both sides compute: ids (i · 37) mod 256, response from T/4 (as compute_torch.py's `shapes`). */
-function sampleOf(t: number) {
+export function sampleOf(t: number) {
   return { ids: Array.from({ length: t }, (_, i) => (i * 37) % 256), responseStart: t / 4 };
 }
 
@@ -192,7 +192,7 @@ function childrenCpu(): number {
 }
 
 /** Wall seconds of a whole command (spawned) and the CPU seconds it took (all its threads); throws unless it exits 0. */
-function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { wall: number; cpu: number } {
+export function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { wall: number; cpu: number } {
   const c0 = childrenCpu();
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -201,7 +201,7 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
   return { wall, cpu: childrenCpu() - c0 };
 }
 
-function range(xs: number[]): string {
+export function range(xs: number[]): string {
   const s = xs.slice().sort((a, b) => a - b);
   return s.length > 1 ? `${s[0].toFixed(2)}–${s[s.length - 1].toFixed(2)}` : s[0].toFixed(2);
 }
