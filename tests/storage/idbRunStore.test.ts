@@ -81,6 +81,23 @@ describe('idbRunStore', () => {
     expect(sampleText(back, 3)).toEqual(sampleText(original, 3));
   });
 
+  it('stores the follow-up columns (spectra, cosines) as Blobs too and reads them back unchanged', async () => {
+    const original: Run = {
+      ...run('followup', 2, 3),
+      spectra: new Map([['self_attn.q_proj', { offsets: new Uint32Array([0, 2, 3, 5, 6, 8, 9]), values: new Float32Array([3, 1, 2, 5, 4, 1, 7, 6, 0.5]), longest: 2 }]]),
+      cosineSim: new Map([['self_attn.q_proj', Float64Array.from({ length: 2 * 3 * 3 }, (_, i) => (i % 4 === 0 ? NaN : i / 20))]]),
+    };
+    await idbRunStore({ blobBytes: 0 }).putRuns([{ run: original, entry: entry('followup', 0) }]);
+    const record = await raw((db) => db.get('runs', 'followup'));
+    expect(record.texts.ends).toBeInstanceOf(Blob);
+    expect(record.spectra.get('self_attn.q_proj').values).toBeInstanceOf(Blob);
+    expect(record.cosineSim.get('self_attn.q_proj')).toBeInstanceOf(Blob);
+    const back = (await idbRunStore().loadAll()).saved[0].run;
+    expect(back.spectra).toEqual(original.spectra);
+    expect(back.cosineSim).toEqual(original.cosineSim);
+    expect(Array.from(back.texts.ends)).toEqual(Array.from(original.texts.ends));
+  });
+
   it('keeps the runs of two tabs writing at once, each with its entry', async () => {
     const tabA = idbRunStore();
     const tabB = idbRunStore();
