@@ -4,8 +4,8 @@
  * messages, keeps the valid records, and never holds more than 500 MB (peak RSS of the
  * CLI's process, written on exit by a preloaded module).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +28,12 @@ interface Outcome {
   stderr: string;
   seconds: number;
   peakMB: number;
+}
+
+/** One run of `summarize --json`, as far as these tests read it. */
+interface Summary {
+  samples: number;
+  modules: Record<string, { kept: number; dropped: number }>;
 }
 
 function summarize(file: string, args: readonly string[]): Promise<Outcome> {
@@ -53,7 +59,13 @@ describe('the CLI on hostile statistics files', () => {
     const out = await summarize(file, input.args ?? []);
     expect(out.code, out.stderr).toBe(input.expect.exit);
     for (const pattern of input.expect.stderr) expect(out.stderr).toMatch(pattern);
-    if (input.expect.samples !== undefined) expect((JSON.parse(out.stdout) as { runs: { samples: number }[] }).runs[0].samples).toBe(input.expect.samples);
+    if (out.code === 0) {
+      const run = (JSON.parse(out.stdout) as { runs: Summary[] }).runs[0];
+      if (input.expect.samples !== undefined) expect(run.samples).toBe(input.expect.samples);
+      if (input.expect.atLeastSamples !== undefined) expect(run.samples).toBeGreaterThanOrEqual(input.expect.atLeastSamples);
+      // Each curve says how many samples it used (kept) and how many it left out for a NaN (dropped): together, the run's samples.
+      for (const module of Object.values(run.modules)) expect(module.kept + module.dropped).toBe(run.samples);
+    }
     expect(out.seconds, `${name}: ${out.seconds.toFixed(1)} s`).toBeLessThan(input.expect.seconds);
     expect(out.peakMB, `${name}: peak RSS ${out.peakMB.toFixed(0)} MB`).toBeLessThan(MAX_RSS_MB);
   }, 300_000);
@@ -63,5 +75,25 @@ describe('the CLI on hostile statistics files', () => {
     const modules = (JSON.parse(out.stdout) as { runs: { modules: Record<string, { kept: number }> }[] }).runs[0].modules;
     expect(Object.keys(modules)).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(modules, '__proto__')?.value).toMatchObject({ kept: 3 });
+  }, 120_000);
+
+  it('stops at once on Ctrl-C in the middle of a gzip bomb', async () => {
+    const child = spawn(process.execPath, ['bin/gradlens.mjs', 'summarize', join(dir, 'zeros.jsonl.gz')], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
+    );
+    // Inflating: the process has grown past its ~50 MB at rest (or, without /proc, 3 s have passed).
+    const status = `/proc/${child.pid}/status`;
+    const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(existsSync(status) ? readFileSync(status, 'utf8') : '')?.[1] ?? 0) / 1024;
+    const started = performance.now();
+    while (child.exitCode === null && (existsSync(status) ? rssMB() < 90 : performance.now() - started < 3000) && performance.now() - started < 60_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(child.exitCode, 'the bomb was read to its end before Ctrl-C').toBeNull();
+    const sent = performance.now();
+    child.kill('SIGINT');
+    const end = await exited;
+    expect(end.signal === 'SIGINT' || end.code === 130, `exit ${end.code}, signal ${end.signal}`).toBe(true);
+    expect(end.at - sent).toBeLessThan(1000);
   }, 120_000);
 });

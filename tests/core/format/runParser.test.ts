@@ -372,3 +372,39 @@ describe('RunParser budgets and damage', () => {
     expect(() => parser.finish()).toThrow(/longer than the limit of 64 MB per line/);
   });
 });
+
+describe('RunParser time on text cut into small chunks', () => {
+  type Options = { accelerate?: boolean; limits?: { lineBytes: number } };
+  const CHUNK = 256;
+  /** The least time of five reads of `bytes` pushed CHUNK bytes at a time; checks the run each time. */
+  function readTime(bytes: Uint8Array, check: (run: Run) => void, options: Options): number {
+    let best = Infinity;
+    for (let k = 0; k < 5; k++) {
+      const start = performance.now();
+      const parser = new RunParser('chunks.jsonl', options);
+      for (let at = 0; at < bytes.length; at += CHUNK) parser.push(bytes.subarray(at, at + CHUNK));
+      const run = parser.finish();
+      best = Math.min(best, performance.now() - start);
+      check(run);
+    }
+    return best;
+  }
+  const MB = 1 << 20;
+  const long = (n: number) => `, "input": "${'x'.repeat(n)}"`;
+  const cases: [string, (n: number) => string, (run: Run) => void, Options][] = [
+    ['a long line (accelerator on)', (n) => `${line(0)}\n${line(1, 2, long(n))}\n${line(2)}\n`, (run) => expect(run.sampleCount).toBe(3), {}],
+    ['a long line (plain path)', (n) => `${line(0)}\n${line(1, 2, long(n))}\n${line(2)}\n`, (run) => expect(run.sampleCount).toBe(3), { accelerate: false }],
+    ['a line past the line budget', (n) => `${line(0)}\n{"input": "${'x'.repeat(n)}"}\n${line(2)}\n`, (run) => expect([run.sampleCount, run.skipped.length]).toEqual([2, 1]), { limits: { lineBytes: MB / 2 } }],
+    ['leading whitespace', (n) => `${' \t\r\n'.repeat(n / 4)}${line(0)}\n`, (run) => expect(run.sampleCount).toBe(1), {}],
+    ['a long element of a JSON array', (n) => `[${line(0)},\n${line(1, 2, long(n))}, ${line(2)}]`, (run) => expect(run.sampleCount).toBe(3), {}],
+  ];
+
+  // Each byte looked at a fixed number of times: four times the text in 256-byte chunks
+  // takes about four times as long. Scanning the pending line or the leading whitespace
+  // again on every chunk makes it sixteen times as long (seconds at 4 MB).
+  it.each(cases)('takes time linear in the length of %s', (_, make, check, options) => {
+    const small = readTime(enc(make(MB)), check, options);
+    const large = readTime(enc(make(4 * MB)), check, options);
+    expect(large, `1 MB: ${small.toFixed(0)} ms, 4 MB: ${large.toFixed(0)} ms`).toBeLessThan(8 * small + 150);
+  }, 60_000);
+});
