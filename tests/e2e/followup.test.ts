@@ -33,9 +33,10 @@ const records = files.map((f) =>
 const meanCell = (lines: Line[], i: number, j: number) => lines.reduce((s, r) => s + r.cosine_sim.q_proj.matrix[i][j], 0) / lines.length;
 const adjacent = records.map((lines) => Array.from({ length: LAYERS - 1 }, (_, i) => meanCell(lines, i, i + 1)));
 
+/** Chooses a view and waits for its figure's first panel (panels are laid out once the width is measured). */
 async function show(page: Page, view: 'spectrum' | 'cosine' | 'curves', kind: string): Promise<void> {
   await page.getByLabel('View', { exact: true }).selectOption(view);
-  await page.locator(`[data-testid="figure"][data-kind="${kind}"]`).waitFor();
+  await page.locator(`[data-testid="figure"][data-kind="${kind}"] [data-testid="panel-figure"] svg`).first().waitFor();
 }
 
 async function csvRows(page: Page): Promise<Record<string, string>[]> {
@@ -73,7 +74,7 @@ describe("a follow-up-format tree in the browser", () => {
     await shoot(page, 'followup-spectrum');
     await page.getByLabel('Values', { exact: true }).selectOption('normalised');
     await page.getByLabel('Show', { exact: true }).selectOption('heatmap');
-    await page.locator('[data-testid="figure"][data-kind="spectrum-grid"]').waitFor();
+    await page.locator('[data-testid="figure"][data-kind="spectrum-grid"] [data-testid="matrix-heatmap"]').first().waitFor();
     expect(await page.locator('[data-testid="matrix-heatmap"]').count()).toBe(4);
     expect(await page.locator('[data-testid="matrix-heatmap"]').first().locator('[data-testid="matrix-cell"]').count()).toBe(LAYERS * 16);
     await shoot(page, 'followup-spectrum-grid');
@@ -108,11 +109,31 @@ describe("a follow-up-format tree in the browser", () => {
 
     await page.getByLabel('Show', { exact: true }).selectOption('difference');
     await page.getByLabel('Reference run', { exact: true }).waitFor();
-    expect(await page.locator('[data-testid="matrix-heatmap"]').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-testid="matrix-heatmap"]').count()).toBe(3);
     const diff = await csvRows(page);
     // A run minus the reference: the diagonal is 1 − 1 (to the 1e-9 guard).
     for (const r of diff.filter((x) => x.layer_i === x.layer_j)) expect(Math.abs(Number(r.value))).toBeLessThan(1e-8);
     await shoot(page, 'followup-cosine-difference');
+    expect(realErrors(errors)).toEqual([]);
+  });
+
+  it('draws the maps of a 42-layer tree as one image each, and reads a hovered cell out', async () => {
+    const deep = mkdtempSync(join(tmpdir(), 'gradlens-followup42-'));
+    makeFollowupTree(deep, 8, 42);
+    const { page, errors } = await app.freshPage('?run=');
+    await loadFolder(page, deep);
+    const t0 = Date.now();
+    await show(page, 'cosine', 'cosine');
+    await page.locator('[data-testid="matrix-image"]').first().waitFor();
+    console.log(`cosine maps of 4 runs × 42 × 42 layers drawn in ${Date.now() - t0} ms (view chosen → images shown)`);
+    expect(await page.locator('[data-testid="matrix-image"]').count()).toBe(4);
+    expect(await page.locator('[data-testid="matrix-cell"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="matrix-image"]').first().getAttribute('data-rows')).toBe('42');
+    // Hover the cell (row 0, column 1) of the first map: the readout names it and its samples.
+    const box = (await page.locator('[data-testid="matrix-heatmap"] rect[role="presentation"]').first().boundingBox())!;
+    await page.mouse.move(box.x + (1.5 / 42) * box.width, box.y + (0.5 / 42) * box.height);
+    await expect.poll(() => page.locator('[data-testid="cosine-readout"]').first().textContent()).toMatch(/layer 0 × layer 1: [-\d.e]+\s+\(8 samples\)/);
+    await shoot(page, 'followup-cosine-42');
     expect(realErrors(errors)).toEqual([]);
   });
 

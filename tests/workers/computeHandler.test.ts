@@ -69,6 +69,20 @@ describe('computeHandler', () => {
     expect(events.findIndex((e) => e.type === 'done')).toBeGreaterThan(events.lastIndexOf(events.find((e) => e.type === 'run' && e.run === last)!));
   });
 
+  it("hands a unified-format job's run over with its spectra and cosine maps, as the reader reads its lines", async () => {
+    const path = 'grads/tiny/ifd_gpt2/grads_arith_highest_3.jsonl';
+    const events = await run({ jobId: 'u', runPath: path, model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', format: 'unified' });
+    const lines = events.flatMap((e) => (e.type === 'record' ? [e.line] : []));
+    expect(lines[0]).toContain('"cosine_sim"');
+    const whole = parseRun(path, new TextEncoder().encode(lines.join('\n') + '\n'), { id: 'u' });
+    const last = events.flatMap((e) => (e.type === 'run' ? [e.run] : [])).at(-1)!;
+    expect(last.meta).toMatchObject({ metric: 'ifd', scorer: 'gpt2', quality: 'highest' });
+    expect([...last.cosineSim!.keys()]).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
+    expect(last.cosineSim!.get('self_attn.v_proj')).toEqual(whole.cosineSim!.get('self_attn.v_proj'));
+    expect(last.spectra!.get('self_attn.q_proj')!.values).toEqual(whole.spectra!.get('self_attn.q_proj')!.values);
+    expect(last.modules).toContain('self_attn.k_proj_x_v_proj');
+  });
+
   it('warns before computing when the maximum length cuts responses, and computes anyway', async () => {
     // "What is 2 + 3?\n" is 15 bytes: with BOS the prompt is 16 tokens, the response 1.
     const cut = await run({ jobId: 't', model: { kind: 'files', key: 'tiny', files }, records, backend: 'wasm', maxLength: 16 });

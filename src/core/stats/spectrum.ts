@@ -2,7 +2,7 @@
  * Singular-value spectra of a follow-up run (`S_list`, arXiv 2504.10766): for one layer
  * and module, σ₁ ≥ σ₂ ≥ … averaged over samples rank by rank, with a percentile band;
  * the normalised spectrum pᵢ = σᵢ / Σσ whose entropy gives the effective rank; and the
- * layers × rank-index grid of those means.
+ * log-spaced rank bins a layers × rank-index heatmap pools a long tail in.
  */
 import type { ModuleKey, Run } from '../format/run.ts';
 import { quantileSorted } from './quantile.ts';
@@ -105,18 +105,6 @@ export function spectrumOf(run: Run, module: ModuleKey, layer: number, scale: Sp
     out.hi = hi;
   }
   return out;
-}
-
-/** The layers × rank-index grid of mean spectra of one module: `rows[layer]` is spectrumOf(…).mean, `ranks` the longest. */
-export interface SpectrumGrid {
-  rows: Float64Array[];
-  ranks: number;
-}
-
-/** The mean spectrum of every layer of `module` (see spectrumOf). */
-export function spectrumGrid(run: Run, module: ModuleKey, scale: SpectrumScale): SpectrumGrid {
-  const rows = Array.from({ length: run.layerCount }, (_, l) => spectrumOf(run, module, l, scale).mean);
-  return { rows, ranks: rows.reduce((m, r) => Math.max(m, r.length), 0) };
 }
 
 /**

@@ -73,3 +73,43 @@ export function matrixGeometry(rows: number, columns: number, width: number, squ
   const gridH = cellH * rows;
   return { left, cellW, cellH, gridW, gridH, height: fontSize * 0.5 + gridH + fontSize * 8 };
 }
+
+/** Cells in all the panels of a figure above which each matrix is drawn as one image (matrixImage). */
+export const RASTER_CELLS = 6000;
+
+/** [r, g, b] of a CSS colour as d3's scales write them (`#rrggbb` or `rgb(r, g, b)`); grey for anything else. */
+function rgbOf(css: string): [number, number, number] {
+  if (css.startsWith('#') && css.length === 7) return [parseInt(css.slice(1, 3), 16), parseInt(css.slice(3, 5), 16), parseInt(css.slice(5, 7), 16)];
+  const m = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(css);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [230, 230, 230];
+}
+
+/**
+ * A rows × columns matrix drawn as a PNG data URL, one pixel a cell (the SVG scales it up
+ * without smoothing): one <image> instead of a <rect> per cell, for figures of many
+ * panels (48 runs × 42 × 42 layers are 84 672 cells). null where there is no canvas
+ * (jsdom): the caller draws rects.
+ */
+export function matrixImage(values: ArrayLike<number>, rows: number, columns: number, color: (v: number) => string): string | null {
+  if (typeof document === 'undefined' || rows === 0 || columns === 0) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = columns;
+  canvas.height = rows;
+  let ctx: CanvasRenderingContext2D | null = null;
+  try {
+    ctx = canvas.getContext('2d');
+  } catch {
+    return null; // jsdom without the canvas package throws "not implemented"
+  }
+  if (ctx === null) return null;
+  const image = ctx.createImageData(columns, rows);
+  const cache = new Map<string, [number, number, number]>();
+  for (let k = 0; k < rows * columns; k++) {
+    const css = color(values[k]);
+    let rgb = cache.get(css);
+    if (rgb === undefined) cache.set(css, (rgb = rgbOf(css)));
+    image.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * k);
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL('image/png');
+}

@@ -7,7 +7,7 @@
 import type { ModuleKey } from '../../core/format/run.ts';
 import { cosineMapDifference, cosineModules, meanCosineMap, offDiagonalExtent, type CosineMap } from '../../core/stats/cosineMap.ts';
 import { toCsv, type Cell, type TableColumn } from '../../core/stats/table.ts';
-import { binMeans, logBins, spectrumGrid, spectrumModules, spectrumOf, type SpectrumScale } from '../../core/stats/spectrum.ts';
+import { binMeans, logBins, spectrumModules, spectrumOf, type SpectrumScale } from '../../core/stats/spectrum.ts';
 import type { LineSeries } from '../charts/types.ts';
 import type { BandKind, FollowupSettings, RunEntry } from '../state/types.ts';
 import type { RunLooks } from './series.ts';
@@ -34,6 +34,19 @@ function look(e: RunEntry, looks: RunLooks | undefined): { color: string; dash: 
   return { color: style?.color ?? e.color, dash: style?.dash ?? '', label: looks?.labels.get(e.run.id) || e.label };
 }
 
+/** Spectra already computed, per run object (runs are replaced, never mutated). */
+const spectrumCache = new WeakMap<object, Map<string, ReturnType<typeof spectrumOf>>>();
+
+/** spectrumOf, computed once per (run, module, layer, scale, band). */
+function cachedSpectrum(run: RunEntry['run'], module: ModuleKey, layer: number, scale: SpectrumScale, band?: [number, number]): ReturnType<typeof spectrumOf> {
+  let byKey = spectrumCache.get(run);
+  if (!byKey) spectrumCache.set(run, (byKey = new Map()));
+  const key = `${module}\u0000${layer}\u0000${scale}\u0000${band?.join(',') ?? ''}`;
+  let s = byKey.get(key);
+  if (s === undefined) byKey.set(key, (s = spectrumOf(run, module, layer, scale, band)));
+  return s;
+}
+
 /** Runs with singular-value lists, and the modules that have them. */
 export function spectrumChoices(entries: readonly RunEntry[]): { runs: RunEntry[]; modules: ModuleKey[]; layerCount: number } {
   const runs = entries.filter((e) => spectrumModules(e.run).length > 0);
@@ -53,7 +66,7 @@ export function spectrumLines(
   const counts: { run: string; label: string; kept: number; dropped: number }[] = [];
   for (const e of runs) {
     if (!spectrumModules(e.run).includes(module) || layer >= e.run.layerCount) continue;
-    const s = spectrumOf(e.run, module, layer, f.scale, bandFractions(band));
+    const s = cachedSpectrum(e.run, module, layer, f.scale, bandFractions(band));
     const { color, dash, label } = look(e, looks);
     series.push({ key: e.run.id, run: e.run.id, module, label, color, dash, values: s.mean, lo: s.lo, hi: s.hi });
     counts.push({ run: e.run.id, label, kept: s.kept, dropped: s.dropped });
@@ -75,11 +88,11 @@ export function spectrumHeats(runs: readonly RunEntry[], module: ModuleKey, scal
   const out: SpectrumHeat[] = [];
   for (const e of runs) {
     if (!spectrumModules(e.run).includes(module)) continue;
-    const grid = spectrumGrid(e.run, module, scale);
-    const bins = logBins(grid.ranks, most);
-    const values = new Float64Array(grid.rows.length * bins.length);
-    grid.rows.forEach((row, l) => values.set(binMeans(row, bins), l * bins.length));
-    out.push({ entry: e, label: look(e, looks).label, values, rows: grid.rows.length, bins });
+    const rows = Array.from({ length: e.run.layerCount }, (_, l) => cachedSpectrum(e.run, module, l, scale).mean);
+    const bins = logBins(rows.reduce((m, r) => Math.max(m, r.length), 0), most);
+    const values = new Float64Array(rows.length * bins.length);
+    rows.forEach((row, l) => values.set(binMeans(row, bins), l * bins.length));
+    out.push({ entry: e, label: look(e, looks).label, values, rows: rows.length, bins });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRun } from '../../../src/core/format/runParser.ts';
-import { binMeans, logBins, spectrumGrid, spectrumModules, spectrumOf } from '../../../src/core/stats/spectrum.ts';
+import { binMeans, logBins, spectrumModules, spectrumOf } from '../../../src/core/stats/spectrum.ts';
 
 const Q = 'self_attn.q_proj';
 const K = 'self_attn.k_proj';
@@ -51,12 +51,6 @@ describe('spectrumOf', () => {
     expect(spectrumModules(run)).toEqual([Q]);
     expect(spectrumOf(run, K, 0, 'sigma').mean.length).toBe(0);
     expect(spectrumOf(run, Q, 5, 'sigma').dropped).toBe(3);
-  });
-
-  it('lays the layers out as a layers × rank-index grid', () => {
-    const g = spectrumGrid(run, Q, 'sigma');
-    expect(g.ranks).toBe(3);
-    expect(g.rows.map((r) => Array.from(r))).toEqual([[4, 2, 4 / 3], [2]]);
   });
 });
 
