@@ -50,8 +50,10 @@ export type StoreOutcome = { ok: true } | { ok: false; message: string; quota: b
 
 /** Minimum time between two progress reports. */
 export const PROGRESS_INTERVAL_MS = 100;
-/** Bytes asked of a Blob at a time (one such read is in flight while the previous one is parsed). */
+/** Bytes asked of a Blob at a time. */
 export const BLOB_SLICE_BYTES = 2 << 20;
+/** Reads of a Blob kept in flight while a chunk is parsed. */
+const READS_IN_FLIGHT = 3;
 /** The longest the handler works without letting other messages (a cancel) in. */
 const YIELD_EVERY_MS = 20;
 
@@ -106,18 +108,27 @@ function blobChunks(blob: Blob): Chunks {
     offset = end;
     return piece.arrayBuffer().then((b) => new Uint8Array(b));
   };
-  let ahead = read();
+  let ahead: Promise<Uint8Array>[] = [];
+  const fill = () => {
+    while (ahead.length < READS_IN_FLIGHT) {
+      const r = read();
+      if (r === null) return;
+      ahead.push(r);
+    }
+  };
+  fill();
   return {
     total: blob.size,
     async next() {
-      const current = ahead;
-      if (current === null) return null;
+      const current = ahead.shift();
+      if (current === undefined) return null;
       const bytes = await current;
-      ahead = read();
+      fill();
       return bytes;
     },
     async cancel() {
-      ahead = null;
+      ahead = [];
+      offset = blob.size;
     },
   };
 }
