@@ -3,6 +3,7 @@
  * MAD (all / early / middle / late), as an aligned table, JSON, CSV or LaTeX.
  */
 import type { Run, StatName } from '../../src/core/format/run.ts';
+import { countSkipped } from '../../src/core/format/skipLog.ts';
 import { computeCurve } from '../../src/core/stats/computeCurve.ts';
 import { computeMad, defaultSplits, validateSplits, type Mad } from '../../src/core/stats/mad.ts';
 import { listStats, statModules } from '../../src/core/stats/statValues.ts';
@@ -61,8 +62,10 @@ interface RunSummary {
   file: string;
   name: string;
   samples: number;
-  /** Records of another layer set than the run's, not in it (also listed in skipped). */
+  /** Records of another layer set than the run's, not in it (also in skipped). */
   setAside: number;
+  /** Lines skipped, set-aside records included (the list below names at most the first 1000 and counts the rest in its last entry). */
+  skippedLines: number;
   skipped: { line: number; reason: string }[];
   layers: number;
   stat: StatName;
@@ -95,11 +98,13 @@ export function summarizeRun(run: Run, stat: StatName, modules: readonly string[
   } catch (e) {
     throw new UsageError(`${run.file}: ${(e as Error).message}`);
   }
+  const counts = countSkipped(run.skipped);
   const out: RunSummary = {
     file: run.file,
     name: run.name,
     samples: run.sampleCount,
-    setAside: run.skipped.filter((s) => /^layers .*; set aside$/.test(s.reason)).length,
+    setAside: counts.setAside,
+    skippedLines: counts.lines,
     skipped: run.skipped.map((s) => ({ line: s.line, reason: s.reason })),
     layers: run.layerCount,
     stat,
@@ -128,9 +133,10 @@ function extent(curve: ArrayLike<number>): [number, number] {
 
 function formatText(summary: RunSummary): string {
   const head =
-    `${summary.file}\n  samples ${summary.samples}  skipped ${summary.skipped.length}  layers ${summary.layers}` +
+    `${summary.file}\n  samples ${summary.samples}  skipped ${summary.skippedLines}  layers ${summary.layers}` +
     `  stat ${summary.stat}  splits ${summary.splits.join(',')}` +
     (summary.setAside > 0 ? `\n  ${summary.setAside} record(s) of other layer sets set aside (lines on stderr)` : '') +
+    (summary.setAside >= summary.samples ? `: the curves use the most frequent layer set, ${summary.samples} of ${summary.samples + summary.setAside} records, not a majority` : '') +
     '\n';
   const rows = Object.entries(summary.modules).map(([module, m]) => [
     module,

@@ -15,6 +15,8 @@ export interface HostileExpectation {
   exit: 0 | 1;
   samples?: number;
   atLeastSamples?: number;
+  /** Records set aside for their layer set (`setAside` of the JSON summary). */
+  setAside?: number;
   stderr: RegExp[];
   seconds: number;
 }
@@ -120,6 +122,24 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     what: 'ten records, one with one more layer (9 of 10 samples were once dropped without a word)',
     write: (path) => text(path, lines(10, (i) => record(i, i === 6 ? 5 : 4))),
     expect: { exit: 0, samples: 9, stderr: [/:7: layers 0–4, not the layers 0–3 of 9 of the file's records; set aside/], seconds: 30 },
+  },
+  {
+    name: 'two_runs_concatenated.jsonl',
+    what: 'two runs of 4 and 5 layers in one file (1500 + 1200 records): the second set aside, counted past the 1000 lines listed',
+    write: (path) => text(path, lines(2700, (i) => record(i, i < 1500 ? 4 : 5))),
+    expect: {
+      exit: 0,
+      samples: 1500,
+      setAside: 1200,
+      stderr: [/:1501: layers 0–4, not the layers 0–3 of 1500 of the file's records; set aside/, /:2501: 200 more skipped from here on, 200 of them set aside for their layer set/],
+      seconds: 30,
+    },
+  },
+  {
+    name: 'minority_layer_set.jsonl',
+    what: 'ten records of three layer sets (4, 3, 3): the curves use the most frequent, 4 of 10, and say so',
+    write: (path) => text(path, lines(10, (i) => record(i, i < 4 ? 4 : i < 7 ? 5 : 6))),
+    expect: { exit: 0, samples: 4, setAside: 6, stderr: [/:5: layers 0–4, not the layers 0–3 of 4 of the file's records; set aside/, /:8: layers 0–5, not/], seconds: 30 },
   },
   {
     name: 'many_layer_sets.jsonl',

@@ -33,7 +33,13 @@ interface Outcome {
 /** One run of `summarize --json`, as far as these tests read it. */
 interface Summary {
   samples: number;
+  setAside: number;
   modules: Record<string, { kept: number; dropped: number }>;
+}
+
+/** The text summary (stdout) of `gradlens summarize FILE`. */
+function run(file: string): Promise<string> {
+  return new Promise((resolve) => execFile(process.execPath, ['bin/gradlens.mjs', 'summarize', file], { cwd: ROOT, maxBuffer: 64 << 20 }, (_error, stdout) => resolve(stdout)));
 }
 
 function summarize(file: string, args: readonly string[]): Promise<Outcome> {
@@ -62,6 +68,7 @@ describe('the CLI on hostile statistics files', () => {
     if (out.code === 0) {
       const run = (JSON.parse(out.stdout) as { runs: Summary[] }).runs[0];
       if (input.expect.samples !== undefined) expect(run.samples).toBe(input.expect.samples);
+      if (input.expect.setAside !== undefined) expect(run.setAside).toBe(input.expect.setAside);
       if (input.expect.atLeastSamples !== undefined) expect(run.samples).toBeGreaterThanOrEqual(input.expect.atLeastSamples);
       // Each curve says how many samples it used (kept) and how many it left out for a NaN (dropped): together, the run's samples.
       for (const module of Object.values(run.modules)) expect(module.kept + module.dropped).toBe(run.samples);
@@ -75,6 +82,14 @@ describe('the CLI on hostile statistics files', () => {
     const modules = (JSON.parse(out.stdout) as { runs: { modules: Record<string, { kept: number }> }[] }).runs[0].modules;
     expect(Object.keys(modules)).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(modules, '__proto__')?.value).toMatchObject({ kept: 3 });
+  }, 120_000);
+
+  it('says when the curves use a layer set that is not the majority of the records, and counts every skipped line', async () => {
+    const text = await run(join(dir, 'minority_layer_set.jsonl'));
+    expect(text).toContain('samples 4  skipped 6  layers 4');
+    expect(text).toContain('6 record(s) of other layer sets set aside (lines on stderr): the curves use the most frequent layer set, 4 of 10 records, not a majority');
+    expect(await run(join(dir, 'two_runs_concatenated.jsonl'))).toContain('samples 1500  skipped 1200  layers 4');
+    expect(await run(join(dir, 'one_extra_layer.jsonl'))).not.toContain('not a majority');
   }, 120_000);
 
   it('stops at once on Ctrl-C in the middle of a gzip bomb', async () => {

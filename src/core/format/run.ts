@@ -48,6 +48,8 @@ export interface RunMeta {
 export interface SkippedLine {
   line: number;
   reason: string;
+  /** On the entry closing a long list (skipLog.ts): the lines it stands for, and how many of them were records set aside for their layer set. */
+  more?: { lines: number; setAside: number };
 }
 
 /** The text of one sample, for drill-down and pairing. */

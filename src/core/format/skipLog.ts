@@ -10,12 +10,28 @@ export const MAX_LISTED_SKIPS = 1000;
 
 const NO_MATRIX = 'no gradient matrix';
 
+/** Whether a skip reason is a record set aside for its layer set (the reasons columns.ts gives: `layers 0–4, not …; set aside`). */
+export function isLayerSetAside(reason: string): boolean {
+  return reason.startsWith('layers ') && reason.endsWith('; set aside');
+}
+
+/** How many lines a run's skipped list stands for (its closing entry counted in full), and how many of them were set aside for their layer set. */
+export function countSkipped(skipped: readonly SkippedLine[]): { lines: number; setAside: number } {
+  let lines = 0;
+  let setAside = 0;
+  for (const entry of skipped) {
+    lines += entry.more?.lines ?? 1;
+    setAside += entry.more?.setAside ?? (isLayerSetAside(entry.reason) ? 1 : 0);
+  }
+  return { lines, setAside };
+}
+
 /** Skipped lines of one file, in file order. */
 export class SkipLog {
   /** Lines skipped so far, listed or not. */
   count = 0;
   private readonly listed: SkippedLine[] = [];
-  private unlisted: { first: number; count: number; allNoMatrix: boolean } | null = null;
+  private unlisted: { first: number; count: number; setAside: number; allNoMatrix: boolean } | null = null;
 
   /** Adds a skipped line; `always` lists it even past MAX_LISTED_SKIPS (a reason about the whole file: damage, a budget that stopped the reading). */
   add(line: number, reason: string, always = false): void {
@@ -25,9 +41,11 @@ export class SkipLog {
       return;
     }
     const noMatrix = reason.startsWith(NO_MATRIX);
-    if (this.unlisted === null) this.unlisted = { first: line, count: 1, allNoMatrix: noMatrix };
+    const setAside = isLayerSetAside(reason) ? 1 : 0;
+    if (this.unlisted === null) this.unlisted = { first: line, count: 1, setAside, allNoMatrix: noMatrix };
     else {
       this.unlisted.count++;
+      this.unlisted.setAside += setAside;
       this.unlisted.allNoMatrix &&= noMatrix;
     }
   }
@@ -46,7 +64,8 @@ export class SkipLog {
   entries(): SkippedLine[] {
     const listed = this.listed.slice().sort((a, b) => a.line - b.line);
     if (this.unlisted === null) return listed;
-    const { first, count } = this.unlisted;
-    return [...listed, { line: first, reason: `${count} more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` }];
+    const { first, count, setAside } = this.unlisted;
+    const of = setAside > 0 ? `, ${setAside} of them set aside for their layer set` : '';
+    return [...listed, { line: first, reason: `${count} more skipped from here on${of}, not listed (only the first ${MAX_LISTED_SKIPS} are)`, more: { lines: count, setAside } }];
   }
 }

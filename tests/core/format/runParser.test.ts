@@ -280,7 +280,7 @@ describe('RunParser fatal cases', () => {
     const run = parser.finish();
     expect(run.sampleCount).toBe(2);
     expect(run.skipped).toHaveLength(MAX_LISTED_SKIPS + 1);
-    expect(run.skipped[MAX_LISTED_SKIPS]).toEqual({ line: MAX_LISTED_SKIPS + 2, reason: `5 more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)` });
+    expect(run.skipped[MAX_LISTED_SKIPS]).toEqual({ line: MAX_LISTED_SKIPS + 2, reason: `5 more skipped from here on, not listed (only the first ${MAX_LISTED_SKIPS} are)`, more: { lines: 5, setAside: 0 } });
   });
 
   it('counts every skipped line in the error when none is usable', () => {

@@ -44,3 +44,13 @@ describe('ProblemsPanel', () => {
     expect(container.querySelector('[data-testid="problems-panel"]')).toBeNull();
   });
 });
+
+describe('ProblemsPanel on a file of more skipped lines than it lists', () => {
+  it('counts every skipped line, not only those listed', async () => {
+    const app = new AppState({ parser: parseHandler, store: memoryRunStore(), demo: async () => [] });
+    await app.start('?run=');
+    await app.loadFiles([file('many.jsonl', [statsLine(0, 2), ...Array.from({ length: 1200 }, () => '{bad'), statsLine(1, 2)].join('\n'))]);
+    render(ProblemsPanel, { props: { open: true }, context: new Map([[APP_STATE_KEY, app]]) });
+    expect(screen.getByText(/lines skipped; the rest of the file was loaded/).textContent).toBe('1200 lines skipped; the rest of the file was loaded.');
+  });
+});
