@@ -28,11 +28,13 @@ import { computeRecords, type ComputeModel } from '../../src/core/model/computeR
 import { headDim, parseConfig, type LlamaConfig } from '../../src/core/model/config';
 import { disposeParams, initParams } from '../../src/core/model/params';
 import { sampleStats } from '../../src/core/model/sampleStats';
+import { toJsonlLine } from '../../src/core/format/jsonl';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
 import { launchBrowser, startPreview } from '../../tests/e2e/harness';
 import { useNodeBackend } from '../lib/nodeBackend';
 import type { SampleHelper } from '../../src/core/model/sampleHelpers';
 import { startSampleThreads } from '../lib/sampleThreads';
+import { benchWhatIf } from './whatIf';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -127,6 +129,33 @@ function gradlensPerSample(shape: Shape, repeats: number): { wall: number; cpu: 
       cpu = Math.min(cpu, (cpuMs() - c0) / 1000);
     }
     return { wall, cpu };
+  } finally {
+    disposeParams(params);
+  }
+}
+
+/**
+ * Seconds per sample with and without `--token-norms` (each position's cₜ per matrix,
+ * the record written as a JSONL line in both), interleaved so load from elsewhere falls
+ * on both; the best of each.
+ */
+function tokenNormsOverhead(shape: Shape, rounds: number): { plain: number; norms: number } {
+  const params = initParams(shape.config, 1);
+  const text = { instruction: '', input: '', output: '' };
+  const once = (tokenNorms: boolean) => {
+    const t0 = performance.now();
+    toJsonlLine(sampleStats(shape.config, params, sampleOf(shape.t), text, { withTokens: true, tokenNorms }));
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    once(true);
+    let plain = Infinity;
+    let norms = Infinity;
+    for (let i = 0; i < rounds; i++) {
+      plain = Math.min(plain, once(false));
+      norms = Math.min(norms, once(true));
+    }
+    return { plain, norms };
   } finally {
     disposeParams(params);
   }
@@ -322,6 +351,16 @@ export async function benchCompute(): Promise<void> {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on both cores:');
   console.log('on a loaded machine the CPU ratio is the steadier one; the wall ratio is what a user waits for one sample.');
+
+  console.log('\n### --token-norms: seconds per sample with and without each position\'s cₜ (record written as JSONL in both), best of interleaved repeats');
+  console.log('| shape | without s | with s | overhead |');
+  console.log('| --- | --- | --- | --- |');
+  for (const shape of SHAPES) {
+    const { plain, norms } = tokenNormsOverhead(shape, shape.t >= 512 && shape.config.hidden_size >= 256 ? 3 : 6);
+    console.log(`| ${shape.label} | ${plain.toFixed(3)} | ${norms.toFixed(3)} | ${(((norms - plain) / plain) * 100).toFixed(1)}% |`);
+  }
+  console.log('Goal: under 10%.');
+  await benchWhatIf(ROOT);
 
   console.log('\n### Both cores: seconds per sample over 8 samples, this thread alone (warm) and with a helper thread (started cold)');
   timeCommand('node', [join(ROOT, 'bin/gradlens.mjs'), '--help']); // builds dist-cli/ (the helper's script) if a source changed
