@@ -11,6 +11,7 @@ import type { StatsFormat } from '../../core/model/sampleStats';
 import type { Truncation } from '../../core/model/template';
 import type { ModelOptions, ModelSource } from '../../workers/computeHandler';
 import type { ComputeService } from './computeClient';
+import { setLiveOrigin } from './liveOrigins';
 
 /** The shell's callbacks: add a run (returns its id) and replace a run's data. */
 export interface RunSink {
@@ -28,6 +29,8 @@ export interface RunRequest {
   withTokens: boolean;
   /** Record format: layer-gradient (default) or the follow-up's unified (S_list, cosine maps). */
   format?: StatsFormat;
+  /** Keep each position's cₜ per matrix (the drill-down's positions × layers heatmap). */
+  tokenNorms?: boolean;
   backend: BackendName | 'auto';
   /** Template and memory budget for the model (a picked folder's choices; the budget for every model). */
   modelOptions?: ModelOptions;
@@ -87,11 +90,14 @@ export class ComputeSession {
     let runId: string | null = null;
     let failed = false;
     const show = (run: Run) => {
-      if (runId === null) runId = this.sink.addRun(run, { kind: 'compute', ref: req.path });
+      if (runId === null) {
+        runId = this.sink.addRun(run, { kind: 'compute', ref: req.path });
+        setLiveOrigin(runId, { service: this.service, model: req.model, modelOptions: req.modelOptions, maxLength: req.maxLength, backend: req.backend });
+      }
       else this.sink.updateRun(runId, run);
     };
     await this.service.start(
-      { jobId, runPath: req.path, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, format: req.format, backend: req.backend, modelOptions: req.modelOptions },
+      { jobId, runPath: req.path, model: req.model, records: req.records, maxLength: req.maxLength, withTokens: req.withTokens, format: req.format, tokenNorms: req.tokenNorms, backend: req.backend, modelOptions: req.modelOptions },
       (e) => {
         if (e.jobId !== jobId) return;
         if (e.type === 'backend') {
