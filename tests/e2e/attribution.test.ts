@@ -14,11 +14,11 @@ import { clickLayer } from './views.ts';
 
 const app = useAppSession();
 
-/** The drill-down's attribution section alone (it scrolls inside its panel, out of a full-page shot). */
+/** The viewport with the drill-down scrolled to the attribution section (it scrolls inside its panel, out of a full-page shot). */
 async function shoot(page: Page, name: string): Promise<void> {
   const section = page.locator('[data-testid="sample-attribution"]');
-  await section.scrollIntoViewIfNeeded();
-  await section.screenshot({ path: resolve(OUTPUT_DIR, `${name}.png`) });
+  await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: resolve(OUTPUT_DIR, `${name}.png`) });
 }
 /** The shipped models' layers. */
 const LAYERS = 6;
