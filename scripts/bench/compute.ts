@@ -309,7 +309,11 @@ export async function benchCompute(): Promise<void> {
   console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}: figures vary between runs; each is the best of its repeats)`);
   const python = torchPython();
   if (!python) console.log('PyTorch column skipped: no python3 with torch here (/usr/bin/python3 or python3 on PATH).');
-  else console.log(`torch: ${execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim()} (${python}), OPENBLAS_NUM_THREADS=1`);
+  else {
+    // torch's intra-op threads (torch.get_num_threads()): Debian's torch 1.13 here reports 1 on 2 cores, so per sample it is one thread against one.
+    const [version, threads] = execFileSync(python, ['-c', 'import torch; print(torch.__version__, torch.get_num_threads())'], { encoding: 'utf8', env: TORCH_ENV }).trim().split(' ');
+    console.log(`torch: ${version} (${python}), OPENBLAS_NUM_THREADS=1, ${threads} intra-op thread(s)`);
+  }
 
   if ((await useNodeBackend('wasm')) !== 'wasm') throw new Error('the wasm backend did not initialise');
   const rate = matMulRate();
@@ -349,7 +353,7 @@ export async function benchCompute(): Promise<void> {
   console.log('| shape | GFLOP | gradlens s (range) | CPU s | GFLOP/s | / wasm floor | torch s (range) | torch CPU s | torch GFLOP/s | gradlens / torch, wall | CPU |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on both cores:');
+  console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on its intra-op threads (above):');
   console.log('on a loaded machine the CPU ratio is the steadier one; the wall ratio is what a user waits for one sample.');
 
   console.log('\n### --token-norms: seconds per sample with and without each position\'s cₜ (record written as JSONL in both), best of interleaved repeats');
