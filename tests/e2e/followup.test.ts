@@ -163,4 +163,29 @@ describe("a follow-up-format tree in the browser", () => {
     await shoot(page, 'followup-adjacent-curve');
     expect(realErrors(errors)).toEqual([]);
   });
+
+  it('computes a shipped model live in the follow-up format and shows its spectrum and cosine maps', async () => {
+    const { page, errors } = await app.freshPage('?run=');
+    await page.getByRole('button', { name: 'Compute live', exact: true }).click();
+    await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Samples').fill('2');
+    await page.getByLabel('Follow-up format (spectra, cosine maps)').check();
+    await page.getByRole('button', { name: 'Compute', exact: true }).click();
+    await page.locator('[data-testid="run-item"]').first().waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Compute', exact: true }).and(page.locator(':not([disabled])')).waitFor({ timeout: 180_000 });
+    await show(page, 'cosine', 'cosine');
+    // The shipped model has 6 layers: one 6 × 6 map, symmetric with a unit diagonal.
+    expect(await page.locator('[data-testid="matrix-cell"]').count()).toBe(36);
+    const rows = await csvRows(page);
+    const cell = (i: number, j: number) => Number(rows.find((r) => r.layer_i === String(i) && r.layer_j === String(j))!.value);
+    for (let i = 0; i < 6; i++) {
+      expect(Math.abs(cell(i, i) - 1)).toBeLessThan(1e-6);
+      for (let j = 0; j < i; j++) expect(cell(i, j)).toBe(cell(j, i));
+    }
+    expect(Math.abs(cell(0, 1))).toBeLessThan(1);
+    await show(page, 'spectrum', 'spectrum');
+    expect(await page.locator('[data-testid="spectrum-line"]').count()).toBe(1);
+    await screenshot(page, 'followup-live-spectrum');
+    expect(realErrors(errors)).toEqual([]);
+  });
 });

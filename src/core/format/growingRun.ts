@@ -65,8 +65,11 @@ class Columns {
     for (const m of this.modules) {
       let byStat = this.values.get(m);
       if (!byStat) this.values.set(m, (byStat = new Map()));
-      for (const s of this.stats) {
-        const column = grown(byStat.get(s) ?? new Float64Array(0), total * L, (k) => new Float64Array(k).fill(NaN), NaN);
+      // A (module, statistic) pair is a column once some record has it, as the reader makes
+      // them: a follow-up Q×O pair module holds cosine_sim_qkvo only, never an all-NaN S_sum.
+      for (const s of chunk.values.get(m)?.keys() ?? []) if (!byStat.has(s)) byStat.set(s, new Float64Array(0));
+      for (const s of byStat.keys()) {
+        const column = grown(byStat.get(s)!, total * L, (k) => new Float64Array(k).fill(NaN), NaN);
         byStat.set(s, column);
         const from = chunk.values.get(m)?.get(s);
         for (let i = 0; i < n; i++) {
@@ -217,7 +220,7 @@ export class GrowingRun {
     const values = new Map<string, Map<string, Float64Array>>();
     for (const m of c.modules) {
       const byStat = new Map<string, Float64Array>();
-      for (const s of c.stats) byStat.set(s, c.values.get(m)!.get(s)!.slice(0, c.samples * c.layerCount));
+      for (const [s, column] of c.values.get(m)!) byStat.set(s, column.slice(0, c.samples * c.layerCount));
       values.set(m, byStat);
     }
     const { id, name, file, meta } = this.first;

@@ -109,6 +109,9 @@ describe('GrowingRun of records in the follow-up format', () => {
     expect([...got.cosineSim!.keys()]).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj']);
     for (const [m, c] of whole.cosineSim!) expect(Array.from(got.cosineSim!.get(m)!), m).toEqual(Array.from(c));
     expect(got.modules).toEqual(whole.modules);
+    // The same (module, statistic) columns: no all-NaN S_sum on the Q×O pair module.
+    const keys = (r: Run) => [...r.values].map(([m, byStat]) => [m, [...byStat.keys()].sort()]);
+    expect(keys(got)).toEqual(keys(whole));
     expect(Array.from(got.values.get('self_attn.q_proj_x_o_proj')!.get('cosine_sim_qkvo')!)).toEqual(Array.from(whole.values.get('self_attn.q_proj_x_o_proj')!.get('cosine_sim_qkvo')!));
   });
 });
