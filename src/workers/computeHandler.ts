@@ -257,7 +257,9 @@ export function createComputeHandler(options: ComputeHandlerOptions = {}): Compu
         const { model } = await loadModel(request.model, request.modelOptions, request.maxLength, records, request.backend, false);
         const growing = new GrowingRun(request.runPath, request.runId);
         let run: Run | null = null;
-        for await (const record of computeRecords(model, records, { maxLength: request.maxLength, tokenNorms: true })) run = growing.push(toJsonlLine(record)) ?? run;
+        // A helper that computed the run's samples is warm; this thread may not be (its first sample is several times slower).
+        const helpers = cached?.helpers.slice(0, 1) ?? [];
+        for await (const record of computeRecords(model, records, { maxLength: request.maxLength, tokenNorms: true, helpers })) run = growing.push(toJsonlLine(record)) ?? run;
         run = growing.finish() ?? run;
         if (!run) throw new Error('the sample gave no record');
         const ids = (sampleExtra(run, 0)?.input_ids ?? []) as number[];
