@@ -2,7 +2,8 @@
  * Every hostile file of scripts/hostile/makeHostile.ts through the CLI (`gradlens
  * summarize FILE --json`): it ends within its stated time, with its stated exit code and
  * messages, keeps the valid records, and never holds more than 500 MB (peak RSS of the
- * CLI's process, written on exit by a preloaded module).
+ * CLI's process, written on exit by a preloaded module; its JavaScript heap is capped at
+ * 500 MB too, so a regression fails at once instead of taking the machine's memory).
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -49,10 +50,10 @@ function summarize(file: string, args: readonly string[]): Promise<Outcome> {
     execFile(
       process.execPath,
       ['bin/gradlens.mjs', 'summarize', file, '--json', ...args],
-      { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD}`, GRADLENS_PEAK_RSS_FILE: rssFile } },
+      { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD} --max-old-space-size=${MAX_RSS_MB}`, GRADLENS_PEAK_RSS_FILE: rssFile } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, peakMB: Number(readFileSync(rssFile, 'utf8')) / 1024 });
+        resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, peakMB: existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : Infinity });
       },
     );
   });
