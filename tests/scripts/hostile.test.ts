@@ -85,6 +85,14 @@ describe('the CLI on hostile statistics files', () => {
     expect(Object.getOwnPropertyDescriptor(modules, '__proto__')?.value).toMatchObject({ kept: 3 });
   }, 120_000);
 
+  it('lists a damaged gzip\'s problems in line order, the damage last', async () => {
+    const out = await summarize(join(dir, 'damaged.jsonl.gz'), []);
+    const lines = out.stderr.split('\n').flatMap((l) => /\.gz:(\d+): /.exec(l)?.[1] ?? []).map(Number);
+    expect(lines.length).toBeGreaterThan(1000);
+    expect(lines.every((n, i) => i === 0 || n >= lines[i - 1]), out.stderr.slice(-400)).toBe(true);
+    expect(out.stderr.trim().split('\n').pop()).toMatch(/gzip data is damaged/);
+  }, 120_000);
+
   it('says when the curves use a layer set that is not the majority of the records, and counts every skipped line', async () => {
     const text = await run(join(dir, 'minority_layer_set.jsonl'));
     expect(text).toContain('samples 4  skipped 6  layers 4');

@@ -60,12 +60,14 @@ export class SkipLog {
     return this.listed.every((s) => s.reason.startsWith(NO_MATRIX)) && (this.unlisted?.allNoMatrix ?? true);
   }
 
-  /** The listed lines in line order and, when more were skipped, one entry counting the rest from the first unlisted line on. */
+  /** The listed lines and, when more were skipped, one entry counting the rest from the first unlisted line on, in line order. */
   entries(): SkippedLine[] {
     const listed = this.listed.slice().sort((a, b) => a.line - b.line);
     if (this.unlisted === null) return listed;
     const { first, count, setAside } = this.unlisted;
     const of = setAside > 0 ? `, ${setAside} of them set aside for their layer set` : '';
-    return [...listed, { line: first, reason: `${count} more skipped from here on${of}, not listed (only the first ${MAX_LISTED_SKIPS} are)`, more: { lines: count, setAside } }];
+    const closing = { line: first, reason: `${count} more skipped from here on${of}, not listed (only the first ${MAX_LISTED_SKIPS} are)`, more: { lines: count, setAside } };
+    // In line order with the entries always listed (damage, a budget that stopped the reading), which come at the end of the file.
+    return [...listed, closing].sort((a, b) => a.line - b.line);
   }
 }
