@@ -8,8 +8,8 @@
  *
  *   npx tsx scripts/makeFollowupTree.ts OUT_DIR [SAMPLES] [LAYERS]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeLinesFile } from './lib/writeLines.ts';
 import { syntheticFollowupLines } from '../src/core/data/syntheticFollowup.ts';
 
 /** The metrics of the tree (folders as the follow-up names them). */
@@ -22,10 +22,7 @@ export function makeFollowupTree(outDir: string, samples = 24, layers = 12): str
   for (const metric of FOLLOWUP_METRICS) {
     for (const quality of ['highest', 'lowest'] as const) {
       const rel = join('grads', 'synthetic_16', metric, `grads_wiz_10k_${quality}_${samples}.jsonl`);
-      const lines = [...syntheticFollowupLines({ samples, layers, quality, seed: seed++ })];
-      const path = join(outDir, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, lines.join('\n') + '\n');
+      writeLinesFile(outDir, rel, syntheticFollowupLines({ samples, layers, quality, seed: seed++ }));
       written.push(rel);
     }
   }

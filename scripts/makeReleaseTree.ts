@@ -8,8 +8,8 @@
  *
  *   npx tsx scripts/makeReleaseTree.ts OUT_DIR [SAMPLES]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeLinesFile } from './lib/writeLines.ts';
 import { syntheticStatsLines } from '../src/core/data/syntheticStats.ts';
 
 /** Models of the tree and their layer counts (the study's Llama-3.1-8B and gemma-2-9b). */
@@ -39,10 +39,7 @@ export function makeReleaseTree(outDir: string, samples = 3): string[] {
         for (const dataset of RELEASE_DATASETS) {
           for (const [suffix, setting] of RELEASE_SETTINGS) {
             const rel = join(task, `${model}${variant}`, `grads_${dataset}_${suffix}.jsonl`);
-            const lines = [...syntheticStatsLines({ samples, layers, setting, correctness, seed: seed++ })];
-            const path = join(outDir, rel);
-            mkdirSync(dirname(path), { recursive: true });
-            writeFileSync(path, lines.join('\n') + '\n');
+            writeLinesFile(outDir, rel, syntheticStatsLines({ samples, layers, setting, correctness, seed: seed++ }));
             written.push(rel);
           }
         }

@@ -2,17 +2,10 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend, wasmDistDir } from '../../scripts/lib/nodeBackend';
 import { parseRun } from '../../src/core/format/runParser';
-import { parseConfig } from '../../src/core/model/config';
-import { saveModel } from '../../src/core/model/modelFolder';
-import { disposeParams, initParams } from '../../src/core/model/params';
-import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
 import { portHelper, serveSamples, type HelperReply, type HelperRequest } from '../../src/core/model/sampleHelpers';
+import { tinyModelFiles } from './tinyModel';
 import { createComputeHandler, type ComputeEvent, type ComputeHandler, type ComputeJob } from '../../src/workers/computeHandler';
 
-const config = parseConfig({
-  model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24,
-  num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1,
-});
 const records = [
   { instruction: 'What is 2 + 3?', input: '', output: '5' },
   { instruction: 'What is 4 + 4?', input: '', output: '8' },
@@ -23,9 +16,7 @@ let handler: ComputeHandler;
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
-  const params = initParams(config, 2);
-  files = Object.fromEntries(saveModel({ name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' }));
-  disposeParams(params);
+  files = tinyModelFiles(2);
   handler = createComputeHandler({ wasmPaths: wasmDistDir() });
 });
 afterAll(() => handler.dispose());

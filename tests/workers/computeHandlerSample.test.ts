@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend, wasmDistDir } from '../../scripts/lib/nodeBackend';
 import { sampleExtra, type Run } from '../../src/core/format/run';
 import { parseRun } from '../../src/core/format/runParser';
-import { parseConfig } from '../../src/core/model/config';
-import { saveModel } from '../../src/core/model/modelFolder';
-import { disposeParams, initParams } from '../../src/core/model/params';
 import { ByteTokenizer, DEFAULT_SPECIAL_TOKENS } from '../../src/core/model/tokenizer';
 import { sampleContributions } from '../../src/core/stats/positionContributions';
+import { tinyModelFiles } from './tinyModel';
 import { createComputeHandler, type ComputeEvent, type ComputeHandler } from '../../src/workers/computeHandler';
 
-const config = parseConfig({
-  model_type: 'llama', vocab_size: 262, hidden_size: 16, intermediate_size: 24,
-  num_hidden_layers: 3, num_attention_heads: 2, num_key_value_heads: 1,
-});
 const records = [
   { instruction: 'What is 2 + 3?', input: '', output: 'First 2 + 3 = 5. So 5.' },
   { instruction: 'Name a colour.', input: '', output: 'Blue é' },
@@ -22,9 +16,7 @@ let handler: ComputeHandler;
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
-  const params = initParams(config, 2);
-  files = Object.fromEntries(saveModel({ name: 'tiny', config, params, tokenizer: new ByteTokenizer(DEFAULT_SPECIAL_TOKENS), template: 'base' }));
-  disposeParams(params);
+  files = tinyModelFiles(3);
   handler = createComputeHandler({ wasmPaths: wasmDistDir() });
 });
 afterAll(() => handler.dispose());
