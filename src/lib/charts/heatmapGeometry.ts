@@ -17,9 +17,9 @@ export function heatmapHead(titleLines: number, note: boolean, fontSize: number)
   return titleLines * fontSize * 1.3 + (note ? fontSize * 1.4 : 0) + fontSize * 0.4;
 }
 
-/** Total height: head, rows, the layer axis and the color legend. */
-export function heatmapHeight(head: number, rows: number, rowHeight: number, fontSize: number): number {
-  return head + rows * rowHeight + fontSize * 7;
+/** Total height: head, rows, the layer axis and (unless the figure shows one for all) the color legend. */
+export function heatmapHeight(head: number, rows: number, rowHeight: number, fontSize: number, legend = true): number {
+  return head + rows * rowHeight + fontSize * (legend ? 7 : 4);
 }
 
 /** A label margin that fits the longest label on one line, at most 40% of the width. */

@@ -18,6 +18,8 @@ export interface LineSeries {
   hi?: ArrayLike<number>;
   /** SVG stroke-dasharray ('' or absent: solid). */
   dash?: string;
+  /** Layers marked on the line (e.g. where a difference has q < 0.05). */
+  marks?: readonly number[];
 }
 
 /** A legend entry; `key` ties it to the lines it names (for hover highlighting). */

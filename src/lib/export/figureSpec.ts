@@ -33,6 +33,8 @@ export interface HeatmapPanelSpec {
   constant: number;
   stat: string;
   note?: string;
+  /** Draw the panel's own colour legend (false: the figure's `colorLegend` serves all). */
+  legend?: boolean;
 }
 
 export type PanelSpec = LinePanelSpec | HeatmapPanelSpec;
@@ -48,6 +50,8 @@ export interface FigureSpec {
   columns?: number | null;
   columnHeads?: string[];
   rowHeads?: string[];
+  /** One colour legend for every heatmap (a shared scale), drawn under the heading. */
+  colorLegend?: { kind: YScaleKind; domain: [number, number]; constant: number; stat: string };
 }
 
 /** Export size: width in user units (pt for paper, px for screen) and the font size in the same units. */
@@ -75,6 +79,8 @@ export interface FigureLayout {
   titleLines: string[];
   subtitleLines: string[];
   legend: (LegendItem & { x: number; y: number })[];
+  /** The figure's one colour legend, placed, or null. */
+  colorLegend: (NonNullable<FigureSpec['colorLegend']> & { x: number; y: number; width: number }) | null;
   panels: PlacedPanel[];
   margin: Margin;
   columnHeads: { x: number; y: number; width: number; lines: string[] }[];
@@ -86,9 +92,9 @@ export function exportMargin(fontSize: number): Margin {
   return { top: fontSize * 0.6, right: fontSize * 0.8, bottom: fontSize * 3.2, left: fontSize * 5 };
 }
 
-/** Height of a heatmap's cells and legend for `rows` rows. */
-export function heatmapExportHeight(rows: number, fontSize: number): number {
-  return rows * fontSize * 1.6 + fontSize * 7;
+/** Height of a heatmap's cells and (unless the figure has one for all) its legend for `rows` rows. */
+export function heatmapExportHeight(rows: number, fontSize: number, legend = true): number {
+  return rows * fontSize * 1.6 + fontSize * (legend ? 7 : 4);
 }
 
 /**
@@ -113,6 +119,11 @@ export function layoutFigure(spec: FigureSpec, size: ExportSize): FigureLayout {
     lx += w;
   }
   if (spec.legend.length) y += f * 1.8;
+  let colorLegend: FigureLayout['colorLegend'] = null;
+  if (spec.colorLegend) {
+    colorLegend = { ...spec.colorLegend, x: 0, y, width: Math.min(W * 0.6, f * 24) };
+    y += f * 3.4;
+  }
 
   const n = spec.panels.length;
   const rowHead = spec.rowHeads?.length ? f * 7 : 0;
@@ -135,7 +146,7 @@ export function layoutFigure(spec: FigureSpec, size: ExportSize): FigureLayout {
     const row = spec.panels.slice(start, start + cols).map((p, c) => {
       const titleLines = wrapText(p.title, panelW - margin.left, f * 1.15);
       const mainHeight =
-        p.kind === 'heatmap' ? heatmapExportHeight(p.rows.length, f) + margin.top : panelW * 0.62 + margin.top + margin.bottom;
+        p.kind === 'heatmap' ? heatmapExportHeight(p.rows.length, f, p.legend !== false) + margin.top : panelW * 0.62 + margin.top + margin.bottom;
       const stripHeight = p.kind === 'lines' && p.strip ? panelW * 0.35 + margin.top + margin.bottom + f * 1.3 : 0;
       return { spec: p, x: rowHead + c * (panelW + gap), y, width: panelW, titleLines, mainHeight, stripHeight };
     });
@@ -150,5 +161,5 @@ export function layoutFigure(spec: FigureSpec, size: ExportSize): FigureLayout {
     if (rowHead) rowHeads.push({ x: 0, y: y + titleH + panelW * 0.31, lines: wrapText(spec.rowHeads?.[start / cols] ?? '', rowHead - f * 0.5, f * 1.15) });
     y += rowH + gap;
   }
-  return { width: W, height: Math.ceil(y), fontSize: f, titleLines, subtitleLines, legend, panels, margin, columnHeads, rowHeads };
+  return { width: W, height: Math.ceil(y), fontSize: f, titleLines, subtitleLines, legend, colorLegend, panels, margin, columnHeads, rowHeads };
 }

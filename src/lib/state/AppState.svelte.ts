@@ -49,6 +49,10 @@ export class AppState {
   problems = $state.raw<FileProblem[]>([]);
   /** Run id highlighted in the run list, or null. */
   selectedId = $state<string | null>(null);
+  /** Runs emphasized in every view (hovered in the run list or a figure's key), or null. */
+  highlight = $state.raw<readonly string[] | null>(null);
+  /** The run whose line is under the pointer in a figure, or null (its run list row lights up). */
+  pointed = $state<string | null>(null);
   /** True once persisted runs, `?src` URLs and the demo have been dealt with. */
   ready = $state(false);
   /** Why saved runs could not be read at start, or null. */

@@ -104,10 +104,12 @@ function shadeAt(j: number, n: number): number {
 /**
  * A style for every entry (keyed by run id) under the resolved mapping, distinct in
  * (colour, dash) across the entries: runs the mapped factors do not tell apart get
- * further shades (or, with per-run colours, further dash patterns).
+ * further shades (or, with per-run colours, further dash patterns). `picked` colours
+ * (by source ref, from the user) replace the encoded colour of their runs, and the other
+ * runs keep clear of them.
  * Example: setting × correctness × variant of one model → 12 distinct styles.
  */
-export function runStyles(entries: readonly RunEntry[], resolved: ResolvedEncoding): Map<string, RunStyle> {
+export function runStyles(entries: readonly RunEntry[], resolved: ResolvedEncoding, picked: Readonly<Record<string, string>> = {}): Map<string, RunStyle> {
   const mapped = [resolved.color, resolved.shade, resolved.dash].filter((f): f is FactorKey => f !== null && f !== 'run');
   const leftovers = varyingFactors(entries, true).filter((f) => !mapped.includes(f));
   // Runs alike in every factor (the same file loaded twice, say) still need their own style.
@@ -125,22 +127,22 @@ export function runStyles(entries: readonly RunEntry[], resolved: ResolvedEncodi
   const dashValues = resolved.dash ? valuesOf(entries, resolved.dash) : [];
   const shades = shadeValues.length * leftoverIndex.size;
 
+  const encoded = entries.map((e, i): RunStyle => {
+    const d = resolved.dash ? dashValues.indexOf(factorValue(e, resolved.dash) ?? '') : 0;
+    const dash = DASHES[d % DASHES.length];
+    if (picked[e.source.ref]) return { color: picked[e.source.ref], dash };
+    if (resolved.color === 'run') return { color: e.color, dash };
+    const family = resolved.color ? colorValues.indexOf(factorValue(e, resolved.color) ?? '') : 0;
+    const s = resolved.shade ? shadeValues.indexOf(factorValue(e, resolved.shade) ?? '') : 0;
+    const j = s * leftoverIndex.size + (leftoverIndex.get(leftoverKeys[i]) ?? 0);
+    return { color: FAMILIES[family % FAMILIES.length](shadeAt(j, shades)), dash };
+  });
   const out = new Map<string, RunStyle>();
   const used = new Set<string>();
-  entries.forEach((e, i) => {
-    const d = resolved.dash ? dashValues.indexOf(factorValue(e, resolved.dash) ?? '') : 0;
-    let style: RunStyle;
-    if (resolved.color === 'run') {
-      style = { color: e.color, dash: DASHES[d % DASHES.length] };
-    } else {
-      const family = resolved.color ? colorValues.indexOf(factorValue(e, resolved.color) ?? '') : 0;
-      const s = resolved.shade ? shadeValues.indexOf(factorValue(e, resolved.shade) ?? '') : 0;
-      const j = s * leftoverIndex.size + (leftoverIndex.get(leftoverKeys[i]) ?? 0);
-      style = { color: FAMILIES[family % FAMILIES.length](shadeAt(j, shades)), dash: DASHES[d % DASHES.length] };
-    }
-    out.set(e.run.id, distinct(style, used, i));
-  });
-  return out;
+  // Picked colours first: they are what the user asked for, the others make way.
+  const order = entries.map((_, i) => i).sort((a, b) => Number(!picked[entries[a].source.ref]) - Number(!picked[entries[b].source.ref]));
+  for (const i of order) out.set(entries[i].run.id, distinct(encoded[i], used, i));
+  return new Map(entries.map((e) => [e.run.id, out.get(e.run.id)!]));
 }
 
 /** `style`, or the first variant of it (other dash, then a colour of its own) no earlier run uses. */
@@ -157,45 +159,41 @@ function distinct(style: RunStyle, used: Set<string>, index: number): RunStyle {
   return pick;
 }
 
-/** One entry of the encoding's key: which channel shows which factor, and how each value looks. */
+/** One entry of the encoding's key: which channel shows which factor, and how each value looks (with the runs that have it). */
 export interface EncodingKeyItem {
   channel: 'color' | 'shade' | 'dash';
   factor: FactorKey;
-  values: { label: string; color: string; dash: string }[];
+  values: { value: string; label: string; color: string; dash: string; runs: string[] }[];
 }
 
 /**
- * What the channels mean for these runs, for the legend above a figure.
+ * What the channels mean for these runs, for the key above a figure: one item per
+ * mapped channel, each value with its look and the ids of the runs that have it.
  * Example: colour setting → None CoT (orange), Simplified CoT (blue), Detailed CoT (green).
  */
 export function encodingKey(entries: readonly RunEntry[], resolved: ResolvedEncoding): EncodingKeyItem[] {
+  const item = (channel: EncodingKeyItem['channel'], key: FactorKey, look: (i: number, n: number) => { color: string; dash: string }): EncodingKeyItem => {
+    const values = valuesOf(entries, key);
+    return {
+      channel,
+      factor: key,
+      values: values.map((v, i) => ({
+        value: v,
+        label: v === '' ? 'not in path' : valueLabel(key, v),
+        ...look(i, values.length),
+        runs: entries.filter((e) => (factorValue(e, key) ?? '') === v).map((e) => e.run.id),
+      })),
+    };
+  };
   const items: EncodingKeyItem[] = [];
-  const label = (key: FactorKey, v: string) => (v === '' ? 'not in path' : valueLabel(key, v));
-  if (resolved.color && resolved.color !== 'run') {
-    const key = resolved.color;
-    const values = valuesOf(entries, key);
-    items.push({
-      channel: 'color',
-      factor: key,
-      values: values.map((v, i) => ({ label: label(key, v), color: FAMILIES[i % FAMILIES.length](DARK - 0.1), dash: '' })),
-    });
-  }
-  if (resolved.shade) {
-    const key = resolved.shade;
-    const values = valuesOf(entries, key);
-    items.push({
-      channel: 'shade',
-      factor: key,
-      values: values.map((v, i) => ({ label: label(key, v), color: interpolateGreys(shadeAt(i, values.length)), dash: '' })),
-    });
-  }
-  if (resolved.dash) {
-    const key = resolved.dash;
-    items.push({
-      channel: 'dash',
-      factor: key,
-      values: valuesOf(entries, key).map((v, i) => ({ label: label(key, v), color: '#333', dash: DASHES[i % DASHES.length] })),
-    });
-  }
+  if (resolved.color && resolved.color !== 'run') items.push(item('color', resolved.color, (i) => ({ color: FAMILIES[i % FAMILIES.length](DARK - 0.1), dash: '' })));
+  if (resolved.shade) items.push(item('shade', resolved.shade, (i, n) => ({ color: interpolateGreys(shadeAt(i, n)), dash: '' })));
+  if (resolved.dash) items.push(item('dash', resolved.dash, (i) => ({ color: '#333', dash: DASHES[i % DASHES.length] })));
   return items;
+}
+
+/** Factors that vary among the runs but drive no channel (they get further shades of each hue). */
+export function unmappedFactors(entries: readonly RunEntry[], resolved: ResolvedEncoding): FactorKey[] {
+  const mapped = [resolved.color, resolved.shade, resolved.dash];
+  return varyingFactors(entries).filter((f) => !mapped.includes(f));
 }

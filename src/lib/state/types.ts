@@ -52,6 +52,8 @@ export interface ViewSettings {
   filter: string;
   /** Which factors drive colour, shade and dash. */
   encoding: Encoding;
+  /** Colours the user picked for single runs (#rrggbb by source ref), over what the encoding gives. */
+  colors: Record<string, string>;
   /** Layer open in the drill-down, or null. */
   layer: number | null;
   /** Module the drill-down shows, or null for the first. */
@@ -109,6 +111,7 @@ export const DEFAULT_VIEW: ViewSettings = {
   hidden: {},
   filter: '',
   encoding: DEFAULT_ENCODING,
+  colors: {},
   layer: null,
   drillModule: null,
   sample: null,

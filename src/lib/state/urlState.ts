@@ -64,6 +64,16 @@ function parseHidden(values: string[]): FacetHidden {
   return hidden;
 }
 
+/** `rc=1f77b4:ref` values → picked colours by ref (malformed ones dropped). */
+function parseColors(values: string[]): Record<string, string> {
+  const colors: Record<string, string> = {};
+  for (const v of values) {
+    const m = /^([0-9a-f]{6}):(.+)$/i.exec(v);
+    if (m) colors[m[2]] = `#${m[1].toLowerCase()}`;
+  }
+  return colors;
+}
+
 /**
  * Reads a URL query (`location.search`, with or without `?`). Unknown or invalid
  * values fall back to the defaults, so a hand-edited link never breaks the page.
@@ -93,6 +103,7 @@ export function readUrlState(search: string): UrlState {
       shade: parseSource(q.get('shade'), DEFAULT_ENCODING.shade),
       dash: parseSource(q.get('dash'), DEFAULT_ENCODING.dash),
     },
+    colors: parseColors(q.getAll('rc')),
     layer: parseIndex(q.get('layer')),
     drillModule: q.get('dmod') || null,
     sample: q.get('sref') && parseIndex(q.get('sample')) !== null ? { ref: q.get('sref')!, index: parseIndex(q.get('sample'))! } : null,
@@ -148,6 +159,7 @@ export function writeUrlState(state: UrlState): string {
   for (const channel of ['color', 'shade', 'dash'] as const) {
     if (s.encoding[channel] !== DEFAULT_ENCODING[channel]) q.set(channel, s.encoding[channel]);
   }
+  for (const [ref, color] of Object.entries(s.colors)) q.append('rc', `${color.replace('#', '')}:${ref}`);
   if (s.layer !== null) q.set('layer', String(s.layer));
   if (s.layer !== null && s.drillModule) q.set('dmod', s.drillModule);
   if (s.layer !== null && s.sample) {

@@ -2,6 +2,8 @@
 import { fireEvent, render } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import LinePanel from '../../../src/lib/charts/LinePanel.svelte';
+import Crosshair from '../../../src/lib/charts/Crosshair.svelte';
+import PanelPointer from '../../../src/lib/charts/PanelPointer.svelte';
 import type { LineSeries } from '../../../src/lib/charts/types.ts';
 import type { XAxisSpec } from '../../../src/lib/charts/xAxis.ts';
 
@@ -16,7 +18,7 @@ function ticksText(container: HTMLElement, testid: string): string[] {
   return [...container.querySelectorAll(`[data-testid="${testid}"]`)].map((t) => t.textContent ?? '');
 }
 
-describe('LinePanel', () => {
+describe('LinePanel and its pointer layer', () => {
   it('draws one path per series, tagged with run, module, colour and dash, and a band where edges are given', () => {
     const { container } = render(LinePanel, { series, axis, kind: 'linear', domain: [0, 9], ...size });
     const paths = container.querySelectorAll('path[data-testid="curve"]');
@@ -43,7 +45,7 @@ describe('LinePanel', () => {
   it('reports a click as a layer and a drag as a range', async () => {
     const onselect = vi.fn();
     const onbrush = vi.fn();
-    const { container } = render(LinePanel, { series, axis, kind: 'linear', domain: [0, 9], ...size, onselect, onbrush, onhover: () => {} });
+    const { container } = render(PanelPointer, { series, axis, kind: 'linear', domain: [0, 9], ...size, onselect, onbrush, onhover: () => {} });
     const hit = container.querySelector('rect[data-testid="plot-hit"]') as Element;
     // jsdom lays nothing out: the rect is 0 wide, so clientX maps straight onto plot pixels.
     await fireEvent.pointerDown(hit, { button: 0, pointerId: 1, clientX: 0 });
@@ -58,13 +60,32 @@ describe('LinePanel', () => {
     expect(range[1]).toBeGreaterThan(0);
   });
 
-  it('draws a crosshair with a dot per line at the hovered position, and fades the lines not highlighted', () => {
-    const { container } = render(LinePanel, { series, axis, kind: 'linear', domain: [0, 9], ...size, hover: 1, highlight: 'q' });
-    const crosshair = container.querySelector('[data-testid="crosshair"]');
-    expect(crosshair?.querySelectorAll('circle').length).toBe(2);
+  it('fades the lines not highlighted', () => {
+    const { container } = render(LinePanel, { series, axis, kind: 'linear', domain: [0, 9], ...size, highlight: ['q'] });
     const paths = container.querySelectorAll('path[data-testid="curve"]');
     expect(paths[0].getAttribute('stroke-opacity')).toBe('1');
     expect(paths[1].getAttribute('stroke-opacity')).toBe('0.2');
+  });
+
+  it('marks the layers a series asks for, on its line', () => {
+    const marked: LineSeries[] = [{ ...series[0], marks: [1, 3] }, series[1]];
+    const { container } = render(LinePanel, { series: marked, axis, kind: 'linear', domain: [0, 9], ...size });
+    const marks = [...container.querySelectorAll('[data-testid="mark"]')];
+    expect(marks.map((m) => m.getAttribute('data-layer'))).toEqual(['1', '3']);
+    expect(marks.every((m) => m.getAttribute('data-run') === 'r1')).toBe(true);
+  });
+
+  it('says which layer the crosshair is on, and draws a dot per line on the active panel only', () => {
+    const idle = render(Crosshair, { series, axis, kind: 'linear', domain: [0, 9], ...size, hover: 1, nearest: 'q' });
+    const off = idle.container.querySelector('[data-testid="crosshair"]')!;
+    expect(off.getAttribute('data-layer')).toBe('1');
+    expect(off.getAttribute('data-dots')).toBe('0');
+    const active = render(Crosshair, { series, axis, kind: 'linear', domain: [0, 9], ...size, hover: 2, active: true, nearest: 'q' });
+    const on = active.container.querySelector('[data-testid="crosshair"]')!;
+    expect(on.getAttribute('data-layer')).toBe('2');
+    expect(on.getAttribute('data-dots')).toBe('2');
+    const none = render(Crosshair, { series, axis, kind: 'linear', domain: [0, 9], ...size, hover: null, active: true });
+    expect(none.container.querySelector('[data-testid="crosshair"]')!.getAttribute('data-layer')).toBe('');
   });
 
   it('leaves non-positive values out of the line on a log scale', () => {

@@ -23,8 +23,12 @@ describe('serializeSvg', () => {
     expect(text).toContain('S_sum');
   });
 
-  it('drops hit targets and crosshair, and never carries a script or an event handler', () => {
+  it('drops what is marked for the screen only, and never carries a script or an event handler', () => {
     const svg = figureSvg();
+    const hit = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    hit.setAttribute('data-export', 'skip');
+    hit.setAttribute('data-testid', 'plot-hit');
+    svg.append(hit);
     const evil = document.createElementNS('http://www.w3.org/2000/svg', 'script');
     evil.textContent = 'alert(1)';
     svg.append(evil);

@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { File as NodeFile } from 'node:buffer';
-import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import RunList from '../../../src/lib/runs/RunList.svelte';
 import { APP_STATE_KEY, AppState } from '../../../src/lib/state/AppState.svelte.ts';
@@ -27,13 +26,12 @@ async function setup() {
 const items = () => screen.getAllByTestId('run-item');
 
 describe('RunList', () => {
-  it('shows each run’s facts from its path, its samples, in None → Detailed order', async () => {
+  it('shows each run on one line with its samples × layers, its path’s facts on hover, in None → Detailed order', async () => {
     await setup();
     expect(items().map((li) => li.dataset.ref)).toEqual([PATHS[1], PATHS[0], PATHS[2]]);
     const qwen = items()[2];
-    const facts = Array.from(qwen.querySelectorAll('[data-fact]')).map((f) => f.textContent);
-    expect(facts).toEqual(['qwen2_1.5b', 'instruct', 'math', 'None CoT', 'irrelevant']);
-    expect(qwen.textContent).toContain('4 samples');
+    expect(qwen.title).toMatch(/^qwen2_1\.5b · instruct · math · None CoT · irrelevant · 4 samples · 3 layers · /);
+    expect(within(qwen).getByLabelText('4 samples, 3 layers').textContent).toBe('4×3');
   });
 
   it('renames, recolors, hides and removes a run through its controls', async () => {
@@ -46,12 +44,16 @@ describe('RunList', () => {
     await fireEvent.blur(name);
     expect(within(items()[0]).getByRole('button', { name: /^Rename/ }).textContent).toBe('Fast');
     expect(app.entries.find((e) => e.run.id === id)!.label).toBe('Fast');
-    // Colours follow the runs' settings: no colour to pick until each run has its own.
-    expect(first.queryByLabelText(/^Color of/)).toBeNull();
-    app.settings = { ...app.settings, encoding: { ...app.settings.encoding, color: 'run' } };
-    await tick();
-    await fireEvent.input(first.getByLabelText(/^Color of/), { target: { value: '#ff0000' } });
-    expect(app.entries.find((e) => e.run.id === id)!.color).toBe('#ff0000');
+    // Colours follow the runs' settings; a colour picked for one run overrides them, and a click brings them back.
+    const ref = items()[0].dataset.ref!;
+    const line = () => items()[0].querySelector('[data-testid="run-swatch"] line')!.getAttribute('stroke');
+    const encoded = line();
+    await fireEvent.change(first.getByLabelText(/^Color of/), { target: { value: '#ff0000' } });
+    expect(app.settings.colors[ref]).toBe('#ff0000');
+    expect(line()).toBe('#ff0000');
+    await fireEvent.click(within(items()[0]).getByRole('button', { name: /^Reset the colour/ }));
+    expect(app.settings.colors).toEqual({});
+    expect(line()).toBe(encoded);
     await fireEvent.click(within(items()[0]).getByRole('checkbox'));
     expect(app.entries.find((e) => e.run.id === id)!.hidden).toBe(true);
     expect(app.visibleEntries.map((e) => e.run.id)).not.toContain(id);

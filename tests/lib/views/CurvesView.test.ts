@@ -49,7 +49,7 @@ describe('CurvesView', () => {
     expect(container.querySelectorAll('path[data-testid="band"]').length).toBe(4);
   });
 
-  it('moves a crosshair over every panel with the arrow keys and lists the values, largest first, in a tooltip', async () => {
+  it('moves a crosshair over every panel with the arrow keys, dots the focused panel and lists its values, largest first, in a tooltip', async () => {
     const entries = [makeEntry(makeRun({ id: 'a' }), 'Run A'), makeEntry(makeRun({ id: 'b' }), 'Run B')];
     const { container, findByTestId } = render(CurvesView, {
       curves: runCurves(entries, 'S_sum'),
@@ -63,10 +63,12 @@ describe('CurvesView', () => {
     const tip = await findByTestId('tooltip');
     expect(tip.textContent).toContain('layer 2');
     // O (module 3) at layer 2: 10 + 15 + 2·4 + mean of samples 0..2 (1) = 34, the largest, listed first.
-    const rows = [...tip.querySelectorAll('tr')].map((r) => r.textContent ?? '');
+    const rows = [...tip.querySelectorAll('[data-testid="tooltip-row"]')].map((r) => r.textContent ?? '');
     expect(rows[0]).toContain('O');
     expect(rows[0]).toContain('34');
-    expect(container.querySelectorAll('[data-testid="crosshair"]').length).toBe(2);
-    expect(container.querySelectorAll('[data-testid="crosshair"] circle').length).toBe(8);
+    // The crosshair crosses both panels at layer 2; the dots are on the panel the keys are on (the first).
+    const crosshairs = [...container.querySelectorAll('[data-testid="crosshair"]')];
+    expect(crosshairs.map((c) => c.getAttribute('data-layer'))).toEqual(['2', '2']);
+    expect(crosshairs.map((c) => c.getAttribute('data-dots'))).toEqual(['4', '0']);
   });
 });

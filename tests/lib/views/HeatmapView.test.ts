@@ -13,7 +13,7 @@ const b = makeRun({ id: 'b', layers: 5, value: (s, l, m) => 2 + l + m + s });
 const entries = [makeEntry(a, 'A'), makeEntry(b, 'B')];
 
 describe('HeatmapView', () => {
-  it('draws layers × modules, one heatmap per run, colored by the curve on the shared domain', () => {
+  it('draws layers × modules, one heatmap per run, colored by the curve on the shared domain, with one colour bar for all', () => {
     const { container } = render(HeatmapView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW, view: 'heatmap' } });
     expect(container.querySelectorAll('[data-testid="heatmap"]').length).toBe(2);
     const cells = container.querySelectorAll('rect[data-testid="heatmap-cell"]');
@@ -23,6 +23,11 @@ describe('HeatmapView', () => {
     const q = computeCurve(a, 'self_attn.q_proj', 'S_sum').mean[2];
     const cell = container.querySelector('rect[data-run="a"][data-module="self_attn.q_proj"][data-layer="2"]');
     expect(cell?.getAttribute('fill')).toBe(color(q));
+    expect(container.querySelectorAll('[data-testid="color-legend"]').length).toBe(1);
+  });
+
+  it('draws one colour bar per heatmap when each heatmap has its own scale', () => {
+    const { container } = render(HeatmapView, { curves: runCurves(entries, 'S_sum'), settings: { ...DEFAULT_VIEW, view: 'heatmap', sharedY: false } });
     expect(container.querySelectorAll('[data-testid="color-legend"]').length).toBe(2);
   });
 
