@@ -107,6 +107,11 @@ describe('gradlens views in the browser', () => {
     await page.getByRole('button', { name: 'Compute live', exact: true }).click();
     await page.getByRole('button', { name: 'Compute', exact: true }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'compute-live');
+    // On a phone the form stacks, nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await screenshot(page, 'compute-live-390');
     expect(realErrors(errors)).toEqual([]);
   });
 

@@ -130,11 +130,18 @@ export async function newTestPage(browser: Browser): Promise<TestPage> {
   return { context, page, errors };
 }
 
-/** Saves a full-page screenshot as `test-output/e2e/<name>.png`. */
+/**
+ * Saves a full-page screenshot as `test-output/e2e/<name>.png`. Parts the page leaves
+ * unrendered while off screen (content-visibility: auto) are drawn for it, as a user
+ * scrolling there would see them.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const path = resolve(OUTPUT_DIR, `${name}.png`);
+  const style = await page.addStyleTag({ content: '* { content-visibility: visible !important; }' }).catch(() => null);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path, fullPage: true });
+  await style?.evaluate((e) => e.remove());
   return path;
 }
 

@@ -33,7 +33,16 @@ export async function showView(page: Page, view: 'curves' | 'overlay' | 'heatmap
 export async function clickLayer(page: Page, layer: number, layerCount: number, nth = 0): Promise<void> {
   const hit = page.locator('[data-testid="plot-hit"]').nth(nth);
   await hit.scrollIntoViewIfNeeded();
-  const box = await hit.boundingBox();
+  // Panels off screen are laid out at an estimated size (content-visibility): those that
+  // come into view with the scroll take their real size a frame later, so wait until the
+  // plot stays put before clicking where it is.
+  let box = await hit.boundingBox();
+  for (let i = 0; i < 20; i++) {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const next = await hit.boundingBox();
+    if (box && next && next.x === box.x && next.y === box.y && next.height === box.height) break;
+    box = next;
+  }
   if (!box) throw new Error('no plot to click');
   await page.mouse.click(box.x + ((layer + 0.5) / layerCount) * box.width, box.y + box.height / 2);
 }
