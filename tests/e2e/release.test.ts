@@ -85,6 +85,32 @@ describe('48 release runs in the browser', () => {
     for (const [run, style] of styles) expect((style ?? '').endsWith('|'), `${run}`).toBe(!irrelevant.has(run ?? ''));
     await page.getByLabel('Filter runs', { exact: true }).fill('gemma aqua detailed');
     await page.waitForFunction(() => new Set([...document.querySelectorAll('[data-testid="curve"]')].map((e) => e.getAttribute('data-run'))).size === 4);
+
+    // How sure is a difference (resampled in a worker): the difference strip shows each
+    // run's 95% interval against the reference as a band, with real coordinates.
+    await page.getByLabel('Strip', { exact: true }).selectOption('difference');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="strip-band"]').length === 3 * 4, null, { timeout: 90_000 });
+    const bands = await page.locator('[data-testid="strip-band"]').evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? ''));
+    expect(bands.length).toBe(3 * 4); // 3 runs against the reference × Q, K, V, O
+    for (const d of bands) expect(d).toMatch(/^M-?[\d.]+,-?[\d.]+L/);
+    for (const d of bands) expect(d).not.toMatch(/NaN/);
+    // The tables: each pair's interval and p beside the relative difference and the MAD difference.
+    const finite = (cells: (string | null)[][]) => cells.every(([lo, hi, p]) => Number(lo) <= Number(hi) && Number(p) > 0 && Number(p) <= 1);
+    await page.locator('[data-testid="rd-interval"]').first().waitFor({ timeout: 60_000 });
+    const rd = await page.locator('[data-testid="rd-interval"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-lo'), e.getAttribute('data-hi'), e.getAttribute('data-p')]));
+    expect(rd.length).toBeGreaterThanOrEqual(4);
+    expect(finite(rd), JSON.stringify(rd)).toBe(true);
+    await page.locator('[data-testid="mad-diff"]').first().waitFor({ timeout: 60_000 });
+    const mad = await page.locator('[data-testid="mad-diff"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-lo'), e.getAttribute('data-hi'), e.getAttribute('data-p')]));
+    expect(mad.length).toBeGreaterThanOrEqual(4);
+    expect(finite(mad), JSON.stringify(mad)).toBe(true);
+    expect(await page.getByRole('columnheader', { name: 'Against' }).count()).toBeGreaterThan(0);
+    // The drill-down says how the samples were resampled (these runs hold different instructions: unpaired).
+    await clickLayer(page, 12, 42);
+    await page.locator('[data-testid="drill-comparison"]').first().waitFor({ timeout: 60_000 });
+    const how = await page.locator('[data-testid="drill-comparison"]').first().textContent();
+    expect(how).toMatch(/unpaired resampling: 3 and 3 samples; label permutation, exact|3 paired by instruction/);
+    await screenshot(page, 'release-overlay-intervals-1440');
   });
 
   it('keeps every view inside a 390 px wide screen, and takes screenshots of each at 1440×900 and 390×844', async () => {

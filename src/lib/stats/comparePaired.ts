@@ -12,6 +12,7 @@ import { sideBuffers } from '../../core/stats/resampling/comparisonSide.ts';
 import type { ResampledComparison } from '../../core/stats/resampling/compareResampled.ts';
 import type { ResamplingHandler, ResamplingResult } from '../../workers/resamplingHandler.ts';
 import ResamplingWorker from '../../workers/resampling.worker.ts?worker';
+import { ComparisonStore, RESAMPLES } from './comparisons.svelte.ts';
 import { createResamplingClient, type ComparePairedOptions, type ResamplingClient, type ResamplingConnection } from './resamplingClient.ts';
 
 /** One module worker running the resampling handler; the sides' buffers are transferred, not copied. */
@@ -40,4 +41,12 @@ export function resamplingClient(): ResamplingClient {
 /** Compares run B with the reference run A in the worker (see resamplingClient.ts for errors and superseding). */
 export function comparePaired(runA: Run, runB: Run, options: ComparePairedOptions): Promise<ResampledComparison> {
   return resamplingClient().compare(runA, runB, options);
+}
+
+let store: ComparisonStore | null = null;
+
+/** The app's comparisons (one store, computed by this worker client, started on first use). */
+export function appComparisons(): ComparisonStore {
+  store ??= new ComparisonStore(comparePaired, RESAMPLES, 400);
+  return store;
 }

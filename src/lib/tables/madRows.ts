@@ -6,7 +6,9 @@
 import type { StatName } from '../../core/format/run.ts';
 import { defaultSplits, validateSplits } from '../../core/stats/mad.ts';
 import { listStats } from '../../core/stats/statValues.ts';
-import type { Table } from '../../core/stats/table.ts';
+import { columnDecimals, type Cell, type Table, type TableColumn } from '../../core/stats/table.ts';
+import type { IntervalTest } from '../../core/stats/resampling/compareResampled.ts';
+import type { MadPart } from '../../core/stats/resampling/curveSums.ts';
 import { madStudyTable, madTable, type MadRow, type MadStudyRow } from '../../core/stats/tables.ts';
 import { moduleLabel } from '../moduleColors.ts';
 import type { RunEntry } from '../state/types.ts';
@@ -107,4 +109,50 @@ export function madStudyData(
       dropped: Math.max(...r.rows.map((x) => x.dropped)),
     })),
   };
+}
+
+/** A pair of runs whose MAD difference was resampled: labels, and per module and part the test (or nothing yet). */
+export interface MadDiffPair {
+  key: string;
+  otherLabel: string;
+  referenceLabel: string;
+  /** How the samples were resampled ("20 paired by instruction; …"), or why not. */
+  note: string;
+  tests: Map<string, Record<MadPart, IntervalTest>>;
+}
+
+/**
+ * The MAD differences between paired runs, in the MAD table's module layout: one row per
+ * pair (the run and its reference), and per module MAD(run) − MAD(reference) of one
+ * part with its 95% bootstrap interval (lo, hi) and permutation p. Decimals per module
+ * to `significant` digits of its differences; p to 4 decimals.
+ */
+export function madDiffTable(pairs: readonly MadDiffPair[], modules: readonly string[], part: MadPart, significant = 3): Table {
+  const columns: TableColumn[] = [
+    { key: 'run', label: 'Run', kind: 'text' },
+    { key: 'reference', label: 'Against', kind: 'text' },
+  ];
+  for (const m of modules) {
+    const group = moduleLabel(m);
+    const decimals = columnDecimals(
+      pairs.map((p) => p.tests.get(m)?.[part].value ?? NaN),
+      significant,
+    );
+    columns.push({ key: `${m}.diff`, label: 'diff', kind: 'number', group, decimals });
+    columns.push({ key: `${m}.lo`, label: '95% lo', kind: 'number', group, decimals });
+    columns.push({ key: `${m}.hi`, label: '95% hi', kind: 'number', group, decimals });
+    columns.push({ key: `${m}.p`, label: 'p', kind: 'number', group, decimals: 4 });
+  }
+  const rows = pairs.map((p) => {
+    const row: Record<string, Cell> = { run: p.otherLabel, reference: p.referenceLabel };
+    for (const m of modules) {
+      const t = p.tests.get(m)?.[part];
+      row[`${m}.diff`] = t ? t.value : null;
+      row[`${m}.lo`] = t ? t.lo : null;
+      row[`${m}.hi`] = t ? t.hi : null;
+      row[`${m}.p`] = t ? t.p : null;
+    }
+    return row;
+  });
+  return { columns, rows };
 }

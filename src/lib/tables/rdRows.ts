@@ -122,13 +122,26 @@ export function groupByPair(data: RdTableData): RdPairRow[] {
   return [...out.values()];
 }
 
+/** An interval and p-value of a pair's statistic (from a resampled comparison). */
+export interface IntervalCell {
+  lo: number;
+  hi: number;
+  p: number;
+}
+
 /**
  * The relative-difference table in the study's layout: one row per pair (the run against
  * its reference, what differs, identical responses), and per module the mean relative
  * difference (fixed decimals per column) and its top layers, under the module's heading.
- * More columns per module (an interval, a p-value) slot in beside these.
+ * With `tests` (the resampled comparison of a pair's module, where computed), each
+ * module also has its 95% interval (lo, hi) and permutation p beside the value.
  */
-export function rdStudyTable(pairs: readonly RdPairRow[], modules: readonly string[], significant = 3): Table {
+export function rdStudyTable(
+  pairs: readonly RdPairRow[],
+  modules: readonly string[],
+  significant = 3,
+  tests?: (pair: RdPairRow, module: string) => IntervalCell | undefined,
+): Table {
   const columns: TableColumn[] = [
     { key: 'run', label: 'Run', kind: 'text' },
     { key: 'reference', label: 'Against', kind: 'text' },
@@ -138,7 +151,13 @@ export function rdStudyTable(pairs: readonly RdPairRow[], modules: readonly stri
   for (const m of modules) {
     const group = moduleLabel(m) === m ? m : moduleLabel(m);
     const values = pairs.map((p) => p.rows.get(m)?.row.value ?? NaN);
-    columns.push({ key: `${m}.value`, label: 'RD', kind: 'number', group, decimals: columnDecimals(values, significant) });
+    const decimals = columnDecimals(values, significant);
+    columns.push({ key: `${m}.value`, label: 'RD', kind: 'number', group, decimals });
+    if (tests) {
+      columns.push({ key: `${m}.lo`, label: '95% lo', kind: 'number', group, decimals });
+      columns.push({ key: `${m}.hi`, label: '95% hi', kind: 'number', group, decimals });
+      columns.push({ key: `${m}.p`, label: 'p', kind: 'number', group, decimals: 4 });
+    }
     columns.push({ key: `${m}.top`, label: 'Top layers', kind: 'layers', group });
   }
   const rows = pairs.map((p) => {
@@ -146,6 +165,12 @@ export function rdStudyTable(pairs: readonly RdPairRow[], modules: readonly stri
     for (const m of modules) {
       const r = p.rows.get(m);
       row[`${m}.value`] = r ? r.row.value : null;
+      if (tests) {
+        const t = r ? tests(p, m) : undefined;
+        row[`${m}.lo`] = t ? t.lo : null;
+        row[`${m}.hi`] = t ? t.hi : null;
+        row[`${m}.p`] = t ? t.p : null;
+      }
       row[`${m}.top`] = r ? r.row.topLayers : null;
     }
     return row;

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
-import { fireEvent, render } from '@testing-library/svelte';
+import { fireEvent, render, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { computeCurve } from '../../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../../src/core/stats/mad.ts';
+import { comparisonSide } from '../../../src/core/stats/resampling/comparisonSide.ts';
+import { compareResampled } from '../../../src/core/stats/resampling/compareResampled.ts';
+import { ComparisonStore, type CompareFn } from '../../../src/lib/stats/comparisons.svelte.ts';
 import MadTable from '../../../src/lib/tables/MadTable.svelte';
 import { LLAMA_MODULES, makeEntry, makeRun } from '../makeRun.ts';
 
@@ -66,5 +69,32 @@ describe('MadTable', () => {
     const { getByRole } = render(MadTable, { entries: [makeEntry(run)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES });
     expect(getByRole('button', { name: 'Export CSV: MAD table' })).toBeTruthy();
     expect(getByRole('button', { name: 'Export LaTeX: MAD table' })).toBeTruthy();
+  });
+
+  it('lists the MAD differences of paired runs with the core’s interval and p, one part at a time', async () => {
+    const meta = { task: 'cot_500', model: 'llama3_8b', variant: 'base' as const, dataset: 'gsm8k_train', setting: 'none' };
+    const text = (s: number) => ({ instruction: `q${s}`, input: '', output: `a${s}` });
+    const correct = makeRun({ id: 'c', layers: 12, samples: 5, meta: { ...meta, correctness: 'correct' }, value: (s, l, m) => ((l * l) % 7) * (m + 1) + s, text });
+    const irrelevant = makeRun({ id: 'i', layers: 12, samples: 5, meta: { ...meta, correctness: 'irrelevant' }, value: (s, l, m) => ((l * l) % 5) * (m + 2) + s * 0.3, text });
+    const core: CompareFn = async (x, y, o) => compareResampled(comparisonSide(x, o.stat, x.modules), comparisonSide(y, o.stat, y.modules), { ...o, useKernel: false });
+    const comparisons = new ComparisonStore(core, 300);
+    comparisons.want('test', [{ a: correct, b: irrelevant, stat: 'S_sum', splits: null }]);
+    const { container, getByLabelText } = render(MadTable, { entries: [makeEntry(correct), makeEntry(irrelevant)], stat: 'S_sum', splits: null, modules: LLAMA_MODULES, comparisons });
+    await waitFor(() => expect(container.querySelectorAll('[data-testid="mad-diff"]').length).toBe(4));
+    const expected = compareResampled(comparisonSide(correct, 'S_sum', correct.modules), comparisonSide(irrelevant, 'S_sum', irrelevant.modules), { resamples: 300, seed: 1, useKernel: false });
+    const check = (part: 'all' | 'late') => {
+      for (const m of expected.modules) {
+        const cell = container.querySelector(`[data-testid="mad-diff"][data-module="${m.module}"]`);
+        const t = m.mad[part];
+        expect([cell?.getAttribute('data-value'), cell?.getAttribute('data-lo'), cell?.getAttribute('data-hi'), cell?.getAttribute('data-p')].map(Number)).toEqual([t.value, t.lo, t.hi, t.p]);
+      }
+    };
+    check('all');
+    // MAD(B) − MAD(A) is the difference of the two runs' own MADs.
+    const q = expected.modules[0];
+    expect(q.mad.all.value).toBeCloseTo(computeMad(computeCurve(irrelevant, q.module, 'S_sum')).all - computeMad(computeCurve(correct, q.module, 'S_sum')).all, 12);
+    await fireEvent.change(getByLabelText('Part'), { target: { value: 'late' } });
+    check('late');
+    expect(container.querySelector('[data-testid="mad-pairing"]')?.textContent).toBe('5 paired by instruction; sign-flip test, exact');
   });
 });
