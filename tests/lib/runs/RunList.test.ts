@@ -31,7 +31,9 @@ describe('RunList', () => {
     expect(items().map((li) => li.dataset.ref)).toEqual([PATHS[1], PATHS[0], PATHS[2]]);
     const qwen = items()[2];
     expect(qwen.title).toMatch(/^qwen2_1\.5b · instruct · math · None CoT · irrelevant · 4 samples · 3 layers · /);
-    expect(within(qwen).getByLabelText('4 samples, 3 layers').textContent).toBe('4×3');
+    // Shown as "4×3", read (and found) as words.
+    expect(within(qwen).getByText('4 samples, 3 layers').parentElement?.textContent).toBe('4 samples, 3 layers4×3');
+    expect(within(qwen).getByText('4×3').getAttribute('aria-hidden')).toBe('true');
   });
 
   it('renames, recolors, hides and removes a run through its controls', async () => {
