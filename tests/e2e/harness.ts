@@ -141,7 +141,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const style = await page.addStyleTag({ content: '* { content-visibility: visible !important; }' }).catch(() => null);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path, fullPage: true });
-  await style?.evaluate((e) => e.remove());
+  await style?.evaluate((e) => (e as Element).remove());
   return path;
 }
 
