@@ -8,6 +8,8 @@
 import type { Run, StatName } from '../../core/format/run.ts';
 import { validateSplits } from '../../core/stats/mad.ts';
 import { pairRuns } from '../../core/stats/pairRuns.ts';
+import { pairingKeys } from '../../core/stats/resampling/comparisonSide.ts';
+import { pairSamples, usePairs } from '../../core/stats/resampling/pairSamples.ts';
 import { listStats } from '../../core/stats/statValues.ts';
 import type { RunEntry } from '../state/types.ts';
 import type { ComparisonRequest } from './comparisons.svelte.ts';
@@ -51,4 +53,18 @@ export function pairRequests(entries: readonly RunEntry[], stat: StatName, split
   return pairRuns(entries.map((e) => e.run))
     .filter((p) => comparable(p.reference, p.other, stat))
     .map((p) => ({ a: p.reference, b: p.other, stat, splits: fittingSplits(splits, p.reference.layerCount) }));
+}
+
+/** How two runs' samples pair by instruction, and whether a comparison resamples pairs (as compareResampled decides). */
+export interface PairingSummary {
+  pairs: number;
+  unpairedA: number;
+  unpairedB: number;
+  paired: boolean;
+}
+
+/** The pairing of B's samples with the reference A's, without resampling anything. */
+export function pairingOf(a: Run, b: Run): PairingSummary {
+  const p = pairSamples(pairingKeys(a), pairingKeys(b));
+  return { pairs: p.a.length, unpairedA: p.unpairedA, unpairedB: p.unpairedB, paired: usePairs(p, a.sampleCount, b.sampleCount) };
 }

@@ -41,7 +41,7 @@ export function stripStatistics(
       if (!run) return s;
       const state = store.get({ a: ref, b: run, stat: settings.stat, splits });
       if (state?.status !== 'done') {
-        if (state === undefined || state.status === 'pending') pending.add(run.id);
+        if (state?.status === 'pending') pending.add(run.id);
         return s;
       }
       done.add(run.id);

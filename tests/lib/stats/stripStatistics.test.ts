@@ -15,8 +15,11 @@ const core: CompareFn = async (x, y, o) => compareResampled(comparisonSide(x, o.
 const line = (run: string): LineSeries => ({ key: run, run, module: Q, label: run, color: '#000', values: new Float64Array(6) });
 
 describe('stripStatistics', () => {
-  it('leaves the strip as it is until the comparison is done, and counts it as pending', () => {
-    const store = new ComparisonStore(core, 100);
+  it('leaves the strip as it is until the comparison is done, and counts it as pending once asked for', () => {
+    const store = new ComparisonStore(() => new Promise(() => {}), 100);
+    const settings = { stat: 'S_sum', splits: null, strip: 'difference' } as const;
+    expect(stripStatistics([[line('b')]], [Q], ref, [ref, b], settings, store).pending).toBe(0);
+    store.want('t', [{ a: ref, b, stat: 'S_sum', splits: null }]);
     const out = stripStatistics([[line('b')]], [Q], ref, [ref, b], { stat: 'S_sum', splits: null, strip: 'difference' }, store);
     expect(out.pending).toBe(1);
     expect(out.panels[0][0].lo).toBeUndefined();

@@ -47,7 +47,7 @@ export function comparisonSide(run: Run, stat: StatName, modules: readonly Modul
 const keyCache = new WeakMap<Run, readonly string[]>();
 
 /** Each sample's pairing key ({@link pairingKey} of its instruction and input, read through sampleText), computed once per run. */
-function pairingKeys(run: Run): readonly string[] {
+export function pairingKeys(run: Run): readonly string[] {
   let keys = keyCache.get(run);
   if (keys === undefined) {
     keys = Array.from({ length: run.sampleCount }, (_, i) => {
