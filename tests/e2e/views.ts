@@ -26,7 +26,8 @@ export async function loadFolder(page: Page, dir: string): Promise<void> {
 /** Chooses a view in the toolbar and waits for its figure. */
 export async function showView(page: Page, view: 'curves' | 'overlay' | 'heatmap' | 'study'): Promise<void> {
   await page.getByLabel('View', { exact: true }).selectOption(view);
-  await page.locator(`[data-testid="figure"][data-kind="${view}"]`).waitFor();
+  // 48 runs' heatmaps or panels take a while to draw on a loaded machine.
+  await page.locator(`[data-testid="figure"][data-kind="${view}"]`).waitFor({ timeout: 90_000 });
 }
 
 /** Clicks layer `layer` of the first plot (on the layer axis, unzoomed) whose run has `layerCount` layers. */
