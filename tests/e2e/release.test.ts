@@ -143,7 +143,7 @@ describe('48 release runs in the browser', () => {
       await screenshot(page, `release-tables-${size.width}`);
     }
     expect(realErrors(errors)).toEqual([]);
-  });
+  }, 360_000); // every view at two sizes (or axe on each) over 48 runs: minutes on a loaded 2-core machine
 
   it('has no serious or critical axe-core violation on any view, the drill-down or the tables', async () => {
     const { page } = await app.freshPage('?run=');
@@ -159,7 +159,7 @@ describe('48 release runs in the browser', () => {
     await page.locator('[data-testid="sample-view"]').waitFor();
     found.push(...(await axeViolations(page)).map((v) => `drill-down ${v}`));
     expect(found).toEqual([]);
-  });
+  }, 360_000); // every view at two sizes (or axe on each) over 48 runs: minutes on a loaded 2-core machine
 
   it('writes a MAD LaTeX table that pdflatex compiles with booktabs and graphicx, without an overfull box', async () => {
     const have = spawnSync('pdflatex', ['--version']).status === 0;

@@ -28,6 +28,8 @@ export async function showView(page: Page, view: 'curves' | 'overlay' | 'heatmap
   await page.getByLabel('View', { exact: true }).selectOption(view);
   // 48 runs' heatmaps or panels take a while to draw on a loaded machine.
   await page.locator(`[data-testid="figure"][data-kind="${view}"]`).waitFor({ timeout: 90_000 });
+  // The figure's panels follow once it has measured its width.
+  await page.locator(`[data-testid="figure"][data-kind="${view}"] [data-testid="panel-figure"]`).first().waitFor({ timeout: 90_000 });
 }
 
 /** Clicks layer `layer` of the first plot (on the layer axis, unzoomed) whose run has `layerCount` layers. */
