@@ -25,6 +25,30 @@ async function runIdsWhere(page: import('playwright-core').Page, match: (ref: st
   return items.filter(([ref]) => match(ref)).map(([, id]) => id);
 }
 
+/** Downloads a table's LaTeX export by its button's name. */
+async function latexExport(page: import('playwright-core').Page, name: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Export LaTeX: ${name}` }).click()]);
+  return readFileSync(await download.path(), 'utf8');
+}
+
+/**
+ * Compiles a table with pdflatex inside the article class with booktabs and graphicx and
+ * expects no error and no overfull box; fails under CI when pdflatex is missing, returns
+ * quietly on a developer machine without TeX.
+ */
+function expectCompiles(table: string, name: string): void {
+  expect(/[^\x00-\x7f]/.test(table), `${name}: non-ASCII`).toBe(false);
+  const have = spawnSync('pdflatex', ['--version']).status === 0;
+  if (!have && process.env.CI) throw new Error('pdflatex is missing under CI: .ci/run installs texlive-latex-base and texlive-latex-recommended');
+  if (!have) return; // a developer machine without TeX: the CI run is the one that must compile it
+  const dir = mkdtempSync(join(tmpdir(), 'gradlens-tex-'));
+  writeFileSync(join(dir, 'table.tex'), `\\documentclass{article}\n\\usepackage{booktabs,graphicx}\n\\begin{document}\n${table}\\end{document}\n`);
+  const run = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'table.tex'], { cwd: dir, encoding: 'utf8' });
+  const log = readFileSync(join(dir, 'table.log'), 'utf8');
+  expect(run.status, `${name}: ${log.slice(-2000)}`).toBe(0);
+  expect(log, name).not.toMatch(/Overfull \\hbox/);
+}
+
 describe('48 release runs in the browser', () => {
   it('hides the demo when the folder loads, and brings it back in one click', async () => {
     const { page, errors } = await app.freshPage();
@@ -107,6 +131,12 @@ describe('48 release runs in the browser', () => {
     expect(mad.length).toBeGreaterThanOrEqual(4);
     expect(finite(mad), JSON.stringify(mad)).toBe(true);
     expect(await page.getByRole('columnheader', { name: 'Against' }).count()).toBeGreaterThan(0);
+    // Their LaTeX exports carry the interval and p, and compile like the MAD table's.
+    for (const name of ['Relative difference table', 'MAD differences']) {
+      const table = await latexExport(page, name);
+      expect(table, name).toMatch(/\blo\b[\s\S]*\bhi\b[\s\S]*\bp\b/);
+      expectCompiles(table, name);
+    }
     // The drill-down says how each run pairs with the reference (these runs hold different
     // instructions: unpaired resampling) and, resampled already, its difference at the layer.
     await clickLayer(page, 12, 42);
@@ -162,21 +192,11 @@ describe('48 release runs in the browser', () => {
   }, 360_000); // every view at two sizes (or axe on each) over 48 runs: minutes on a loaded 2-core machine
 
   it('writes a MAD LaTeX table that pdflatex compiles with booktabs and graphicx, without an overfull box', async () => {
-    const have = spawnSync('pdflatex', ['--version']).status === 0;
-    if (!have && process.env.CI) throw new Error('pdflatex is missing under CI: .ci/run installs texlive-latex-base and texlive-latex-recommended');
     const { page } = await app.freshPage('?run=');
     await loadFolder(page, tree.dir);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export LaTeX: MAD table' }).click()]);
-    const table = readFileSync(await download.path(), 'utf8');
+    const table = await latexExport(page, 'MAD table');
     expect(table).toMatch(/\\multicolumn\{4\}\{c\}\{Q\}/);
-    expect(/[^\x00-\x7f]/.test(table)).toBe(false);
-    if (!have) return; // a developer machine without TeX: the CI run above is the one that must compile it
-    const dir = mkdtempSync(join(tmpdir(), 'gradlens-tex-'));
-    writeFileSync(join(dir, 'mad.tex'), `\\documentclass{article}\n\\usepackage{booktabs,graphicx}\n\\begin{document}\n${table}\\end{document}\n`);
-    const run = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'mad.tex'], { cwd: dir, encoding: 'utf8' });
-    const log = readFileSync(join(dir, 'mad.log'), 'utf8');
-    expect(run.status, log.slice(-2000)).toBe(0);
-    expect(log).not.toMatch(/Overfull \\hbox/);
+    expectCompiles(table, 'MAD table');
   });
 
   it('restores facets, the module filter, the drill-down layer and its sample from a link', async () => {
