@@ -75,7 +75,7 @@ export function beyondLimit(limit: keyof ReadLimits, value: number): string {
 /**
  * Reads `name=value` settings (the CLI's `--budget`) into budgets: `modules=128`,
  * `line-mb=256`, `file-gb=40`. Throws an Error with a one-line reason on an unknown name
- * or a value that is not a positive number. Empty list → the defaults.
+ * or a value that is not a positive number (a whole one for counts). Empty list → the defaults.
  */
 export function parseLimitSettings(settings: readonly string[]): ReadLimits {
   const limits = readLimits();
@@ -84,8 +84,10 @@ export function parseLimitSettings(settings: readonly string[]): ReadLimits {
     const key = (Object.keys(LIMIT_NAMES) as (keyof ReadLimits)[]).find((k) => LIMIT_NAMES[k].name === name?.trim());
     const value = Number(text);
     if (key === undefined) throw new Error(`unknown budget "${name}" in --budget ${setting}; budgets: ${Object.values(LIMIT_NAMES).map((l) => l.name).join(', ')}`);
+    const count = key === 'modules' || key === 'stats' || key === 'layers' || key === 'spectrumRanks';
     if (!(value > 0) || !Number.isFinite(value)) throw new Error(`bad value in --budget ${setting}: a positive number`);
-    limits[key] = key === 'modules' || key === 'stats' || key === 'layers' || key === 'spectrumRanks' ? Math.floor(value) : value * LIMIT_NAMES[key].unit;
+    if (count && !Number.isInteger(value)) throw new Error(`bad value in --budget ${setting}: a positive whole number`);
+    limits[key] = count ? value : value * LIMIT_NAMES[key].unit;
   }
   return limits;
 }
