@@ -1,4 +1,6 @@
 /** Ready-to-draw data the chart components receive: columnar arrays indexed by layer. */
+import type { YScaleKind } from '../state/types.ts';
+import type { XAxisSpec } from './xAxis.ts';
 
 /** One line of a panel, with an optional band (e.g. p25–p75) drawn as an area beneath it. */
 export interface LineSeries {
@@ -47,4 +49,27 @@ export interface HeatmapRow {
   run: string;
   module: string;
   values: ArrayLike<number>;
+}
+
+/**
+ * What places a panel's lines: the lines, the x axis, the y scale kind, domain and symlog
+ * constant, size and note. LinePanel draws them; PanelPointer and Crosshair, layered over
+ * it, take the same so their positions fall on its lines.
+ */
+export interface PanelScaleProps {
+  /** Lines to draw (ready arrays indexed by layer). */
+  series: LineSeries[];
+  /** The x axis (layer or depth, zoom). */
+  axis: XAxisSpec;
+  /** Y scale kind. */
+  kind: YScaleKind;
+  /** Y domain, shared across panels or this panel's own. */
+  domain: [number, number];
+  /** Symlog constant. */
+  constant?: number;
+  /** Panel size in its SVG. */
+  width: number;
+  height: number;
+  /** A short note above the plot (e.g. values hidden by the log scale); it moves the plot down. */
+  note?: string;
 }
