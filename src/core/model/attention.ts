@@ -50,19 +50,23 @@ function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB
 function attentionHead(mask: tf.Tensor2D, mode: MatMulMode): (q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [q, kT, v, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-    const probs = tf.softmax(tf.add(tf.matMul(q, kT), mask), -1) as tf.Tensor2D; // [T, T]
+    // Scores and masked scores die here, not at the end of the forward pass.
+    const probs = tf.tidy(() => tf.softmax(tf.add(tf.matMul(q, kT), mask), -1) as tf.Tensor2D); // [T, T]
     save([q, kT, v, probs]);
     return {
       value: tf.matMul(probs, v) as tf.Tensor2D, // [T, hd]
-      gradFunc: (dO: tf.Tensor2D, saved: tf.Tensor[]) => {
-        const [sq, skT, sv, p] = saved as tf.Tensor2D[];
-        const dV = mode === 'native' ? tf.matMul(p, dO, true, false) : tf.transpose(tf.matMul(tf.transpose(dO), p)); // [T, hd]
-        const dP = product(dO, sv, false, true, mode); // [T, T]
-        const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as tf.Tensor2D; // [T, T]
-        const dQ = product(dS, skT, false, true, mode); // [T, hd]
-        const dKT = product(sq, dS, true, false, mode); // [hd, T]
-        return [dQ, dKT, dV];
-      },
+      // tfjs runs a custom gradient outside any tidy of its own, so without this one every
+      // T×T step of every head stayed allocated until the whole backward pass ended.
+      gradFunc: (dO: tf.Tensor2D, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sq, skT, sv, p] = saved as tf.Tensor2D[];
+          const dV = mode === 'native' ? tf.matMul(p, dO, true, false) : tf.transpose(tf.matMul(tf.transpose(dO), p)); // [T, hd]
+          const dP = product(dO, sv, false, true, mode); // [T, T]
+          const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as tf.Tensor2D; // [T, T]
+          const dQ = product(dS, skT, false, true, mode); // [T, hd]
+          const dKT = product(sq, dS, true, false, mode); // [hd, T]
+          return [dQ, dKT, dV];
+        }),
     };
   }) as (q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
 }

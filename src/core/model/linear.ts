@@ -58,13 +58,15 @@ const matMulTransposed = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFu
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved;
-      // da = g bᵀ = (b gᵀ)ᵀ; db = aᵀ g = (gᵀ a)ᵀ.
-      const da = size(sb) > size(g) + size(sa) ? swapLast(tf.matMul(sb, swapLast(g))) : tf.matMul(g, swapLast(sb));
-      const db = size(sa) > size(g) + size(sb) ? swapLast(tf.matMul(swapLast(g), sa)) : tf.matMul(swapLast(sa), g);
-      return [da, db];
-    },
+    // In a tidy: tfjs runs custom gradients outside one, so the transposes would live to the end of backward.
+    gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [sa, sb] = saved;
+        // da = g bᵀ = (b gᵀ)ᵀ; db = aᵀ g = (gᵀ a)ᵀ.
+        const da = size(sb) > size(g) + size(sa) ? swapLast(tf.matMul(sb, swapLast(g))) : tf.matMul(g, swapLast(sb));
+        const db = size(sa) > size(g) + size(sb) ? swapLast(tf.matMul(swapLast(g), sa)) : tf.matMul(swapLast(sa), g);
+        return [da, db];
+      }),
   };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
@@ -85,12 +87,14 @@ function weightLinear(name: string, sink?: FactorSink): (x: tf.Tensor2D, w: tf.T
     save([x, w]);
     return {
       value: tf.matMul(x, tf.transpose(w)) as tf.Tensor2D, // [N, out]
-      gradFunc: (g: tf.Tensor2D, saved: tf.Tensor[]) => {
-        // g: [N, out]
-        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        sink?.(name, tf.keep(g.clone()), tf.keep(sx.clone()));
-        return [tf.matMul(g, sw) /* [N, in] */, tf.matMul(tf.transpose(g), sx) /* [out, in] = Δᵀ X */];
-      },
+      // In a tidy (Δᵀ dies at once); the sink's copies are kept out of it.
+      gradFunc: (g: tf.Tensor2D, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          // g: [N, out]
+          const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+          sink?.(name, tf.keep(g.clone()), tf.keep(sx.clone()));
+          return [tf.matMul(g, sw) /* [N, in] */, tf.matMul(tf.transpose(g), sx) /* [out, in] = Δᵀ X */];
+        }),
     };
   }) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 }
