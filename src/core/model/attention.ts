@@ -16,7 +16,7 @@ import { headDim, type LlamaConfig } from './config';
 import { headRmsNorm } from './headNorm';
 import { linear, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
-import { applyRope } from './rope';
+import { applyRope, applyRopeGradient } from './rope';
 
 /** Per-call constants shared by all layers: rotary tables and the additive causal mask. */
 export interface AttentionContext {
@@ -76,9 +76,26 @@ function parts(x: tf.Tensor2D, n: number, axis: number): tf.Tensor2D[] {
   return n === 1 ? [x] : tf.split(x, n, axis);
 }
 
-/** Rotary positions on a projection x [B*T, n*hd] (n heads side by side) → [B*T, n*hd]. */
-function rope(x: tf.Tensor2D, b: number, t: number, n: number, hd: number, ctx: AttentionContext): tf.Tensor2D {
-  return tf.reshape(applyRope(tf.reshape(x, [b, t, n, hd]), ctx.cos, ctx.sin), [b * t, n * hd]);
+/**
+ * Rotary positions on a projection x [B*T, n*hd] (n heads side by side), times `scale`
+ * → [B*T, n*hd]. One op with its gradient written out (applyRopeGradient): the rotation
+ * is linear, so backward needs no saved tensor, where autodiff taped its seven steps.
+ */
+function rope(x: tf.Tensor2D, b: number, t: number, n: number, hd: number, ctx: AttentionContext, scale = 1): tf.Tensor2D {
+  const shape4: [number, number, number, number] = [b, t, n, hd];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input] = args as [tf.Tensor2D];
+    const rotated = tf.reshape(applyRope(tf.reshape(input, shape4), ctx.cos, ctx.sin), [b * t, n * hd]);
+    return {
+      value: (scale === 1 ? rotated : tf.mul(rotated, scale)) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D) =>
+        tf.tidy(() => {
+          const d = tf.reshape(scale === 1 ? dy : tf.mul(dy, scale), shape4);
+          return [tf.reshape(applyRopeGradient(d, ctx.cos, ctx.sin), [b * t, n * hd])];
+        }),
+    };
+  }) as (input: tf.Tensor2D) => tf.Tensor2D;
+  return op(x);
 }
 
 /** Self-attention of layer `layer` on normed input h [B*T, d] → [B*T, d] (before the residual add). */
@@ -102,7 +119,7 @@ export function selfAttention(
   const norm = (x: tf.Tensor2D, n: string) => (config.qk_norm ? headRmsNorm(x, getParam(params, `${p}.${n}.weight`), hd, config.rms_norm_eps) : x);
 
   // The 1/√hd of the scores is folded into q: one scale of [B*T, H*hd] instead of H of [T, T].
-  const q = tf.mul(rope(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd, ctx), 1 / Math.sqrt(hd)) as tf.Tensor2D; // [B*T, H*hd]
+  const q = rope(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd, ctx, 1 / Math.sqrt(hd)); // [B*T, H*hd]
   const kT = tf.transpose(rope(norm(lin(h, 'k_proj'), 'k_norm'), b, t, nKv, hd, ctx)) as tf.Tensor2D; // [KV*hd, B*T]
   const v = lin(h, 'v_proj'); // [B*T, KV*hd]
 

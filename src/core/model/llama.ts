@@ -27,11 +27,57 @@ export interface ForwardOptions extends LinearOptions {
   logitRows?: [number, number];
 }
 
-/** HF LlamaRMSNorm: weight · x / √(mean(x²) + eps) over the last axis; x [N, d], weight [d]. */
+/**
+ * HF LlamaRMSNorm: weight · x / √(mean(x²) + eps) over the last axis; x [N, d], weight [d].
+ * One op with its gradient written out: with r = 1/√(mean(x²) + eps), x̂ = x r and
+ * g = dy · weight, dx = r (g − x̂ mean(g x̂)) and dweight = Σ_rows dy x̂. Autodiff of
+ * its six steps taped each one, kept a copy of every input it saved and ran ~20
+ * kernels backward; this keeps x̂ and r and runs 8.
+ */
 export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
-  const variance = tf.mean(tf.square(x), -1, true); // [N, 1]
-  return tf.mul(weight, tf.mul(x, tf.rsqrt(tf.add(variance, eps)))) as tf.Tensor2D;
+  return rmsNormOp(eps)(x, weight);
 }
+
+function rmsNormOp(eps: number): (x: tf.Tensor2D, weight: tf.Tensor) => tf.Tensor2D {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, weight, save] = args as [tf.Tensor2D, tf.Tensor, tf.GradSaveFunc];
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)); // [N, 1]
+    const normed = tf.mul(x, r) as tf.Tensor2D; // x̂ [N, d]
+    save([normed, r, weight]);
+    return {
+      value: tf.mul(weight, normed) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, sr, sw] = saved;
+          const g = tf.mul(dy, sw); // [N, d]
+          const dx = tf.mul(sr, tf.sub(g, tf.mul(sx, tf.mean(tf.mul(g, sx), -1, true))));
+          const dw = tf.reshape(tf.sum(tf.mul(dy, sx), 0), sw.shape);
+          return [dx, dw];
+        }),
+    };
+  }) as (x: tf.Tensor2D, weight: tf.Tensor) => tf.Tensor2D;
+}
+
+/**
+ * Llama's gated MLP activation SiLU(gate) · up, as one op: backward, with s = σ(gate),
+ * d gate = dy · up · s (1 + gate (1 − s)) and d up = dy · gate · s (autodiff taped three
+ * steps and saved five tensors).
+ */
+export const swiGlu = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [gate, up, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([gate, up]);
+  return {
+    value: tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D,
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [g, u] = saved;
+        const s = tf.sigmoid(g);
+        const dUp = tf.mul(dy, tf.mul(g, s));
+        const dGate = tf.mul(tf.mul(dy, u), tf.mul(s, tf.add(1, tf.mul(g, tf.sub(1, s)))));
+        return [dGate, dUp];
+      }),
+  };
+}) as (gate: tf.Tensor2D, up: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * Logits of a causal Llama: ids [B, T] int32 → [B, T, V]. Differentiable w.r.t. every
@@ -66,7 +112,7 @@ export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tenso
     const h2 = rmsNorm(x, getParam(params, `${p}.post_attention_layernorm.weight`), eps); // [B*T, d]
     const gate = lin(h2, `${p}.mlp.gate_proj.weight`); // [B*T, ff]
     const up = lin(h2, `${p}.mlp.up_proj.weight`); // [B*T, ff]
-    const act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D; // SiLU(gate) · up
+    const act = swiGlu(gate, up); // SiLU(gate) · up
     x = tf.add(x, lin(act, `${p}.mlp.down_proj.weight`)) as tf.Tensor2D; // [B*T, d]
   }
   const rows = options.logitRows;

@@ -77,3 +77,13 @@ export function rotateHalf(x: tf.Tensor): tf.Tensor {
 export function applyRope<T extends tf.Tensor>(x: T, cos: tf.Tensor, sin: tf.Tensor): T {
   return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)) as T;
 }
+
+/**
+ * The gradient of applyRope with respect to x, given the output's gradient dy (same
+ * shapes and tables): dy·cos + rotate_halfᵀ(dy·sin), where rotate_halfᵀ([y1, y2]) =
+ * [y2, −y1] (the rotation's transpose).
+ */
+export function applyRopeGradient<T extends tf.Tensor>(dy: T, cos: tf.Tensor, sin: tf.Tensor): T {
+  const [y1, y2] = tf.split(tf.mul(dy, sin), 2, -1);
+  return tf.add(tf.mul(dy, cos), tf.concat([y2, tf.neg(y1)], -1)) as T;
+}

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
-import { forwardLogits, maskedLoss, responseMask } from '../../../src/core/model/llama';
+import { forwardLogits, maskedLoss, responseMask, rmsNorm, swiGlu } from '../../../src/core/model/llama';
 import type { MatMulMode } from '../../../src/core/model/linear';
 import { initParams } from '../../../src/core/model/params';
 import { loadReferenceCases, TINY_CONFIG } from './tinyModel';
@@ -88,5 +88,40 @@ describe('maskedLoss', () => {
 
   it('returns 0 when no label counts', () => {
     expect(lossOf([3, 1, 4], 3)).toBe(0);
+  });
+});
+
+/** Largest |a − b| over two tensors' entries. */
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+describe('ops with their gradients written out', () => {
+  it('rmsNorm gives the value and the input and weight gradients of autodiff through its steps (within 1e-6)', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([7, 12], 0, 2, 'float32', 1) as tf.Tensor2D;
+      const w = tf.randomNormal([12], 1, 0.3, 'float32', 2);
+      const dy = tf.randomNormal([7, 12], 0, 1, 'float32', 3);
+      const steps = (a: tf.Tensor, b: tf.Tensor) => tf.mul(b, tf.mul(a, tf.rsqrt(tf.add(tf.mean(tf.square(a), -1, true), 1e-5))));
+      const ours = tf.grads((a: tf.Tensor, b: tf.Tensor) => rmsNorm(a as tf.Tensor2D, b, 1e-5))([x, w], dy);
+      const reference = tf.grads(steps)([x, w], dy);
+      expect(maxAbsDiff(rmsNorm(x, w, 1e-5), steps(x, w))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(ours[0], reference[0]), 'd x').toBeLessThan(1e-6);
+      expect(maxAbsDiff(ours[1], reference[1]), 'd weight').toBeLessThan(1e-5);
+    });
+  });
+
+  it('swiGlu gives the value and both gradients of autodiff through SiLU(gate) · up (within 1e-6)', () => {
+    tf.tidy(() => {
+      const gate = tf.randomNormal([5, 9], 0, 3, 'float32', 4) as tf.Tensor2D;
+      const up = tf.randomNormal([5, 9], 0, 1, 'float32', 5) as tf.Tensor2D;
+      const dy = tf.randomNormal([5, 9], 0, 1, 'float32', 6);
+      const steps = (g: tf.Tensor, u: tf.Tensor) => tf.mul(tf.mul(g, tf.sigmoid(g)), u);
+      const ours = tf.grads((g: tf.Tensor, u: tf.Tensor) => swiGlu(g as tf.Tensor2D, u as tf.Tensor2D))([gate, up], dy);
+      const reference = tf.grads(steps)([gate, up], dy);
+      expect(maxAbsDiff(swiGlu(gate, up), steps(gate, up))).toBe(0);
+      expect(maxAbsDiff(ours[0], reference[0]), 'd gate').toBeLessThan(1e-6);
+      expect(maxAbsDiff(ours[1], reference[1]), 'd up').toBeLessThan(1e-6);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../../scripts/lib/nodeBackend';
-import { applyRope, ropeInvFreq, ropeTables, rotateHalf } from '../../../src/core/model/rope';
+import { applyRope, applyRopeGradient, ropeInvFreq, ropeTables, rotateHalf } from '../../../src/core/model/rope';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
@@ -65,4 +65,18 @@ describe('ropeInvFreq', () => {
     expect(plain[0]).toBe(1);
     expect(plain[1]).toBeCloseTo(0.1, 7);
   });
+
+  it('applyRopeGradient is the gradient autodiff takes through applyRope (within 1e-6)', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([1, 6, 3, 8], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const dy = tf.randomNormal([1, 6, 3, 8], 0, 1, 'float32', 8) as tf.Tensor4D;
+      const { cos, sin } = ropeTables(6, 8, 10000);
+      const c = tf.reshape(cos, [6, 1, 8]);
+      const s = tf.reshape(sin, [6, 1, 8]);
+      const reference = tf.grad((a: tf.Tensor) => applyRope(a, c, s))(x, dy);
+      const worst = tf.max(tf.abs(tf.sub(applyRopeGradient(dy, c, s), reference))).dataSync()[0];
+      expect(worst).toBeLessThan(1e-6);
+    });
+  });
 });
+
