@@ -44,7 +44,7 @@ function normal(random: () => number): number {
  */
 function pairedSides(): [ComparisonSide, ComparisonSide] {
   const random = mulberry32(42);
-  const keys = Array.from({ length: N }, (_, i) => `instruction ${i}`);
+  const keys = Array.from({ length: N }, (_, i) => i);
   const a = new Map<string, Float64Array>();
   const b = new Map<string, Float64Array>();
   for (const module of MODULES) {
@@ -164,13 +164,13 @@ function cliSeconds(args: string[], repeats: number): number {
 function coverage(paired: boolean, repetitions: number, resamples: number): number {
   const random = mulberry32(paired ? 99 : 98);
   const n = 60;
-  const keysA = Array.from({ length: n }, (_, i) => `q${i}`);
-  const keysB = paired ? keysA : keysA.map((k) => `other ${k}`);
+  const keysA = Array.from({ length: n }, (_, i) => i);
+  const keysB = paired ? keysA : keysA.map((k) => n + k);
   let covered = 0;
   for (let rep = 0; rep < repetitions; rep++) {
     const a = Float64Array.from({ length: n }, () => 10 + normal(random));
     const b = paired ? a.map((x) => x + 0.3 + normal(random)) : Float64Array.from({ length: n }, () => 10.3 + normal(random));
-    const side = (name: string, v: Float64Array, keys: string[]): ComparisonSide => ({ name, sampleCount: n, layerCount: 1, values: new Map([['q', v]]), keys });
+    const side = (name: string, v: Float64Array, keys: number[]): ComparisonSide => ({ name, sampleCount: n, layerCount: 1, values: new Map([['q', v]]), keys });
     const layer = compareResampled(side('a', a, keysA), side('b', b, keysB), { resamples, seed: rep }).modules[0].layers[0];
     if (layer.lo <= 0.3 && 0.3 <= layer.hi) covered++;
   }

@@ -6,7 +6,7 @@
  * written one record each (never the whole list), so two tabs loading at once cannot
  * drop each other's runs; whatever is found without its pair is reported as an orphan.
  */
-import type { Run } from '../core/format/run.ts';
+import type { Run, SampleTexts } from '../core/format/run.ts';
 
 /** Where a run came from, so a shared link can reload it. */
 export interface RunSource {
@@ -62,7 +62,10 @@ export class StoreWriteError extends Error {
 export interface RunStore {
   /** True when workers can write to this store themselves (IndexedDB is shared by the page and its workers). */
   readonly sharedWithWorkers: boolean;
+  /** Stored runs, their numbers only: a run's texts are read when a sample is opened (loadTexts). */
   loadAll(): Promise<StoredState>;
+  /** The sample texts of stored run `id`, or null when none are stored. */
+  loadTexts(id: string): Promise<SampleTexts | null>;
   /** Writes runs and their entries in one transaction; a failure (StoreWriteError) stores none of them. */
   putRuns(items: readonly SavedRun[]): Promise<void>;
   /** Updates the entries of runs that are stored; entries of runs not (or no longer) stored are skipped, so no entry outlives its run. */
@@ -111,6 +114,9 @@ export function memoryRunStore({ quotaBytes = Infinity }: { quotaBytes?: number 
         [...entries.values()],
       );
     },
+    async loadTexts(id) {
+      return runs.get(id)?.run.texts ?? null;
+    },
     async putRuns(items) {
       const added = items.reduce((n, { run }) => n + runBytes(run) - (runs.get(run.id)?.bytes ?? 0), 0);
       if (used() + added > quotaBytes) {
@@ -121,7 +127,9 @@ export function memoryRunStore({ quotaBytes = Infinity }: { quotaBytes?: number 
         );
       }
       for (const { run, entry } of items) {
-        runs.set(run.id, { run, bytes: runBytes(run) });
+        // A run given without texts (restored earlier) keeps those stored.
+        const texts = run.texts ?? runs.get(run.id)?.run.texts;
+        runs.set(run.id, { run: texts ? { ...run, texts } : run, bytes: runBytes(run) });
         entries.set(run.id, { ...entry, source: { ...entry.source } });
       }
     },

@@ -232,13 +232,16 @@ export { runBuffers };
 async function parseAndSave(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
   const result = await parseRequest(request, onProgress);
   const entry = request.save;
-  if (result.ok && entry) {
+  if (result.ok && entry && result.run.texts) {
     // A copy to store: the run's own buffers are transferred to the page.
-    const stored = toStoredRun(result.run, copyTexts(result.run.texts));
+    const texts = copyTexts(result.run.texts);
+    const stored = toStoredRun(result.run, texts);
+    // The page gets the keys hashed for storage, so it pairs runs without hashing their texts again.
+    if (stored.keys) result.run.keys = { prompt: stored.keys.prompt.slice(), response: stored.keys.response.slice() };
     // Written after this task, once the run is on its way to the page.
     stores.set(
       stored.id,
-      yieldToMessages().then(() => saveRun({ stored, entry })),
+      yieldToMessages().then(() => saveRun({ stored, texts, entry })),
     );
   }
   return result;

@@ -1,11 +1,12 @@
 /**
  * Keeping runs across reloads, end to end: two tabs loading different files at once,
- * and a storage quota too small for a run.
+ * a sample's texts read back only when it is opened, and a storage quota too small for a run.
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { waitForApp, waitForSaved } from './harness.ts';
-import { fixture, LABEL, useAppSession, type Fixture } from './session.ts';
+import { FAST, fixture, LABEL, LAYERS, realErrors, useAppSession, type Fixture } from './session.ts';
+import { clickLayer } from './views.ts';
 import type { Page } from 'playwright-core';
 
 const app = useAppSession();
@@ -47,6 +48,40 @@ describe('keeping runs in the browser', () => {
       expect(names).toContain('A renamed');
       expect(names).toContain('B renamed');
     }
+  });
+
+  it('restores runs without their texts and reads a sample’s texts from storage when it is opened', async () => {
+    const { page, errors } = await app.freshPage('?run=');
+    await choose(page, [FAST]);
+    await waitForApp(page);
+    await waitForSaved(page);
+    const textsOf = () =>
+      page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((ok, no) => {
+          const r = indexedDB.open('gradlens');
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => no(r.error);
+        });
+        const count = (store: string) =>
+          new Promise<number>((ok) => {
+            const r = db.transaction(store).objectStore(store).count();
+            r.onsuccess = () => ok(r.result);
+          });
+        const counts = [await count('runs'), await count('texts')];
+        db.close();
+        return counts;
+      });
+    expect(await textsOf()).toEqual([1, 1]);
+    await page.goto(app.url());
+    await waitForApp(page);
+    await page.locator('[data-testid="curve"]').first().waitFor();
+    await clickLayer(page, 3, LAYERS);
+    await page.locator('[data-testid="sample-item"]').first().click();
+    const instruction = page.locator('[data-testid="sample-instruction"]');
+    await instruction.waitFor();
+    expect(await instruction.textContent()).toContain('<b>bold');
+    expect(await page.locator('[data-testid="sample-output"]').textContent()).toContain('<i>answer</i>');
+    expect(realErrors(errors)).toEqual([]);
   });
 
   it('names the runs a full storage could not keep, keeps them loaded, and shows the rest after a reload', async () => {

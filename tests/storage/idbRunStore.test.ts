@@ -3,6 +3,7 @@ import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleExtra, sampleText, type Run } from '../../src/core/format/run.ts';
 import { parseRun } from '../../src/core/format/runParser.ts';
+import { keysOfTexts, sampleKeys } from '../../src/core/format/sampleKeys.ts';
 import { idbRunStore } from '../../src/storage/idbRunStore.ts';
 import type { StoredEntry } from '../../src/storage/runStore.ts';
 import { StoreWriteError } from '../../src/storage/runStore.ts';
@@ -24,6 +25,13 @@ afterEach(async () => {
   });
 });
 
+/** `run` with its texts read from `store` (as the page does when a sample is opened). */
+async function withTexts(store: ReturnType<typeof idbRunStore>, run: Run): Promise<Run> {
+  const texts = await store.loadTexts(run.id);
+  if (!texts) throw new Error(`no texts stored for ${run.id}`);
+  return { ...run, texts };
+}
+
 /** A raw look into the database, closed after `look`. */
 async function raw<T>(look: (db: Awaited<ReturnType<typeof openDB>>) => Promise<T>): Promise<T> {
   const db = await openDB('gradlens');
@@ -35,21 +43,27 @@ async function raw<T>(look: (db: Awaited<ReturnType<typeof openDB>>) => Promise<
 }
 
 describe('idbRunStore', () => {
-  it('stores a run as a few buffers and gives back the same numbers, texts and metadata', async () => {
+  it('stores a run as a few buffers and gives back the same numbers, keys and metadata, its texts only when asked', async () => {
     const original = parseRun('cot_500/llama3_8b/grads_gsm8k_train_no_cot.jsonl', new TextEncoder().encode([statsLine(0, 3), '{"cut', statsLine(1, 3)].join('\n')), { id: 'a' });
     const store = idbRunStore();
     await store.putRuns([{ run: original, entry: entry('a', 0) }]);
     const record = await raw((db) => db.get('runs', 'a'));
-    expect(Object.keys(record).sort()).toEqual(['columns', 'header', 'id', 'numbers', 'texts']);
+    expect(Object.keys(record).sort()).toEqual(['columns', 'header', 'id', 'keys', 'numbers']);
     expect(record.numbers).toBeInstanceOf(Float64Array);
-    const { saved, orphans } = await idbRunStore().loadAll();
+    const reader = idbRunStore();
+    const { saved, orphans } = await reader.loadAll();
     expect(orphans).toEqual([]);
     const back = saved[0].run;
+    expect(back.texts).toBeUndefined();
+    expect(() => sampleText(back, 1)).toThrow(/texts of run .* not loaded/);
     expect(back.meta).toEqual(original.meta);
     expect(back.skipped).toEqual(original.skipped);
-    expect([...back.texts.bytes]).toEqual([...original.texts.bytes]);
-    expect([...back.texts.ends]).toEqual([...original.texts.ends]);
-    expect(sampleText(back, 1)).toEqual(sampleText(original, 1));
+    expect(Array.from(back.keys!.prompt)).toEqual(Array.from(sampleKeys(original).prompt));
+    expect(Array.from(back.keys!.response)).toEqual(Array.from(sampleKeys(original).response));
+    const texts = (await withTexts(reader, back)).texts!;
+    expect([...texts.bytes]).toEqual([...original.texts.bytes]);
+    expect([...texts.ends]).toEqual([...original.texts.ends]);
+    expect(sampleText(await withTexts(reader, back), 1)).toEqual(sampleText(original, 1));
     expect([...back.loss]).toEqual([...original.loss]);
     for (const [module, byStat] of original.values)
       for (const [stat, column] of byStat) expect(Array.from(back.values.get(module)!.get(stat)!)).toEqual(Array.from(column));
@@ -74,11 +88,14 @@ describe('idbRunStore', () => {
     await idbRunStore({ blobBytes: 0 }).putRuns([{ run: original, entry: entry('blobbed', 0) }]);
     const record = await raw((db) => db.get('runs', 'blobbed'));
     expect(record.numbers).toBeInstanceOf(Blob);
-    expect(record.texts.bytes).toBeInstanceOf(Blob);
-    const back = (await idbRunStore().loadAll()).saved[0].run;
+    expect(record.keys.prompt).toBeInstanceOf(Blob);
+    expect((await raw((db) => db.get('texts', 'blobbed'))).bytes).toBeInstanceOf(Blob);
+    const reader = idbRunStore();
+    const back = (await reader.loadAll()).saved[0].run;
     expect(Array.from(back.loss)).toEqual(Array.from(original.loss));
     expect(Array.from(back.values.get('self_attn.o_proj')!.get('S_max')!)).toEqual(Array.from(original.values.get('self_attn.o_proj')!.get('S_max')!));
-    expect(sampleText(back, 3)).toEqual(sampleText(original, 3));
+    expect(Array.from(back.keys!.prompt)).toEqual(Array.from(sampleKeys(original).prompt));
+    expect(sampleText(await withTexts(reader, back), 3)).toEqual(sampleText(original, 3));
   });
 
   it('stores the follow-up columns (spectra, cosines) as Blobs too and reads them back unchanged', async () => {
@@ -89,13 +106,14 @@ describe('idbRunStore', () => {
     };
     await idbRunStore({ blobBytes: 0 }).putRuns([{ run: original, entry: entry('followup', 0) }]);
     const record = await raw((db) => db.get('runs', 'followup'));
-    expect(record.texts.ends).toBeInstanceOf(Blob);
+    expect((await raw((db) => db.get('texts', 'followup'))).ends).toBeInstanceOf(Blob);
     expect(record.spectra.get('self_attn.q_proj').values).toBeInstanceOf(Blob);
     expect(record.cosineSim.get('self_attn.q_proj')).toBeInstanceOf(Blob);
-    const back = (await idbRunStore().loadAll()).saved[0].run;
+    const reader = idbRunStore();
+    const back = (await reader.loadAll()).saved[0].run;
     expect(back.spectra).toEqual(original.spectra);
     expect(back.cosineSim).toEqual(original.cosineSim);
-    expect(Array.from(back.texts.ends)).toEqual(Array.from(original.texts.ends));
+    expect(Array.from((await reader.loadTexts('followup'))!.ends)).toEqual(Array.from(original.texts!.ends));
   });
 
   it('keeps the runs of two tabs writing at once, each with its entry', async () => {
@@ -150,12 +168,73 @@ describe('idbRunStore', () => {
     await db.put('runs', { ...v1, id: 'orphan' });
     await db.put('entries', entry('v1', 0, 'from v1'));
     db.close();
-    const { saved, orphans } = await idbRunStore().loadAll();
+    const store = idbRunStore();
+    const { saved, orphans } = await store.loadAll();
     expect(saved.map((s) => [s.entry.label, s.run.sampleCount])).toEqual([['from v1', 2]]);
     expect(Array.from(saved[0].run.values.get('self_attn.q_proj')!.get('S_sum')!)).toEqual(Array.from(old.values.get('self_attn.q_proj')!.get('S_sum')!));
-    expect(sampleText(saved[0].run, 1)).toEqual({ instruction: 'second', input: '', output: 'b' });
-    expect(sampleExtra(saved[0].run, 1)).toEqual({ k: 1 });
+    const back = await withTexts(store, saved[0].run);
+    expect(sampleText(back, 1)).toEqual({ instruction: 'second', input: '', output: 'b' });
+    expect(sampleExtra(back, 1)).toEqual({ k: 1 });
+    expect(Array.from(saved[0].run.keys!.prompt)).toEqual(Array.from(keysOfTexts(back.texts!, 2).prompt));
     expect(orphans.map((o) => o.kind === 'run' && o.run.id)).toEqual(['orphan']);
+  });
+
+  it('upgrades a version-2 database (texts inside the run record) by moving the texts to their own store, keys and all', async () => {
+    const inline = run('inline', 3, 2);
+    const blobbed = run('blobbed', 2, 2);
+    // Version 2 records as that version wrote them: StoredRun with its texts, big buffers as Blobs.
+    const v2 = (r: Run, blob: boolean) => {
+      const { values, loss, texts, ...header } = r;
+      const columns = [...values].flatMap(([m, byStat]) => [...byStat.keys()].map((s) => [m, s]));
+      const numbers = new Float64Array([...[...values.values()].flatMap((byStat) => [...byStat.values()].flatMap((c) => Array.from(c))), ...Array.from(loss)]);
+      const b = <T extends ArrayBufferView>(a: T) => (blob ? new Blob([a as ArrayBufferView<ArrayBuffer>]) : a);
+      return { id: r.id, header, columns, numbers: b(numbers), texts: { bytes: b(texts!.bytes), ends: b(texts!.ends) } };
+    };
+    const db = await openDB('gradlens', 2, {
+      upgrade(d) {
+        d.createObjectStore('runs', { keyPath: 'id' });
+        d.createObjectStore('entries', { keyPath: 'id' });
+        d.createObjectStore('flags');
+      },
+    });
+    await db.put('runs', v2(inline, false));
+    await db.put('runs', v2(blobbed, true));
+    await db.put('entries', entry('inline', 0));
+    await db.put('entries', entry('blobbed', 1));
+    db.close();
+    const store = idbRunStore();
+    const { saved } = await store.loadAll();
+    expect(saved.map((s) => s.run.id)).toEqual(['inline', 'blobbed']);
+    for (const [original, s] of [inline, blobbed].map((r, i) => [r, saved[i]] as const)) {
+      expect(Array.from(s.run.keys!.prompt)).toEqual(Array.from(sampleKeys(original).prompt));
+      expect(Array.from(s.run.loss)).toEqual(Array.from(original.loss));
+      expect(sampleText(await withTexts(store, s.run), 1)).toEqual(sampleText(original, 1));
+    }
+    const records = await raw((d) => d.getAll('runs'));
+    expect(records.map((r) => 'texts' in r)).toEqual([false, false]);
+    // Keys of the run whose texts were Blobs are hashed at the first load and written back.
+    expect(records.map((r) => 'keys' in r)).toEqual([true, true]);
+  });
+
+  it('reads no texts to restore runs: a run whose texts record is gone still loads, and pairs by its keys', async () => {
+    const store = idbRunStore();
+    await store.putRuns([{ run: run('a', 3, 2), entry: entry('a', 0) }]);
+    await raw((db) => db.delete('texts', 'a'));
+    const back = (await idbRunStore().loadAll()).saved[0].run;
+    expect(back.sampleCount).toBe(3);
+    expect(await store.loadTexts('a')).toBeNull();
+    expect(sampleKeys(back).prompt).toHaveLength(3);
+  });
+
+  it('keeps the stored texts when a restored run (without its texts) is saved again, and removes them with the run', async () => {
+    const store = idbRunStore();
+    const original = run('a', 2, 2);
+    await store.putRuns([{ run: original, entry: entry('a', 0) }]);
+    const back = (await store.loadAll()).saved[0].run;
+    await store.putRuns([{ run: back, entry: entry('a', 0, 'again') }]);
+    expect(sampleText(await withTexts(store, back), 1)).toEqual(sampleText(original, 1));
+    await store.remove(['a']);
+    expect(await store.loadTexts('a')).toBeNull();
   });
 
   it('answers a full store with an error naming the runs and saying storage is full', async () => {

@@ -11,7 +11,7 @@
  */
 import { parseRun } from './runParser.ts';
 import type { Spectra } from './followup.ts';
-import type { Run, SkippedLine } from './run.ts';
+import type { ParsedRun, Run, SkippedLine } from './run.ts';
 
 /**
  * Whether to take a snapshot now that `count` records are in and the last one showed
@@ -55,7 +55,7 @@ class Columns {
   cosine = new Map<string, Float64Array>();
 
   /** Appends a chunk's samples; modules, statistics or layers new in the chunk get NaN for the samples before. */
-  append(chunk: Run, firstLine: number): void {
+  append(chunk: ParsedRun, firstLine: number): void {
     const n = chunk.sampleCount;
     const total = this.samples + n;
     if (chunk.layerCount > this.layerCount) this.restride(chunk.layerCount);

@@ -5,6 +5,7 @@
  */
 import type { Spectra } from './followup.ts';
 import { parsePythonJson } from './jsonl.ts';
+import type { SampleKeys } from './sampleKeys.ts';
 
 /** Module key: the parameter name without the layer prefix and without `.weight`, e.g. `self_attn.q_proj`. */
 export type ModuleKey = string;
@@ -98,8 +99,13 @@ export interface Run {
   values: Map<ModuleKey, Map<StatName, Float64Array>>;
   /** Per-sample loss; NaN where missing. */
   loss: Float64Array;
-  /** Read with sampleText() and sampleExtra(). */
-  texts: SampleTexts;
+  /**
+   * Read with sampleText() and sampleExtra(). Absent on a run restored from storage until
+   * a sample is opened: its texts are stored apart and read only then (RunStore.loadTexts).
+   */
+  texts?: SampleTexts;
+  /** Per-sample keys for pairing (sampleKeys.ts); absent where they are computed from `texts` on first use. */
+  keys?: SampleKeys;
   skipped: SkippedLine[];
   /** Bytes read (after decompression). */
   bytes: number;
@@ -113,10 +119,14 @@ export interface Run {
   cosineSim?: Map<ModuleKey, Float64Array>;
 }
 
+/** A run just read from a file (or computed): its texts are in memory. */
+export type ParsedRun = Run & { texts: SampleTexts };
+
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Text k (0 instruction, 1 input, 2 output, 3 extra) of a sample; '' past the run's end. */
+/** Text k (0 instruction, 1 input, 2 output, 3 extra) of a sample; '' past the run's end. Throws when the run's texts are not loaded. */
 function text(run: Run, sample: number, k: number): string {
+  if (!run.texts) throw new Error(`the texts of run ${run.name} are not loaded`);
   const { bytes, ends } = run.texts;
   const at = 4 * sample + k;
   if (!(sample >= 0 && at < ends.length)) return '';
@@ -152,7 +162,13 @@ export function runBuffers(run: Run): ArrayBuffer[] {
     add(s.values);
   }
   for (const c of run.cosineSim?.values() ?? []) add(c);
-  add(run.texts.bytes);
-  add(run.texts.ends);
+  if (run.texts) {
+    add(run.texts.bytes);
+    add(run.texts.ends);
+  }
+  if (run.keys) {
+    add(run.keys.prompt);
+    add(run.keys.response);
+  }
   return [...buffers];
 }

@@ -21,7 +21,7 @@ import { parsePythonJson } from './jsonl.ts';
 import { beyondLimit, readLimits, type ReadLimits } from './limits.ts';
 import { LineSplitter } from './lineSplitter.ts';
 import { type Accelerator, RecordStore } from './records.ts';
-import type { Run } from './run.ts';
+import type { ParsedRun, Run } from './run.ts';
 import { parseRunPath } from './runPath.ts';
 import { SkipLog } from './skipLog.ts';
 
@@ -108,7 +108,7 @@ export class RunParser {
   private textBytes = 0;
   /** Why reading stopped before the end of the file (a budget), or null. */
   private stopped: string | null = null;
-  private run: Run | null = null;
+  private run: ParsedRun | null = null;
   /** Whether the columns were sized for expectedBytes yet. */
   private sized = false;
 
@@ -288,7 +288,7 @@ export class RunParser {
    * decoded (bad gzip with nothing readable before the damage) or holds no usable
    * record (empty, or every line skipped). Calling it again returns the same Run.
    */
-  finish(): Run {
+  finish(): ParsedRun {
     if (this.run !== null) return this.run;
     if (this.head !== null && this.head.length > 0) {
       const head = this.head;
@@ -356,7 +356,7 @@ export class RunParser {
 }
 
 /** Reads a whole file held in memory; same rules and errors as RunParser. */
-export function parseRun(file: string, bytes: Uint8Array, options?: RunParserOptions): Run {
+export function parseRun(file: string, bytes: Uint8Array, options?: RunParserOptions): ParsedRun {
   const parser = new RunParser(file, options);
   parser.push(bytes);
   return parser.finish();

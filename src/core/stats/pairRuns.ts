@@ -2,7 +2,8 @@
  * Automatic pairing of runs for comparison: two runs whose path metadata differ in
  * exactly one of correctness / setting / variant and agree on everything else.
  */
-import { sampleText, type Run, type RunMeta } from '../format/run.ts';
+import type { Run, RunMeta } from '../format/run.ts';
+import { sampleKeys } from '../format/sampleKeys.ts';
 import { SETTING_ORDER } from '../format/runPath.ts';
 
 /** The attribute a pair differs in. */
@@ -73,18 +74,17 @@ export function pairRuns(runs: readonly Run[]): RunPair[] {
 
 /**
  * For a correct / irrelevant pair: how many samples (matched by index, compared only
- * where instruction and input are equal) have identical outputs. The study's irrelevant
+ * where instruction and input are equal) have identical outputs, compared by their keys
+ * (sampleKeys.ts), so runs restored from storage need not read their texts. The study's irrelevant
  * None-CoT files repeat the correct answer for many samples (a shuffled short answer is
  * often the same answer), which makes the two curves alike for a reason unrelated to
  * gradients. Samples beyond the shorter run are not compared; empty runs → 0.
  */
 export function countIdenticalResponses(a: Run, b: Run): number {
   const n = Math.min(a.sampleCount, b.sampleCount);
+  const ka = sampleKeys(a);
+  const kb = sampleKeys(b);
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const sa = sampleText(a, i);
-    const sb = sampleText(b, i);
-    if (sa.instruction === sb.instruction && sa.input === sb.input && sa.output === sb.output) count++;
-  }
+  for (let i = 0; i < n; i++) if (ka.prompt[i] === kb.prompt[i] && ka.response[i] === kb.response[i]) count++;
   return count;
 }

@@ -100,10 +100,32 @@ export class AppState {
   #building: RunEntry[] | null = null;
   /** Progress reports not shown yet, by job id: shown together once a frame (see #progress). */
   #progressDue = new Map<string, ParseProgress>();
+  /** Texts read for restored runs, by run id, oldest first (see withTexts). */
+  #texts = new Map<string, { run: Run; withTexts: Promise<Run> }>();
 
   constructor(deps: AppDeps) {
     this.#deps = deps;
     this.#saver = new RunSaver(deps.store);
+  }
+
+  /**
+   * `run` with its sample texts: the run itself when they are in memory, else a copy with
+   * the texts read from storage (a restored run holds only its numbers until a sample is
+   * opened). The last few runs' texts are kept.
+   */
+  withTexts(run: Run): Run | Promise<Run> {
+    if (run.texts) return run;
+    const cached = this.#texts.get(run.id);
+    if (cached?.run === run) return cached.withTexts;
+    const withTexts = this.#deps.store.loadTexts(run.id).then((texts) => {
+      if (!texts) throw new Error(`the texts of ${run.name} are not in this browser's storage`);
+      return { ...run, texts };
+    });
+    withTexts.catch(() => this.#texts.delete(run.id));
+    this.#texts.delete(run.id);
+    this.#texts.set(run.id, { run, withTexts });
+    for (const id of [...this.#texts.keys()].slice(0, -TEXTS_KEPT)) this.#texts.delete(id);
+    return withTexts;
   }
 
   /** Writes to storage not finished yet (0 = everything on screen survives a reload). */
@@ -495,6 +517,8 @@ export class AppState {
   }
 }
 
+/** How many runs' texts read from storage are kept (a run's texts can be hundreds of MB). */
+const TEXTS_KEPT = 3;
 /** How often finished loads are added to the list, at most (see AppState.#arrive). */
 const ARRIVAL_INTERVAL_MS = 100;
 /** The longest afterDraw waits for a frame (a hidden page draws none). */

@@ -68,7 +68,7 @@ export function snapshotRun(run: Run): unknown {
   return {
     values: [...run.values].map(([m, byStat]) => [m, [...byStat].map(([s, v]) => [s, Array.from(v)])]),
     loss: Array.from(run.loss),
-    texts: [Array.from(run.texts.bytes), Array.from(run.texts.ends)],
+    texts: run.texts && [Array.from(run.texts.bytes), Array.from(run.texts.ends)],
     modules: run.modules.slice(),
     stats: run.stats.slice(),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunMeta } from '../../../src/core/format/run.ts';
+import type { Run, RunMeta } from '../../../src/core/format/run.ts';
 import { countIdenticalResponses, pairRuns } from '../../../src/core/stats/pairRuns.ts';
+import { sampleKeys } from '../../../src/core/format/sampleKeys.ts';
 import { makeRun } from './makeRun.ts';
 
 const base: RunMeta = {
@@ -110,5 +111,12 @@ describe('countIdenticalResponses', () => {
     const rb = withTexts(b);
     expect(countIdenticalResponses(ra, rb)).toBe(expected);
     expect(countIdenticalResponses(rb, ra)).toBe(expected);
+  });
+
+  it('counts by the runs’ keys alone, as runs restored from storage carry them without their texts', () => {
+    const a = withTexts([['q0', '', '42'], ['q1', '', '7']]);
+    const b = withTexts([['q0', '', '42'], ['q1', '', '8']]);
+    const restored = ({ texts: _texts, ...run }: Run): Run => ({ ...run, keys: sampleKeys({ ...run, texts: _texts }) });
+    expect(countIdenticalResponses(restored(a), restored(b))).toBe(1);
   });
 });

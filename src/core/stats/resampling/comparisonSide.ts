@@ -1,11 +1,11 @@
 /**
  * One run as a resampling comparison needs it: the compared statistic's values per
- * module and each sample's pairing text. Plain data (typed arrays, strings), so it
+ * module and each sample's pairing key. Plain data (typed arrays, strings), so it
  * crosses to a worker by structured clone with its buffers transferred.
  */
-import { sampleText, type ModuleKey, type Run, type StatName } from '../../format/run.ts';
+import type { ModuleKey, Run, StatName } from '../../format/run.ts';
+import { sampleKeys } from '../../format/sampleKeys.ts';
 import { statLayerSpan, statValues } from '../statValues.ts';
-import { pairingKey } from './pairSamples.ts';
 
 /** A run's side of a comparison. */
 export interface ComparisonSide {
@@ -15,8 +15,8 @@ export interface ComparisonSide {
   layerCount: number;
   /** Per module, the statistic's sample-major [sampleCount × layerCount] values. */
   values: Map<ModuleKey, Float64Array>;
-  /** Per sample, its pairing text ({@link pairingKey}: instruction and input). */
-  keys: readonly string[];
+  /** Per sample, its pairing key (a hash of its instruction and input, sampleKeys.ts). */
+  keys: ArrayLike<number>;
 }
 
 /**
@@ -43,20 +43,9 @@ export function comparisonSide(run: Run, stat: StatName, modules: readonly Modul
   return { name: run.name, sampleCount: run.sampleCount, layerCount: span, values, keys: pairingKeys(run) };
 }
 
-/** Pairing keys per run object: runs never change once built, and decoding every text again for each comparison (statistic, splits) was most of the page's share of the work. */
-const keyCache = new WeakMap<Run, readonly string[]>();
-
-/** Each sample's pairing key ({@link pairingKey} of its instruction and input, read through sampleText), computed once per run. */
-export function pairingKeys(run: Run): readonly string[] {
-  let keys = keyCache.get(run);
-  if (keys === undefined) {
-    keys = Array.from({ length: run.sampleCount }, (_, i) => {
-      const text = sampleText(run, i);
-      return pairingKey(text.instruction, text.input);
-    });
-    keyCache.set(run, keys);
-  }
-  return keys;
+/** Each sample's pairing key (sampleKeys.ts: carried by the run, or hashed from its texts once). */
+export function pairingKeys(run: Run): Float64Array {
+  return sampleKeys(run).prompt;
 }
 
 /** The buffers of a side's values, for a worker message's transfer list. */

@@ -14,19 +14,14 @@ export interface SamplePairing {
   unpairedB: number;
 }
 
-/** The text two samples pair on: the instruction and the input (empty for most files), joined by a NUL. Example: ('Add 2 and 3', '') → 'Add 2 and 3\u0000'. */
-export function pairingKey(instruction: string, input: string): string {
-  return `${instruction}\u0000${input}`;
-}
-
 /**
- * Pairs samples whose keys are equal. An instruction that occurs several times pairs
+ * Pairs samples whose keys are equal (pairingKey in sampleKeys.ts: a hash of the instruction and input). An instruction that occurs several times pairs
  * its k-th occurrence in A with its k-th occurrence in B (file order); extra occurrences
  * stay unpaired. Pairs come in A's order. Empty input → no pairs.
  * Example: A [x, y, x], B [x, z, x] → a [0, 2], b [0, 2], unpaired 1 and 1.
  */
-export function pairSamples(keysA: readonly string[], keysB: readonly string[]): SamplePairing {
-  const waiting = new Map<string, number[]>();
+export function pairSamples<K>(keysA: ArrayLike<K>, keysB: ArrayLike<K>): SamplePairing {
+  const waiting = new Map<K, number[]>();
   for (let j = keysB.length - 1; j >= 0; j--) {
     const list = waiting.get(keysB[j]);
     if (list) list.push(j);

@@ -78,7 +78,7 @@ describe('compareResampled: exact permutation p-values', () => {
     const B = dyadicRows(random, 5, L, 0.5);
     B[1][0] = NaN;
     const splits: [number, number] = [2, 3];
-    const sideB = makeSide('b', { q: B }, B.map((_, i) => `other${i}`));
+    const sideB = makeSide('b', { q: B }, B.map((_, i) => 1e6 + i));
     const result = compareResampled(makeSide('a', { q: A }), sideB, { resamples: 50, splits });
     expect([result.paired, result.test, result.exact, result.permutations]).toEqual([false, 'label-permutation', true, 126]);
     const pool = [...A, ...B];
@@ -146,7 +146,7 @@ describe('compareResampled: bootstrap intervals and Monte Carlo p-values', () =>
   });
 
   it('unpaired: intervals equal a plain loop drawing A then B independently, p a plain partial Fisher–Yates', () => {
-    const keysB = B.map((_, i) => `b${i}`);
+    const keysB = B.map((_, i) => 1e6 + i);
     const result = compareResampled(makeSide('a', rows), makeSide('b', rowsB, keysB), { resamples, seed, splits });
     expect(result.paired).toBe(false);
     const nA = A.length;
@@ -221,7 +221,7 @@ describe('compareResampled: values', () => {
     const inOrder = compareResampled(makeSide('a', { q: A }), makeSide('b', { q: B }), { resamples: 200 });
     const shuffled = compareResampled(
       makeSide('a', { q: A }),
-      makeSide('b', { q: order.map((i) => B[i]) }, order.map((i) => `q${i}`)),
+      makeSide('b', { q: order.map((i) => B[i]) }, order.map((i) => i)),
       { resamples: 200 },
     );
     expect(shuffled.paired).toBe(true);
@@ -242,7 +242,7 @@ describe('compareResampled: values', () => {
 
   it('computes the unpaired effect size over the pooled SD', () => {
     // A: 1, 2, 3 (var 1); B: 5, 7 (var 2): pooled √((2·1 + 1·2) / 3), diff 6 − 2 = 4.
-    const m = compareResampled(makeSide('a', { q: [[1], [2], [3]] }), makeSide('b', { q: [[5], [7]] }, ['x', 'y']), { resamples: 10 }).modules[0];
+    const m = compareResampled(makeSide('a', { q: [[1], [2], [3]] }), makeSide('b', { q: [[5], [7]] }, [100, 101]), { resamples: 10 }).modules[0];
     expectClose(m.layers[0].diff, 4);
     expectClose(m.layers[0].d, 4 / Math.sqrt(4 / 3));
     // C(5, 3) = 10 deals; |mean B − mean A| ≥ 4 only for the observed one.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonSide, sideBuffers } from '../../../../src/core/stats/resampling/comparisonSide.ts';
-import { pairingKey } from '../../../../src/core/stats/resampling/pairSamples.ts';
+import { pairingKey } from '../../../../src/core/format/sampleKeys.ts';
 import { makeRun } from '../makeRun.ts';
 
 describe('comparisonSide', () => {
@@ -14,11 +14,11 @@ describe('comparisonSide', () => {
     const side = comparisonSide(run, 'S_sum', ['q', 'missing']);
     expect([...side.values.keys()]).toEqual(['q']);
     expect(Array.from(side.values.get('q') as Float64Array)).toEqual([1, 2, 3, 4]);
-    expect(side.keys).toEqual([pairingKey('Add', '2 3'), pairingKey('Halve', '')]);
+    expect(Array.from(side.keys)).toEqual([pairingKey('Add', '2 3'), pairingKey('Halve', '')]);
     expect([side.sampleCount, side.layerCount, side.name]).toEqual([2, 2, 'r']);
   });
 
-  it('reads a run’s texts once: later sides of the same run share its keys', () => {
+  it('hashes a run’s texts once: later sides of the same run share its keys', () => {
     expect(comparisonSide(run, 'S_max', ['k']).keys).toBe(comparisonSide(run, 'S_sum', ['q']).keys);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pairingKey, pairSamples, usePairs } from '../../../../src/core/stats/resampling/pairSamples.ts';
+import { pairingKey } from '../../../../src/core/format/sampleKeys.ts';
+import { pairSamples, usePairs } from '../../../../src/core/stats/resampling/pairSamples.ts';
 
 describe('pairSamples', () => {
   it('pairs equal instructions whatever their position, in A order, and counts the rest', () => {

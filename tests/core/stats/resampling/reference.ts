@@ -5,8 +5,8 @@
  */
 import type { ComparisonSide } from '../../../../src/core/stats/resampling/comparisonSide.ts';
 
-/** A side from `rows[module]` = [samples][layers]; sample i pairs on `keys[i]` (default `q<i>`). */
-export function makeSide(name: string, rows: Record<string, number[][]>, keys?: string[]): ComparisonSide {
+/** A side from `rows[module]` = [samples][layers]; sample i pairs on `keys[i]` (default `i`). */
+export function makeSide(name: string, rows: Record<string, number[][]>, keys?: number[]): ComparisonSide {
   const modules = Object.keys(rows);
   const n = rows[modules[0]].length;
   const L = rows[modules[0]][0]?.length ?? 0;
@@ -15,7 +15,7 @@ export function makeSide(name: string, rows: Record<string, number[][]>, keys?: 
     sampleCount: n,
     layerCount: L,
     values: new Map(modules.map((m) => [m, Float64Array.from(rows[m].flat())])),
-    keys: keys ?? Array.from({ length: n }, (_, i) => `q${i}`),
+    keys: keys ?? Array.from({ length: n }, (_, i) => i),
   };
 }
 
