@@ -53,6 +53,8 @@ export class ComparisonStore {
   #finished = new Map<string, ComparisonState>();
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #flushMs: number;
+  /** While true, no comparison starts (see hold). */
+  #held = false;
 
   /**
    * `flushMs`: finished comparisons reach the views together at most this often (a
@@ -101,7 +103,19 @@ export class ComparisonStore {
     void this.#pump();
   }
 
+  /**
+   * Holds new comparisons back while `on` (the page is reading files: on a machine of
+   * two cores a resampling worker would take the core a parse worker needs); the one
+   * running finishes. Released, what is wanted starts.
+   */
+  hold(on: boolean): void {
+    if (this.#held === on) return;
+    this.#held = on;
+    if (!on) void this.#pump();
+  }
+
   #next(): ComparisonRequest | null {
+    if (this.#held) return null;
     const askers = [...this.#wanted.values()].sort((x, y) => x.priority - y.priority);
     for (const { requests } of askers) {
       for (const r of requests) {

@@ -91,6 +91,22 @@ describe('ComparisonStore', () => {
     expect(m.asked).toEqual(['a-b']);
   });
 
+  it('starts nothing new while held, finishes the one running, and starts what is wanted once released', async () => {
+    const m = manual();
+    const store = new ComparisonStore(m.fn, 50);
+    store.want('x', [req(a, b)]);
+    store.hold(true);
+    store.want('x', [req(a, b), req(a, c)]);
+    m.answers[0]();
+    await settle();
+    expect(store.get(req(a, b))?.status).toBe('done');
+    expect(m.asked).toEqual(['a-b']);
+    expect(store.get(req(a, c))?.status).toBe('pending');
+    store.hold(false);
+    await settle();
+    expect(m.asked).toEqual(['a-b', 'a-c']);
+  });
+
   it('is read reactively: an effect sees a comparison finish', async () => {
     const store = new ComparisonStore(core, 50);
     const seen: (string | undefined)[] = [];
