@@ -2,9 +2,9 @@
  * The parse worker's handler: reads a Blob or a URL through the core's RunParser with
  * the next read in flight while a chunk is parsed, reports progress at most every
  * 100 ms, stops when its job is cancelled, and hands the finished Run back with its
- * typed-array buffers transferred. When asked, it then saves the run with its entry
- * to the shared store (runs finishing close together go in one transaction); the page
- * asks `stored(runId)` for the outcome. A plain object, tested directly;
+ * typed-array buffers transferred. When asked, it saves the run with its entry to the
+ * shared store once it has no more files to read (runs saved together go in one
+ * transaction); the page asks `stored(runId)` for the outcome. A plain object, tested directly;
  * `parse.worker.ts` only exposes it.
  */
 import { transfer } from 'comlink';
@@ -50,12 +50,12 @@ export type StoreOutcome = { ok: true } | { ok: false; message: string; quota: b
 
 /** Minimum time between two progress reports. */
 export const PROGRESS_INTERVAL_MS = 100;
-/** Bytes asked of a Blob at a time. */
-export const BLOB_SLICE_BYTES = 2 << 20;
-/** Reads of a Blob kept in flight while a chunk is parsed. */
-const READS_IN_FLIGHT = 3;
+/** Bytes handed to the parser at a time (each of the two read buffers). */
+export const CHUNK_BYTES = 2 << 20;
 /** The longest the handler works without letting other messages (a cancel) in. */
 const YIELD_EVERY_MS = 20;
+/** Stored copies held for saving once the worker has no file to read, at most (past it they are saved at once). */
+const SAVE_BACKLOG_BYTES = 256 << 20;
 
 let store: IdbRunStore | null = null;
 let writes: ReturnType<typeof batchedWrites<StoredItem>> | null = null;
@@ -77,6 +77,40 @@ const running = new Set<string>();
 const queued = new Set<string>();
 let turn: Promise<unknown> = Promise.resolve();
 
+/**
+ * Saves wait until this worker has no file to read: writing a run (copies into Blobs,
+ * the IndexedDB put) on the thread that parses would delay the next file's run.
+ */
+let readsDone: { promise: Promise<void>; resolve: () => void; bytes: number } | null = null;
+
+/** Resolves when the worker has read every file it was given, or at once past SAVE_BACKLOG_BYTES of copies waiting. */
+function afterReads(bytes: number): Promise<void> {
+  if (readsDone === null) {
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => (resolve = r));
+    readsDone = { promise, resolve, bytes: 0 };
+  }
+  const waiting = readsDone;
+  waiting.bytes += bytes;
+  if (waiting.bytes > SAVE_BACKLOG_BYTES) releaseSaves();
+  return waiting.promise;
+}
+
+function releaseSaves(): void {
+  const waiting = readsDone;
+  readsDone = null;
+  waiting?.resolve();
+}
+
+/** Lets the waiting saves go once nothing is read or queued (checked again after a macrotask, as a job may be on its way). */
+function releaseSavesWhenIdle(): void {
+  const idle = () => running.size === 0 && queued.size === 0;
+  if (readsDone === null || !idle()) return;
+  void yieldToMessages().then(() => {
+    if (idle()) releaseSaves();
+  });
+}
+
 class Cancelled extends Error {}
 
 /** A macrotask boundary: lets queued messages (a cancel) run. */
@@ -91,44 +125,78 @@ function yieldToMessages(): Promise<void> {
   });
 }
 
-/** A source's bytes, chunk by chunk, with the next chunk's read started before the current one is handed out. */
+/** A source's bytes, chunk by chunk; a chunk is valid until the next call of `next` (its memory is reused). */
 interface Chunks {
   total: number | null;
   next(): Promise<Uint8Array | null>;
   cancel(): Promise<void>;
 }
 
-function blobChunks(blob: Blob): Chunks {
-  let offset = 0;
-  const read = (): Promise<Uint8Array> | null => {
-    if (offset >= blob.size) return null;
-    const end = Math.min(blob.size, offset + BLOB_SLICE_BYTES);
-    // A file read whole is not sliced: a slice is a new blob the browser registers.
-    const piece = offset === 0 && end === blob.size ? blob : blob.slice(offset, end);
-    offset = end;
-    return piece.arrayBuffer().then((b) => new Uint8Array(b));
-  };
-  let ahead: Promise<Uint8Array>[] = [];
-  const fill = () => {
-    while (ahead.length < READS_IN_FLIGHT) {
-      const r = read();
-      if (r === null) return;
-      ahead.push(r);
+/**
+ * Reads a byte stream into two buffers of CHUNK_BYTES taken in turn: while the parser
+ * works on one, the other is being filled. The same memory serves the whole file (a
+ * fresh buffer per read costs its page faults, which is most of reading a file). A
+ * stream that cannot be read into a given buffer (no BYOB reader) gives its own chunks.
+ */
+function streamChunks(stream: ReadableStream<Uint8Array>, total: number | null): Chunks {
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = stream.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream: its default reader below.
+  }
+  if (byob === null) {
+    const reader = stream.getReader();
+    let ahead: Promise<ReadableStreamReadResult<Uint8Array>> | null = reader.read();
+    return {
+      total,
+      async next() {
+        if (ahead === null) return null;
+        const { done, value } = await ahead;
+        ahead = done ? null : reader.read();
+        return done ? null : value;
+      },
+      async cancel() {
+        ahead = null;
+        await reader.cancel().catch(() => undefined);
+      },
+    };
+  }
+  const reader = byob;
+  let ended = false;
+  /** Reads into `buffer` until it is full or the stream ends. */
+  const fill = async (buffer: ArrayBuffer): Promise<Uint8Array | null> => {
+    let at = 0;
+    while (!ended && at < buffer.byteLength) {
+      const { done, value } = await reader.read(new Uint8Array(buffer, at));
+      if (value === undefined) break;
+      // The view given is transferred: the same memory comes back in a new ArrayBuffer.
+      buffer = value.buffer as ArrayBuffer;
+      at += value.byteLength;
+      if (done) ended = true;
     }
+    return at === 0 ? null : new Uint8Array(buffer, 0, at);
   };
-  fill();
+  let spare = new ArrayBuffer(CHUNK_BYTES);
+  let ahead: Promise<Uint8Array | null> | null = fill(new ArrayBuffer(CHUNK_BYTES));
   return {
-    total: blob.size,
+    total,
     async next() {
-      const current = ahead.shift();
-      if (current === undefined) return null;
-      const bytes = await current;
-      fill();
+      if (ahead === null) return null;
+      const bytes = await ahead;
+      if (bytes === null) {
+        ahead = null;
+        return null;
+      }
+      // The chunk handed out last time is done with: its buffer takes the next read.
+      ahead = fill(spare);
+      spare = bytes.buffer as ArrayBuffer;
       return bytes;
     },
     async cancel() {
-      ahead = [];
-      offset = blob.size;
+      ahead = null;
+      ended = true;
+      await reader.cancel().catch(() => undefined);
     },
   };
 }
@@ -137,21 +205,7 @@ async function urlChunks(url: string): Promise<Chunks> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
   const length = Number(response.headers.get('content-length'));
-  const reader = response.body.getReader();
-  let ahead: Promise<ReadableStreamReadResult<Uint8Array>> | null = reader.read();
-  return {
-    total: Number.isFinite(length) && length > 0 ? length : null,
-    async next() {
-      if (ahead === null) return null;
-      const { done, value } = await ahead;
-      ahead = done ? null : reader.read();
-      return done ? null : value;
-    },
-    async cancel() {
-      ahead = null;
-      await reader.cancel().catch(() => undefined);
-    },
-  };
+  return streamChunks(response.body, Number.isFinite(length) && length > 0 ? length : null);
 }
 
 function errorLine(error: unknown): number | null {
@@ -173,7 +227,7 @@ export async function parseRequest(
   running.add(jobId);
   let chunks: Chunks | null = null;
   try {
-    chunks = request.source.kind === 'blob' ? blobChunks(request.source.blob) : await urlChunks(request.source.url);
+    chunks = request.source.kind === 'blob' ? streamChunks(request.source.blob.stream(), request.source.blob.size) : await urlChunks(request.source.url);
     const total = chunks.total;
     const parser = new RunParser(request.file, { id: request.runId, name: request.name, expectedBytes: total ?? undefined });
     let bytes = 0;
@@ -225,9 +279,9 @@ export function cancelRequest(jobId: string): void {
 export { runBuffers };
 
 /**
- * Parses a request; when the request asks for it, the run's save is queued after the
- * run is handed over (from a copy: the run's own arrays are transferred). The save's
- * outcome waits in `stored(runId)`.
+ * Parses a request; when the request asks for it, the run's save is queued from a copy
+ * (the run's own arrays are transferred) and made once this worker has no file to read
+ * (see afterReads). The save's outcome waits in `stored(runId)`.
  */
 async function parseAndSave(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
   const result = await parseRequest(request, onProgress);
@@ -238,10 +292,10 @@ async function parseAndSave(request: ParseRequest, onProgress?: (progress: Parse
     const stored = toStoredRun(result.run, texts);
     // The page gets the keys hashed for storage, so it pairs runs without hashing their texts again.
     if (stored.keys) result.run.keys = { prompt: stored.keys.prompt.slice(), response: stored.keys.response.slice() };
-    // Written after this task, once the run is on its way to the page.
+    const bytes = stored.numbers.byteLength + texts.bytes.byteLength + texts.ends.byteLength;
     stores.set(
       stored.id,
-      yieldToMessages().then(() => saveRun({ stored, texts, entry })),
+      afterReads(bytes).then(() => saveRun({ stored, texts, entry })),
     );
   }
   return result;
@@ -257,7 +311,7 @@ export const parseHandler = {
       return parseAndSave(request, onProgress);
     });
     turn = mine.catch(() => undefined);
-    const result = await mine;
+    const result = await mine.finally(releaseSavesWhenIdle);
     return result.ok ? transfer(result, runBuffers(result.run)) : result;
   },
   cancel(jobId: string): void {

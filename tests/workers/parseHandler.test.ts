@@ -3,11 +3,14 @@ import {
   cancelRequest,
   parseHandler,
   parseRequest,
+  CHUNK_BYTES,
   PROGRESS_INTERVAL_MS,
   runBuffers,
   type ParseProgress,
   type ParseRequest,
 } from '../../src/workers/parseHandler.ts';
+import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
+import { parseRun } from '../../src/core/format/runParser.ts';
 import { statsFile, statsLine } from '../lib/state/statsLines.ts';
 
 const encoder = new TextEncoder();
@@ -53,6 +56,41 @@ describe('parse worker handler', () => {
     expect(result.run.layerCount).toBe(4);
     expect(result.run.meta.setting).toBe('none');
     expect(result.run.skipped).toEqual([]);
+  });
+
+  it('reads a Blob of several read buffers (its memory reused) into the run the core reads from the same bytes', async () => {
+    const bytes = encoder.encode([...syntheticStatsLines({ samples: 150, layers: 32, setting: 'detailed', correctness: 'correct', seed: 3 })].join('\n') + '\n');
+    expect(bytes.length).toBeGreaterThan(2 * CHUNK_BYTES);
+    const file = 'cot_500/llama3_8b/grads_gsm8k_train_with_cot_gpt4o.jsonl';
+    const result = await parseRequest({ jobId: 'job-big', source: { kind: 'blob', blob: new Blob([bytes]) }, file, runId: 'run-big' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.run).toEqual(parseRun(file, bytes, { id: 'run-big', expectedBytes: bytes.length }));
+  });
+
+  it('saves a run only once it has no more files to read, so writing never delays the next file', async () => {
+    const entry = (id: string) => ({ id, label: id, color: '#000000', hidden: false, source: { kind: 'file' as const, ref: `${id}.jsonl` }, position: 0 });
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await held;
+        controller.enqueue(encoder.encode(statsFile(2, 2)));
+        controller.close();
+      },
+    });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body)));
+    const first = parseHandler.parse({ jobId: 'job-s1', source: { kind: 'blob', blob: new Blob([statsFile(3, 2)]) }, file: 'a.jsonl', runId: 'run-s1', save: entry('run-s1') });
+    const second = parseHandler.parse({ jobId: 'job-s2', source: { kind: 'url', url: 'https://example.test/b.jsonl' }, file: 'b.jsonl', runId: 'run-s2', save: entry('run-s2') });
+    expect((await first).ok).toBe(true);
+    let saved = false;
+    const outcome = parseHandler.stored('run-s1').then((o) => ((saved = true), o));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(saved).toBe(false);
+    release();
+    expect((await second).ok).toBe(true);
+    expect(await outcome).toMatchObject({ ok: false, retry: true });
+    expect(await parseHandler.stored('run-s2')).toMatchObject({ ok: false, retry: true });
   });
 
   it('answers a save it cannot make (no IndexedDB here) with retry, so the page saves the run itself', async () => {
