@@ -36,6 +36,13 @@ export const KERNELS: readonly WasmKernel[] = [
     what: 'the WebAssembly weighted row sums of resampling (see rowSums.ts)',
     flags: ['--enable', 'simd'],
   },
+  {
+    source: 'wasm/transpose.ts',
+    output: join(ROOT, 'src/core/model/transposeWasm.ts'),
+    constant: 'TRANSPOSE_WASM',
+    what: 'the SIMD transpose of tfjs-wasm tensors, run on tfjs-wasm\'s memory (see wasmCopyKernels.ts)',
+    flags: ['--enable', 'simd', '--importMemory'],
+  },
 ];
 
 /** x × 2^n for n down to −1100 without passing through a subnormal power of two. */

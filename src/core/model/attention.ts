@@ -45,7 +45,10 @@ function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB
  * q [T, hd] (already scaled by 1/√hd), kT [hd, T], v [T, hd] → [T, hd]. With P the
  * probabilities and dO the output's gradient: dV = Pᵀ dO, dP = dO Vᵀ,
  * dS = P ⊙ (dP − rowsum(dP ⊙ P)) (the softmax's Jacobian), dQ = dS K, dKᵀ = Qᵀ dS.
- * In `transposed` mode Pᵀ dO is taken as (dOᵀ P)ᵀ, so no T×T matrix is transposed.
+ * In `transposed` mode a T×T matrix is always the left operand: tfjs-wasm's matMul
+ * (XNNPACK) packs its right operand afresh for every new tensor, which for Qᵀ dS
+ * ([hd, T] · [T, T]) cost twice the product itself; transposing P and dS (a SIMD
+ * kernel, wasmCopyKernels.ts) and packing only [T, hd] halved these products' time.
  */
 function attentionHead(mask: tf.Tensor2D, mode: MatMulMode): (q: tf.Tensor2D, kT: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -60,11 +63,12 @@ function attentionHead(mask: tf.Tensor2D, mode: MatMulMode): (q: tf.Tensor2D, kT
       gradFunc: (dO: tf.Tensor2D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [sq, skT, sv, p] = saved as tf.Tensor2D[];
-          const dV = mode === 'native' ? tf.matMul(p, dO, true, false) : tf.transpose(tf.matMul(tf.transpose(dO), p)); // [T, hd]
+          const dV = product(p, dO, true, false, mode); // [T, hd]
           const dP = product(dO, sv, false, true, mode); // [T, T]
           const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as tf.Tensor2D; // [T, T]
           const dQ = product(dS, skT, false, true, mode); // [T, hd]
-          const dKT = product(sq, dS, true, false, mode); // [hd, T]
+          // dKᵀ = Qᵀ dS, taken as (dSᵀ Q)ᵀ in `transposed` mode (see the comment above).
+          const dKT = mode === 'native' ? tf.matMul(sq, dS, true, false) : tf.transpose(tf.matMul(tf.transpose(dS), sq)); // [hd, T]
           return [dQ, dKT, dV];
         }),
     };

@@ -130,6 +130,24 @@ describe('the replaced wasm kernels', () => {
     }
   });
 
+  it('transpose float32 and int32 matrices on each side of the SIMD kernel\'s 4 × 4 blocks and 32 × 32 tiles, touching nothing else', () => {
+    for (const [rows, cols] of [[1, 1], [3, 5], [4, 4], [5, 3], [33, 67], [64, 32], [67, 33], [129, 6]]) {
+      for (const dtype of ['float32', 'int32'] as const) {
+        const values = Array.from({ length: rows * cols }, (_, i) => (dtype === 'int32' ? i - 7 : i * 0.5 - 3.25));
+        const before = tf.fill([97], 11, dtype);
+        const x = tf.tensor2d(values, [rows, cols], dtype);
+        const y = tf.transpose(x);
+        const after = tf.fill([97], 13, dtype);
+        const expected = Array.from({ length: rows * cols }, (_, k) => values[(k % rows) * cols + Math.floor(k / rows)]);
+        expect(Array.from(y.dataSync()), `${dtype} [${rows}, ${cols}]`).toEqual(expected);
+        expect(Array.from(x.dataSync())).toEqual(values);
+        expect(new Set(before.dataSync()), 'the tensor allocated before').toEqual(new Set([11]));
+        expect(new Set(after.dataSync()), 'the tensor allocated after').toEqual(new Set([13]));
+        tf.dispose([before, x, y, after]);
+      }
+    }
+  });
+
   it('clone shares data that outlives the original tensor', () => {
     const x = tf.tensor2d([[1, 2], [3, 4]]);
     const y = tf.clone(x);
