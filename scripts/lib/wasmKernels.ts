@@ -43,6 +43,13 @@ export const KERNELS: readonly WasmKernel[] = [
     what: 'the SIMD transpose of tfjs-wasm tensors, run on tfjs-wasm\'s memory (see wasmCopyKernels.ts)',
     flags: ['--enable', 'simd', '--importMemory'],
   },
+  {
+    source: 'wasm/gramTridiagonal.ts',
+    output: join(ROOT, 'src/core/linalg/gramTridiagonalWasm.ts'),
+    constant: 'GRAM_TRIDIAGONAL_WASM',
+    what: 'the SIMD Gram matrix and Householder tridiagonalization of singular values (see gramEigenvalues.ts)',
+    flags: ['--enable', 'simd'],
+  },
 ];
 
 /** x × 2^n for n down to −1100 without passing through a subnormal power of two. */

@@ -23,9 +23,9 @@
  */
 import { cholesky } from './cholesky';
 import { compactTokens } from './compactTokens';
-import { allFinite, type DenseMatrix, gramOfColumns, gramOfRows, normalizedCopy } from './gram';
+import { allFinite, type DenseMatrix, gramOfRows, normalizedCopy } from './gram';
+import { gramEigenvalues, symmetricEigenvaluesFast } from './gramEigenvalues';
 import { singularValuesOfProductQR } from './singularValuesOfProductQR';
-import { symmetricEigenvalues } from './symmetricEigenvalues';
 
 /**
  * Singular values (descending, length min(rows, cols)) of a dense row-major matrix.
@@ -40,8 +40,7 @@ export function singularValues(g: DenseMatrix, rows: number, cols: number): Floa
   if (!allFinite(g)) return new Float64Array(k).fill(NaN);
   const { values, scale } = normalizedCopy(g);
   if (scale === 0) return new Float64Array(k);
-  const gram = rows <= cols ? gramOfRows(values, rows, cols) : gramOfColumns(values, rows, cols);
-  return scaled(sqrtOfEigenvalues(symmetricEigenvalues(gram, k), k), scale);
+  return scaled(sqrtOfEigenvalues(gramEigenvalues(values, rows, cols), k), scale);
 }
 
 /**
@@ -84,7 +83,7 @@ function unscaledProductValues(delta: Float64Array, x: Float64Array, tokens: num
     [kd, kx],
   ]) {
     const l = cholesky(factor, tokens);
-    if (l) return sqrtOfEigenvalues(symmetricEigenvalues(congruence(l, other, tokens), tokens), k);
+    if (l) return sqrtOfEigenvalues(symmetricEigenvaluesFast(congruence(l, other, tokens), tokens), k);
   }
   // Both singular: tokens linearly dependent without being equal (those were merged).
   // Rare with real inputs, so the precise route is affordable here.

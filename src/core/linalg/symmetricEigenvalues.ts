@@ -32,6 +32,15 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   }
   const e = new Float64Array(n);
   tridiagonalize(Float64Array.from(a.subarray(0, n * n)), n, d, e);
+  return tridiagonalEigenvalues(d, e, n);
+}
+
+/**
+ * Eigenvalues, sorted descending, of the tridiagonal matrix a Householder reduction
+ * leaves (diagonal `d`, sub-diagonal e[1..n)), in `d` (returned); `d` and `e` are
+ * overwritten. All NaN when QL does not converge.
+ */
+export function tridiagonalEigenvalues(d: Float64Array, e: Float64Array, n: number): Float64Array {
   if (!tridiagonalQL(d, e, n)) return d.fill(NaN);
   return d.sort().reverse();
 }
