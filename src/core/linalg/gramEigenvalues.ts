@@ -69,3 +69,16 @@ export function symmetricEigenvaluesFast(a: Float64Array, n: number): Float64Arr
   wasm.tridiagonalize(0, n, d, e);
   return tridiagonalEigenvalues(heap.slice(d / 8, d / 8 + n), heap.slice(e / 8, e / 8 + n), n);
 }
+
+/** gramOfRows of gram.ts (A Aᵀ, lower triangle filled, upper 0) computed by the kernel. */
+export function gramOfRowsFast(a: Float64Array, rows: number, cols: number): Float64Array {
+  const wasm = gramKernel();
+  const aBytes = a.length * 8;
+  if (rows === 0 || wasm === null || a.length !== rows * cols || !growMemory(wasm.memory, aBytes + rows * rows * 8)) return gramOfRows(a, rows, cols);
+  const heap = new Float64Array(wasm.memory.buffer);
+  heap.set(a, 0);
+  // The kernel leaves the upper triangle as it found it: clear it, as gram.ts returns zeros there.
+  heap.fill(0, aBytes / 8, aBytes / 8 + rows * rows);
+  wasm.gramOfRows(0, rows, cols, aBytes);
+  return heap.slice(aBytes / 8, aBytes / 8 + rows * rows);
+}

@@ -24,7 +24,7 @@
 import { cholesky } from './cholesky';
 import { compactTokens } from './compactTokens';
 import { allFinite, type DenseMatrix, gramOfRows, normalizedCopy } from './gram';
-import { gramEigenvalues, symmetricEigenvaluesFast } from './gramEigenvalues';
+import { gramEigenvalues, gramOfRowsFast, symmetricEigenvaluesFast } from './gramEigenvalues';
 import { singularValuesOfProductQR } from './singularValuesOfProductQR';
 
 /**
@@ -75,8 +75,8 @@ export function singularValuesOfProduct(
 function unscaledProductValues(delta: Float64Array, x: Float64Array, tokens: number, dOut: number, dIn: number, k: number): Float64Array {
   if (tokens >= k) return singularValues(productTransposeLeft(delta, x, tokens, dOut, dIn), dOut, dIn);
 
-  const kx = gramOfRows(x, tokens, dIn); // [T, T], X Xᵀ
-  const kd = gramOfRows(delta, tokens, dOut); // [T, T], Δ Δᵀ
+  const kx = gramOfRowsFast(x, tokens, dIn); // [T, T], X Xᵀ
+  const kd = gramOfRowsFast(delta, tokens, dOut); // [T, T], Δ Δᵀ
   // σ(Δᵀ X)² = λ(Lᵀ Kd L) for Kx = L Lᵀ; the roles of Δ and X are interchangeable.
   for (const [factor, other] of [
     [kx, kd],

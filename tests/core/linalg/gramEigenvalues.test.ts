@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gramOfColumns, gramOfRows } from '../../../src/core/linalg/gram';
-import { gramEigenvalues, symmetricEigenvaluesFast } from '../../../src/core/linalg/gramEigenvalues';
+import { gramEigenvalues, gramOfRowsFast, symmetricEigenvaluesFast } from '../../../src/core/linalg/gramEigenvalues';
 import { symmetricEigenvalues } from '../../../src/core/linalg/symmetricEigenvalues';
 
 /** Seeded uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
@@ -51,4 +51,15 @@ describe('gramEigenvalues (the SIMD kernel) against gram.ts and symmetricEigenva
     const bad = Float64Array.of(1, 0, Number.POSITIVE_INFINITY, 2);
     expect(Array.from(symmetricEigenvaluesFast(bad, 2)).every(Number.isNaN)).toBe(true);
   });
+
+  it('gramOfRowsFast fills the lower triangle as gram.ts does (within 1e-13 relative) and leaves zeros above it', () => {
+    for (const [rows, cols] of [[1, 1], [3, 5], [9, 4], [64, 96], [128, 129]]) {
+      const a = uniforms(rows * cols, rows + cols);
+      const fast = gramOfRowsFast(a, rows, cols);
+      const reference = gramOfRows(a, rows, cols);
+      expect(relativeGap(fast, reference), `[${rows}, ${cols}]`).toBeLessThan(1e-13);
+      for (let i = 0; i < rows; i++) for (let j = i + 1; j < rows; j++) expect(fast[i * rows + j]).toBe(0);
+    }
+  });
 });
+
