@@ -15,7 +15,8 @@
  *   ArrayBuffer backing stores) against the bytes of the runs' numbers (goal ≤ 1.5× +
  *   20 MB).
  * - reload with all of those runs saved (plus two more 182 MB files, ~1 GB of files)
- *   → every run listed and curves drawn. Goal < 2 s.
+ *   → every run listed and curves drawn (goal < 2 s), beside the bytes read from
+ *   storage and the driver's own wait; twice (the machine is shared).
  * - 300 and 1000 small files (5 samples × 32 layers) chosen at once → all listed, and
  *   → all saved.
  *
@@ -179,6 +180,55 @@ async function openApp(browser: Browser, url: string): Promise<{ page: Page; cdp
   return { page, cdp, close: () => context.close() };
 }
 
+/** A reload timed in phases (ms): from page.reload() to navigation start, then from navigation start to the runs read, listed, and a curve drawn. */
+interface ReloadTimes {
+  driver: number;
+  reloadReturned: number;
+  navigationAfterCall: number;
+  read: number;
+  readRuns: number;
+  bytesRead: number;
+  listed: number;
+  curves: number;
+  longest: number;
+}
+
+/** Reloads `page` (holding `runs` saved runs) and times it; the app marks `gradlens:runs-read` with the bytes it read from storage. */
+async function timeReload(page: Page, runs: number): Promise<ReloadTimes> {
+  const called = Date.now();
+  await page.reload();
+  const reloadReturned = Date.now() - called;
+  const inPage = await page.evaluate(
+    ({ n }) =>
+      new Promise<Omit<ReloadTimes, 'driver' | 'reloadReturned' | 'navigationAfterCall'> & { origin: number }>((resolveReload, rejectReload) => {
+        let listedAt = 0;
+        const tick = () => {
+          const items = document.querySelectorAll('[data-testid="run-item"]').length;
+          if (items >= n && !listedAt) listedAt = performance.now();
+          if (listedAt && document.querySelector('[data-testid="curve"]')) {
+            const tasks = (globalThis as unknown as { __longTasks: [number, number][] }).__longTasks;
+            const mark = performance.getEntriesByName('gradlens:runs-read')[0] as PerformanceMark | undefined;
+            const detail = (mark?.detail ?? {}) as { runs?: number; bytes?: number };
+            resolveReload({
+              origin: performance.timeOrigin,
+              read: mark?.startTime ?? NaN,
+              readRuns: detail.runs ?? NaN,
+              bytesRead: detail.bytes ?? NaN,
+              listed: listedAt,
+              curves: performance.now(),
+              longest: tasks.reduce((m, [, d]) => Math.max(m, d), 0),
+            });
+          } else requestAnimationFrame(tick);
+        };
+        tick();
+        setTimeout(() => rejectReload(new Error('no curves 120 s after the reload')), 120_000);
+      }),
+    { n: runs },
+  );
+  const { origin, ...times } = inPage;
+  return { ...times, driver: Date.now() - called, reloadReturned, navigationAfterCall: origin - called };
+}
+
 const saved = (page: Page) => page.locator('[data-testid="app"][data-saved="true"]').waitFor({ timeout: 600_000 });
 
 /** The loading section of the browser bench. */
@@ -252,28 +302,17 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
     if (notSaved.length) console.log(`  not saved: ${notSaved.join(', ')} (${await page.locator('[data-testid="unsaved-runs"] p').textContent()})`);
     const runs = all.length - notSaved.length;
     console.log(`  (every run saved ${s(performance.now() - savedAt)} after the last was listed)`);
-    const t0 = performance.now();
-    await page.reload();
-    const reload = await page.evaluate(
-      ({ n }) =>
-        new Promise<{ listed: number; curves: number; longest: number }>((resolveReload) => {
-          let listedAt = 0;
-          const tick = () => {
-            const items = document.querySelectorAll('[data-testid="run-item"]').length;
-            if (items >= n && !listedAt) listedAt = performance.now();
-            if (listedAt && document.querySelector('[data-testid="curve"]')) {
-              const tasks = (globalThis as unknown as { __longTasks: [number, number][] }).__longTasks;
-              resolveReload({ listed: listedAt, curves: performance.now(), longest: tasks.reduce((m, [, d]) => Math.max(m, d), 0) });
-            } else requestAnimationFrame(tick);
-          };
-          tick();
-          setTimeout(() => resolveReload({ listed: NaN, curves: NaN, longest: NaN }), 120_000);
-        }),
-      { n: runs },
-    );
-    console.log(
-      `reload with ${runs} runs saved (${mb(sizeOf(all))} of files, ${mb(nodeParse(all).numbers)} of numbers) → all listed ${s(reload.listed)}, curves ${s(reload.curves)} after navigation start (goal < 2 s; ${s(performance.now() - t0)} as the test driver saw it); longest task ${ms(reload.longest)}`,
-    );
+    const numbers = nodeParse(all).numbers;
+    for (let i = 0; i < 2; i++) {
+      const reload = await timeReload(page, runs);
+      console.log(`reload with ${runs} runs saved (${mb(sizeOf(all))} of files, ${mb(numbers)} of numbers) → curves ${s(reload.curves)} after navigation start (goal < 2 s)`);
+      console.log(
+        `  read from storage: ${mb(reload.bytesRead)} in ${reload.readRuns} runs, done at ${s(reload.read)}; all listed ${s(reload.listed)}; longest task ${ms(reload.longest)}`,
+      );
+      console.log(
+        `  as the test driver saw it: ${s(reload.driver)} (navigation started ${s(reload.navigationAfterCall)} after page.reload() was called; page.reload() returned after ${s(reload.reloadReturned)})`,
+      );
+    }
     await close();
 
     for (const count of (process.env.BENCH_SMALL ?? '300,1000').split(',').filter(Boolean).map(Number)) {
