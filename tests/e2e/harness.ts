@@ -132,15 +132,23 @@ export async function newTestPage(browser: Browser): Promise<TestPage> {
 
 /**
  * Saves a full-page screenshot as `test-output/e2e/<name>.png`, once the page has drawn
- * two frames. (Tables off screen are left unrendered by the page, content-visibility:
- * auto, and show blank below a figure; the tables' own screenshots scroll to them.)
+ * two frames. The page draws figure panels only near the viewport, and every panel in
+ * print: the capture is taken with print media emulated, so every panel shows. (Tables
+ * off screen are left unrendered by the page, content-visibility: auto, and show blank
+ * below a figure; the tables' own screenshots scroll to them.)
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const path = resolve(OUTPUT_DIR, `${name}.png`);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  // A 48-run page at 390 px is ~20,000 px tall: capturing it takes long on a loaded machine.
-  await page.screenshot({ path, fullPage: true, timeout: 120_000 });
+  await page.emulateMedia({ media: 'print' });
+  try {
+    await page.waitForFunction(() => !document.querySelector('[data-testid="panel-placeholder"]'), null, { timeout: 120_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // A 48-run page at 390 px is ~20,000 px tall: capturing it takes long on a loaded machine.
+    await page.screenshot({ path, fullPage: true, timeout: 120_000 });
+  } finally {
+    await page.emulateMedia({ media: null });
+  }
   return path;
 }
 

@@ -78,9 +78,26 @@ export async function runId(page: Page, ref: string): Promise<string> {
   return id;
 }
 
-/** `run|module` of every drawn curve. */
+/**
+ * `data-run|data-module` of the elements with test id `testId` in each panel of the page's
+ * figure, by panel. Panels are drawn only near the viewport, so each is scrolled to in
+ * turn and read once its drawing has replaced its placeholder.
+ */
+export async function panelLines(page: Page, testId = 'curve'): Promise<string[][]> {
+  const panels = page.locator('[data-testid="panel-figure"]');
+  const out: string[][] = [];
+  for (let i = 0, n = await panels.count(); i < n; i++) {
+    const panel = panels.nth(i);
+    await panel.scrollIntoViewIfNeeded();
+    await panel.locator('[data-testid="panel-placeholder"]').waitFor({ state: 'detached' });
+    out.push(await panel.locator(`[data-testid="${testId}"]`).evaluateAll((els) => els.map((e) => `${e.getAttribute('data-run')}|${e.getAttribute('data-module')}`)));
+  }
+  return out;
+}
+
+/** `run|module` of every curve of every panel (each panel scrolled into view to be drawn). */
 export async function curveKeys(page: Page): Promise<string[]> {
-  return page.locator('[data-testid="curve"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-run')}|${e.getAttribute('data-module')}`));
+  return (await panelLines(page)).flat();
 }
 
 /** Page errors other than the browser's own favicon request. */

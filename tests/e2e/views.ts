@@ -36,9 +36,8 @@ export async function showView(page: Page, view: 'curves' | 'overlay' | 'heatmap
 export async function clickLayer(page: Page, layer: number, layerCount: number, nth = 0): Promise<void> {
   const hit = page.locator('[data-testid="plot-hit"]').nth(nth);
   await hit.scrollIntoViewIfNeeded();
-  // Panels off screen are laid out at an estimated size (content-visibility): those that
-  // come into view with the scroll take their real size a frame later, so wait until the
-  // plot stays put before clicking where it is.
+  // Panels are drawn only near the viewport: one that comes into view with the scroll is
+  // drawn a frame or two later, so wait until the plot stays put before clicking where it is.
   let box = await hit.boundingBox();
   for (let i = 0; i < 20; i++) {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
