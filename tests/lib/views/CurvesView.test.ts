@@ -61,9 +61,10 @@ describe('CurvesView', () => {
     await fireEvent.keyDown(grid, { key: 'ArrowRight' });
     await fireEvent.keyDown(grid, { key: 'ArrowRight' });
     const tip = await findByTestId('tooltip');
-    expect(tip.textContent).toContain('layer 2');
+    expect(tip.getAttribute('data-title')).toContain('layer 2');
     // O (module 3) at layer 2: 10 + 15 + 2·4 + mean of samples 0..2 (1) = 34, the largest, listed first.
-    const rows = [...tip.querySelectorAll('[data-testid="tooltip-row"]')].map((r) => r.textContent ?? '');
+    const rows = (tip.getAttribute('data-rows') ?? '').split('\n');
+    expect(rows.length).toBe(4);
     expect(rows[0]).toContain('O');
     expect(rows[0]).toContain('34');
     // The crosshair crosses both panels at layer 2; the dots are on the panel the keys are on (the first).

@@ -53,9 +53,9 @@ describe('HeatmapView', () => {
     await fireEvent.keyDown(grid, { key: 'Enter' });
     expect(onselect).toHaveBeenCalledWith(3);
     const tip = await findByTestId('tooltip');
-    expect(tip.textContent).toContain('B · layer 3');
+    expect(tip.getAttribute('data-title')).toContain('B · layer 3');
     // V (m = 2) at layer 3 in run b: mean over s of 2 + 3 + 2 + s = 8.
-    expect(tip.textContent).toContain('8');
+    expect((tip.getAttribute('data-rows') ?? '').split('\n')).toContain('V 8');
   });
 
   it('wraps long row labels instead of cutting them', () => {
