@@ -190,6 +190,28 @@ async function threadsPerSample(shape: Shape, samples: number): Promise<{ one: n
   }
 }
 
+/**
+ * Whether tfjs-wasm's threaded build starts in Node, tried in a child process (2
+ * threads): the backend it ended on, or the first line of why it did not.
+ */
+function threadedWasmInNode(): string {
+  const script = [
+    "import * as tf from '@tensorflow/tfjs-core';",
+    "import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';",
+    "import { createRequire } from 'node:module';",
+    "import { dirname, join } from 'node:path';",
+    "tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);",
+    'setThreadsCount(2);',
+    "setWasmPaths(join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/'));",
+    "const ok = await tf.setBackend('wasm').catch(() => false);",
+    "console.log(ok ? `started, ${tf.backend().wasm.tfjs.getThreadsCount()} threads` : 'did not start');",
+    'process.exit(0);',
+  ].join('\n');
+  const r = spawnSync('node', ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const why = /TypeError[^\n]*/.exec(r.stderr ?? '')?.[0] ?? '';
+  return `${(r.stdout ?? '').trim() || 'no answer'}${why ? ` (${why.slice(0, 200)})` : ''}`;
+}
+
 /** A python3 that imports torch, or null. /usr/bin/python3 first: the pyenv python3 on PATH here has no torch. */
 function torchPython(): string | null {
   for (const python of ['/usr/bin/python3', 'python3']) {
@@ -355,6 +377,7 @@ export async function benchCompute(): Promise<void> {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on its intra-op threads (above):');
   console.log('on a loaded machine the CPU ratio is the steadier one; the wall ratio is what a user waits for one sample.');
+  console.log(`Threaded tfjs-wasm in Node (2 threads): ${threadedWasmInNode()}. gradlens uses both cores with one sample thread per core instead (below).`);
 
   console.log('\n### --token-norms: seconds per sample with and without each position\'s cₜ (record written as JSONL in both), best of interleaved repeats');
   console.log('| shape | without s | with s | overhead |');
@@ -414,5 +437,7 @@ export async function benchCompute(): Promise<void> {
     );
   } else console.log('| torch, same job | skipped (no torch) | – | – |');
   console.log('On a loaded machine wall times swing with the load; CPU seconds (all threads of the command) are the steadier comparison.');
+  console.log('Fairness: gradlens compute runs one sample thread per core (2 here), torch its intra-op threads (the count above, with OpenBLAS at 1):');
+  console.log('the wall ratio compares what each gives a user on this machine; the CPU ratio compares the work each does.');
   writeFileSync(join(BENCH_DIR, 'compute.json'), JSON.stringify({ rate, rows, runs, lengths }, null, 1));
 }
