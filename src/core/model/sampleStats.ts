@@ -73,21 +73,35 @@ function nanStats(): MatrixStatRecord {
 }
 
 /**
+ * Which linear layers' factors sampleGradients reads back: all of them, or only those
+ * the statistics use (`useful`: fewer positions than the matrix's smaller side, where
+ * singular values come from the factors; elsewhere the dense route ignores them, and
+ * reading them cost two [T, d] copies per matrix and their garbage).
+ */
+export type FactorChoice = 'all' | 'useful';
+
+/**
  * Loss and gradients of the selected matrices for one sample. Returns the loss and, per
- * matrix, the gradient G [out, in] (row-major) and, for linear layers, the factors
- * Δ [T, out] and X [T, in] with G = Δᵀ X. No tensors stay allocated.
+ * matrix, the gradient G [out, in] (row-major) and, for linear layers (all of them, or
+ * the `useful` ones: FactorChoice), the factors Δ [T, out] and X [T, in] with G = Δᵀ X.
+ * No tensors stay allocated.
  */
 export function sampleGradients(
   config: LlamaConfig,
   params: Params,
   sample: EncodedSample,
+  factorChoice: FactorChoice = 'all',
 ): { loss: number; grads: Map<string, { g: Float32Array; rows: number; cols: number; delta?: Float32Array; x?: Float32Array }> } {
   const names = selectedMatrices(config);
   const shapes = paramShapes(config);
   const t = sample.ids.length;
+  // Positions each layer sees: T, or the response rows for lm_head (logits are taken there only).
+  const positions = (n: string) => (n === 'lm_head.weight' ? t - Math.max(sample.responseStart, 1) : t);
   // The embedding is used through a one-hot product (and twice when tied), so its gradient
   // is not a single Δᵀ X: it goes down the general path.
-  const factorNames = new Set(names.filter((n) => n !== 'model.embed_tokens.weight'));
+  const factorNames = new Set(
+    names.filter((n) => n !== 'model.embed_tokens.weight' && (factorChoice === 'all' || positions(n) < Math.min(...shapes.get(n)!))),
+  );
   const factors = new Map<string, { dy: tf.Tensor2D; x: tf.Tensor2D }>();
   const capture: FactorCapture = {
     names: factorNames,
@@ -157,7 +171,7 @@ export function sampleStats(
     if (unified) Object.assign(record, cosineBlocks(names, () => null));
     if (options.tokenNorms) norms = Object.fromEntries(factorMatrices(config).map((n) => [n, new Array<number>(sample.ids.length).fill(Number.NaN)]));
   } else {
-    const { loss, grads } = sampleGradients(config, params, sample);
+    const { loss, grads } = sampleGradients(config, params, sample, options.tokenNorms ? 'all' : 'useful');
     record.loss = loss;
     if (options.tokenNorms) norms = sampleTokenNorms(grads, sample);
     for (const [name, { g, rows, cols, delta, x }] of grads) {

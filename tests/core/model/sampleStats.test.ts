@@ -105,6 +105,25 @@ describe('sampleStats', () => {
 });
 
 describe('sampleGradients factors', () => {
+  it('are read only where the statistics use them when asked for the useful ones (fewer positions than the smaller side)', () => {
+    const p = initParams(TINY_CONFIG, 5);
+    const all = sampleGradients(TINY_CONFIG, p, SAMPLE, 'all').grads;
+    const useful = sampleGradients(TINY_CONFIG, p, SAMPLE, 'useful').grads;
+    let kept = 0;
+    let dropped = 0;
+    for (const [name, { g, rows, cols, delta }] of useful) {
+      expect(Array.from(g), name).toEqual(Array.from(all.get(name)!.g));
+      const wanted = all.get(name)!.delta !== undefined && SAMPLE.ids.length < Math.min(rows, cols);
+      expect(delta !== undefined, name).toBe(wanted);
+      if (wanted) kept++;
+      else if (all.get(name)!.delta !== undefined) dropped++;
+    }
+    // The tiny model has both kinds (q/o 8 × 8 keep theirs at T = 7, k/v do not), so the test can fail either way.
+    expect(kept, 'kept').toBeGreaterThan(0);
+    expect(dropped, 'dropped').toBeGreaterThan(0);
+    disposeParams(p);
+  });
+
   for (const [label, config] of [['untied', SQUARE], ['tied', SQUARE_TIED]] as const) {
     it(`give G = Δᵀ X equal to tfjs's own gradient for every linear layer (${label}, within 1e-5 of max |G|)`, () => {
       const p = initParams(config, 4);
