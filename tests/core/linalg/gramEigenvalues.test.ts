@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../src/core/data/mulberry32';
 import { gramOfColumns, gramOfRows } from '../../../src/core/linalg/gram';
 import { gramEigenvalues, gramOfRowsFast, symmetricEigenvaluesFast } from '../../../src/core/linalg/gramEigenvalues';
 import { symmetricEigenvalues } from '../../../src/core/linalg/symmetricEigenvalues';
 
-/** Seeded uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
+/** Seeded uniform numbers in [-1, 1), so failures reproduce. */
 function uniforms(count: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const random = mulberry32(seed);
+  return Float64Array.from({ length: count }, () => random() * 2 - 1);
 }
 
 /** Largest |x − y| over two spectra, relative to the largest |y|. */
