@@ -52,6 +52,8 @@ export type StoreOutcome = { ok: true } | { ok: false; message: string; quota: b
 export const PROGRESS_INTERVAL_MS = 100;
 /** Bytes handed to the parser at a time (each of the two read buffers). */
 export const CHUNK_BYTES = 2 << 20;
+/** The smallest read buffer made (a small file's buffers are sized to it). */
+const MIN_CHUNK_BYTES = 64 << 10;
 /** The longest the handler works without letting other messages (a cancel) in. */
 const YIELD_EVERY_MS = 20;
 /** Stored copies held for saving once the worker has no file to read, at most (past it they are saved at once). */
@@ -133,10 +135,11 @@ interface Chunks {
 }
 
 /**
- * Reads a byte stream into two buffers of CHUNK_BYTES taken in turn: while the parser
- * works on one, the other is being filled. The same memory serves the whole file (a
- * fresh buffer per read costs its page faults, which is most of reading a file). A
- * stream that cannot be read into a given buffer (no BYOB reader) gives its own chunks.
+ * Reads a byte stream into two buffers of up to CHUNK_BYTES taken in turn: while the
+ * parser works on one, the other is being filled. The same memory serves the whole file
+ * and the next ones (a fresh buffer per read costs its page faults, which is most of
+ * reading a file). A stream that cannot be read into a given buffer (no BYOB reader)
+ * gives its own chunks.
  */
 function streamChunks(stream: ReadableStream<Uint8Array>, total: number | null): Chunks {
   let byob: ReadableStreamBYOBReader | null = null;
@@ -163,35 +166,43 @@ function streamChunks(stream: ReadableStream<Uint8Array>, total: number | null):
     };
   }
   const reader = byob;
+  const size = Math.min(CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, total ?? CHUNK_BYTES));
   let ended = false;
-  /** Reads into `buffer` until it is full or the stream ends. */
-  const fill = async (buffer: ArrayBuffer): Promise<Uint8Array | null> => {
+  /** Reads into `buffer` until it is full or the stream ends; the buffer comes back as a new ArrayBuffer over the same memory (a read transfers it). */
+  const fill = async (buffer: ArrayBuffer): Promise<{ buffer: ArrayBuffer; length: number }> => {
     let at = 0;
     while (!ended && at < buffer.byteLength) {
       const { done, value } = await reader.read(new Uint8Array(buffer, at));
       if (value === undefined) break;
-      // The view given is transferred: the same memory comes back in a new ArrayBuffer.
       buffer = value.buffer as ArrayBuffer;
       at += value.byteLength;
       if (done) ended = true;
     }
-    return at === 0 ? null : new Uint8Array(buffer, 0, at);
+    return { buffer, length: at };
   };
-  let spare = new ArrayBuffer(CHUNK_BYTES);
-  let ahead: Promise<Uint8Array | null> | null = fill(new ArrayBuffer(CHUNK_BYTES));
+  /** The buffer of the chunk the caller holds (free again at its next call). */
+  let handed: ArrayBuffer | null = null;
+  let ahead: ReturnType<typeof fill> | null = fill(takeBuffer(size));
   return {
     total,
     async next() {
-      if (ahead === null) return null;
-      const bytes = await ahead;
-      if (bytes === null) {
-        ahead = null;
+      const free = handed;
+      handed = null;
+      if (ahead === null) {
+        if (free) keepBuffer(free);
         return null;
       }
-      // The chunk handed out last time is done with: its buffer takes the next read.
-      ahead = fill(spare);
-      spare = bytes.buffer as ArrayBuffer;
-      return bytes;
+      const { buffer, length } = await ahead;
+      ahead = null;
+      if (length === 0) {
+        keepBuffer(buffer);
+        if (free) keepBuffer(free);
+        return null;
+      }
+      if (!ended) ahead = fill(free ?? takeBuffer(size));
+      else if (free) keepBuffer(free);
+      handed = buffer;
+      return new Uint8Array(buffer, 0, length);
     },
     async cancel() {
       ahead = null;
@@ -199,6 +210,23 @@ function streamChunks(stream: ReadableStream<Uint8Array>, total: number | null):
       await reader.cancel().catch(() => undefined);
     },
   };
+}
+
+/** Read buffers kept for the next file (a worker reads one file at a time): a new one costs its page faults. */
+const spareBuffers: ArrayBuffer[] = [];
+
+/** A kept buffer of at least `size` bytes, else a new one of `size`. */
+function takeBuffer(size: number): ArrayBuffer {
+  const i = spareBuffers.findIndex((b) => b.byteLength >= size);
+  return i < 0 ? new ArrayBuffer(size) : spareBuffers.splice(i, 1)[0];
+}
+
+/** Keeps a buffer for the next file (the two largest are kept). */
+function keepBuffer(buffer: ArrayBuffer): void {
+  if (buffer.byteLength === 0) return;
+  spareBuffers.push(buffer);
+  spareBuffers.sort((a, b) => b.byteLength - a.byteLength);
+  spareBuffers.length = Math.min(spareBuffers.length, 2);
 }
 
 async function urlChunks(url: string): Promise<Chunks> {

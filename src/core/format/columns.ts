@@ -95,6 +95,8 @@ export class RunColumns {
   /** Text bytes of the file up to the record being stored, and the file's expected size: the columns' budget grows with the larger. */
   textOffset = 0;
   expectedBytes = 0;
+  /** Rows the first group starts with: 1 when the reader sizes it after the first record (reserveRows), which a file's size lets it do. */
+  initialRows = INITIAL_ROWS;
   private readonly moduleIds = new Map<ModuleKey, number>();
   private readonly statIds = new Map<StatName, number>();
   /** Per module id, the statistic ids some group holds for it. */
@@ -239,7 +241,7 @@ export class RunColumns {
     const room = this.budget() - (this.allocated - groupBytes(group));
     let capacity = group.capacity;
     if (group.rows === capacity) {
-      const want = capacity === 0 ? (this.groups[0] === group ? INITIAL_ROWS : 1) : capacity * 2;
+      const want = capacity === 0 ? (this.groups[0] === group ? this.initialRows : 1) : capacity * 2;
       capacity = Math.min(want, Math.floor(room / perRow));
     }
     if (capacity <= group.rows || capacity * perRow > room) return this.overBudget(Math.max(capacity, group.rows + 1) * perRow - groupBytes(group));

@@ -217,7 +217,10 @@ export class RunParser {
   /** Starts reading records of `kind`, `before` bytes into the text, with what came before them: blank lines, spaces, a broken BOM's bytes. */
   private startKind(kind: Kind, before: number): void {
     this.kind = kind;
-    if (this.gzip === null && this.options.expectedBytes !== undefined) this.store.columns.expectedBytes = this.options.expectedBytes;
+    if (this.gzip === null && this.options.expectedBytes !== undefined) {
+      this.store.columns.expectedBytes = this.options.expectedBytes;
+      if (kind === Kind.Lines) this.store.columns.initialRows = 1; // sizeColumns gives the rest after the first record
+    }
     if (kind === Kind.Lines) {
       const accelerator = (this.accelerator = this.options.accelerate === false ? null : TapeAccelerator.create(this.store));
       const lines = (this.lines = new LineSplitter(this.limits.lineBytes, accelerator === null ? null : (chunk) => accelerator.lineEnds(chunk)));

@@ -81,6 +81,9 @@ export class Tape {
     this.scatterBase = kernel.scatterStart() / 4;
     this.outBase = kernel.outStart() / 8;
     this.outSlots = kernel.outSlots();
+    // The output slots hold NaN but for the rows of a batch not yet written out (the
+    // accelerator's flush puts NaN back), so a new plan starts on clean slots.
+    this.values.fill(NaN, this.outBase, this.outBase + this.outSlots);
   }
 
   /**

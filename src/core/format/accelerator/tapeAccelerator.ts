@@ -383,7 +383,6 @@ export class TapeAccelerator implements Accelerator {
     const map = tape.ints;
     map.fill(-1, tape.scatterBase, tape.scatterBase + count);
     for (let k = 0; k < entries.length; k++) map[tape.scatterBase + entries[k]] = slots[k];
-    tape.values.fill(NaN, tape.outBase, tape.outBase + modules.length * rows * width);
     return { group, fields: this.fields.slice(), modules, stats, rows, entries, slots, lists };
   }
 
