@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -35,6 +35,7 @@ import { useNodeBackend } from '../lib/nodeBackend';
 import type { SampleHelper } from '../../src/core/model/sampleHelpers';
 import { startSampleThreads } from '../lib/sampleThreads';
 import { benchWhatIf } from './whatIf';
+import { defaultThreads } from '../cli/compute';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -377,7 +378,7 @@ export async function benchCompute(): Promise<void> {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on its intra-op threads (above):');
   console.log('on a loaded machine the CPU ratio is the steadier one; the wall ratio is what a user waits for one sample.');
-  console.log(`Threaded tfjs-wasm in Node (2 threads): ${threadedWasmInNode()}. gradlens uses both cores with one sample thread per core instead (below).`);
+  console.log(`Threaded tfjs-wasm in Node (2 threads): ${threadedWasmInNode()}. gradlens uses both cores with one sample thread per idle core instead (below).`);
 
   console.log('\n### --token-norms: seconds per sample with and without each position\'s cₜ (record written as JSONL in both), best of interleaved repeats');
   console.log('| shape | without s | with s | overhead |');
@@ -403,7 +404,7 @@ export async function benchCompute(): Promise<void> {
   const inBrowser = await browserRate(12);
   inNode.push(nodeRate(rateJob));
   const nodeBest = Math.max(...inNode);
-  console.log(`  Node (gradlens compute, 2 threads): ${inNode.map((r) => r.toFixed(2)).join(', ')} samples/s; browser (Compute live, wasm): ${inBrowser.rate.toFixed(2)} samples/s (${(inBrowser.rate / nodeBest).toFixed(2)}× Node's best; ${inBrowser.workers} workers in the page)`);
+  console.log(`  Node (gradlens compute, its default threads: ${defaultThreads()} at this load): ${inNode.map((r) => r.toFixed(2)).join(', ')} samples/s; browser (Compute live, wasm): ${inBrowser.rate.toFixed(2)} samples/s (${(inBrowser.rate / nodeBest).toFixed(2)}× Node's best; ${inBrowser.workers} workers in the page)`);
   console.log(`  backend trial in the browser: ${inBrowser.trials.replace(/\n/g, '; ')}`);
 
   console.log('\n### Whole commands (start-up and model load included), wall seconds, 3 interleaved rounds');
@@ -437,7 +438,7 @@ export async function benchCompute(): Promise<void> {
     );
   } else console.log('| torch, same job | skipped (no torch) | – | – |');
   console.log('On a loaded machine wall times swing with the load; CPU seconds (all threads of the command) are the steadier comparison.');
-  console.log('Fairness: gradlens compute runs one sample thread per core (2 here), torch its intra-op threads (the count above, with OpenBLAS at 1):');
+  console.log(`Fairness: gradlens compute runs one sample thread per idle core (${defaultThreads()} at this load, of ${availableParallelism()}), torch its intra-op threads (the count above, with OpenBLAS at 1):`);
   console.log('the wall ratio compares what each gives a user on this machine; the CPU ratio compares the work each does.');
   writeFileSync(join(BENCH_DIR, 'compute.json'), JSON.stringify({ rate, rows, runs, lengths }, null, 1));
 }

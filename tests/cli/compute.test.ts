@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { progressBar, run } from '../../scripts/cli/compute';
+import { defaultThreads, progressBar, run } from '../../scripts/cli/compute';
 import { shuffleResponses } from '../../scripts/cli/computeData';
 import { saveModelDir } from '../../scripts/lib/modelDir';
 import { useNodeBackend } from '../../scripts/lib/nodeBackend';
@@ -42,6 +42,17 @@ beforeAll(async () => {
 afterAll(() => {
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the default thread count', () => {
+  it('is the cores the load average leaves idle, rounded, at least one and at most the cores', () => {
+    expect(defaultThreads(2, 0)).toBe(2);
+    expect(defaultThreads(2, 0.4)).toBe(2);
+    expect(defaultThreads(2, 0.6)).toBe(1);
+    expect(defaultThreads(2, 14)).toBe(1);
+    expect(defaultThreads(8, 2.2)).toBe(6);
+    expect(defaultThreads(4, -1)).toBe(4);
+  });
 });
 
 describe('gradlens compute', () => {
