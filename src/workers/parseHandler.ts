@@ -1,7 +1,7 @@
 /**
  * The parse worker's handler: reads a Blob or a URL through the core's RunParser with
  * the next read in flight while a chunk is parsed, reports progress at most every
- * 100 ms, stops when its job is cancelled, and hands the finished Run back with its
+ * 250 ms, stops when its job is cancelled, and hands the finished Run back with its
  * typed-array buffers transferred. When asked, it saves the run with its entry to the
  * shared store once it has no more files to read (runs saved together go in one
  * transaction); the page asks `stored(runId)` for the outcome. A plain object, tested directly;
@@ -48,8 +48,8 @@ export type ParseResult = { ok: true; run: Run } | { ok: false; cancelled: boole
  */
 export type StoreOutcome = { ok: true } | { ok: false; message: string; quota: boolean; retry: boolean };
 
-/** Minimum time between two progress reports. */
-export const PROGRESS_INTERVAL_MS = 100;
+/** Minimum time between two progress reports (each one re-lays the page out and repaints its bar). */
+export const PROGRESS_INTERVAL_MS = 250;
 /** Bytes handed to the parser at a time (each of the two read buffers). */
 export const CHUNK_BYTES = 2 << 20;
 /** The smallest read buffer made (a small file's buffers are sized to it). */
