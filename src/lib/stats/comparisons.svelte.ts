@@ -6,7 +6,7 @@
  * askers' priority, and kept while the page lives; a view asking again for what it
  * already has costs nothing.
  */
-import { SvelteMap } from 'svelte/reactivity';
+import { untrack } from 'svelte';
 import type { Run, StatName } from '../../core/format/run.ts';
 import type { ResampledComparison } from '../../core/stats/resampling/compareResampled.ts';
 import type { ComparePairedOptions } from './resamplingClient.ts';
@@ -41,9 +41,33 @@ export function comparisonKey(r: ComparisonRequest): string {
   return JSON.stringify([r.a.id, r.b.id, r.stat, r.splits]);
 }
 
+/** One comparison's shown state, followed on its own. */
+class ResultCell {
+  state = $state.raw<ComparisonState | undefined>(undefined);
+}
+
 /** Comparisons computed on demand, one at a time. */
 export class ComparisonStore {
-  #results = new SvelteMap<string, ComparisonState>();
+  /**
+   * Shown results, a reactive cell per key: a view that reads comparisons not done yet is
+   * not redrawn when others land (with a map, reading a missing key follows every change,
+   * and each flush of the tables' results redrew the overlay's strip).
+   */
+  #results = new Map<string, ResultCell>();
+  /** Bumped when cells are added: what read a key without a cell is read again. */
+  #added = $state(0);
+  /**
+   * The key's cell, made when a key is wanted or finishes (never where it is first read:
+   * a cell made inside an effect or a derived would not be followed by it).
+   */
+  #cell(key: string): ResultCell {
+    let cell = this.#results.get(key);
+    if (!cell) {
+      this.#results.set(key, (cell = new ResultCell()));
+      this.#added++;
+    }
+    return cell;
+  }
   /** What each asker wants now, by asker, with its priority (lower first). */
   #wanted = new Map<string, { priority: number; requests: readonly ComparisonRequest[] }>();
   #running = false;
@@ -69,13 +93,13 @@ export class ComparisonStore {
 
   #finish(key: string, state: ComparisonState): void {
     if (this.#flushMs <= 0) {
-      this.#results.set(key, state);
+      this.#cell(key).state = state;
       return;
     }
     this.#finished.set(key, state);
     this.#flushTimer ??= setTimeout(() => {
       this.#flushTimer = null;
-      for (const [k, v] of this.#finished) this.#results.set(k, v);
+      for (const [k, v] of this.#finished) this.#cell(k).state = v;
       this.#finished.clear();
     }, this.#flushMs);
   }
@@ -89,7 +113,9 @@ export class ComparisonStore {
    */
   get(request: ComparisonRequest): ComparisonState | undefined {
     const key = comparisonKey(request);
-    return this.#results.get(key) ?? (this.#wantedKeys.has(key) ? PENDING : undefined);
+    const cell = this.#results.get(key);
+    if (!cell) void this.#added;
+    return cell?.state ?? (this.#wantedKeys.has(key) ? PENDING : undefined);
   }
 
   /**
@@ -100,6 +126,9 @@ export class ComparisonStore {
     if (requests.length === 0) this.#wanted.delete(asker);
     else this.#wanted.set(asker, { priority, requests });
     this.#wantedKeys = new Set([...this.#wanted.values()].flatMap((w) => w.requests.map(comparisonKey)));
+    untrack(() => {
+      for (const key of this.#wantedKeys) this.#cell(key);
+    });
     void this.#pump();
   }
 
@@ -120,7 +149,7 @@ export class ComparisonStore {
     for (const { requests } of askers) {
       for (const r of requests) {
         const key = comparisonKey(r);
-        if (!this.#results.has(key) && !this.#finished.has(key)) return r;
+        if (untrack(() => this.#results.get(key)?.state) === undefined && !this.#finished.has(key)) return r;
       }
     }
     return null;
@@ -143,7 +172,7 @@ export class ComparisonStore {
         } catch (e) {
           // Superseded by another user of the worker client: forgotten, asked again on the next want().
           if (e instanceof DOMException && e.name === 'AbortError') {
-            this.#results.delete(key);
+            this.#cell(key).state = undefined;
             return;
           }
           this.#finish(key, { status: 'failed', message: e instanceof Error ? e.message : String(e) });
