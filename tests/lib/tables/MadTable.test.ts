@@ -5,6 +5,7 @@ import { computeCurve } from '../../../src/core/stats/computeCurve.ts';
 import { computeMad } from '../../../src/core/stats/mad.ts';
 import { comparisonSide } from '../../../src/core/stats/resampling/comparisonSide.ts';
 import { compareResampled } from '../../../src/core/stats/resampling/compareResampled.ts';
+import { pairRequests } from '../../../src/lib/stats/comparisonRequests.ts';
 import { ComparisonStore, type CompareFn } from '../../../src/lib/stats/comparisons.svelte.ts';
 import MadTable from '../../../src/lib/tables/MadTable.svelte';
 import { LLAMA_MODULES, makeEntry, makeRun } from '../makeRun.ts';
@@ -96,5 +97,22 @@ describe('MadTable', () => {
     await fireEvent.change(getByLabelText('Part'), { target: { value: 'late' } });
     check('late');
     expect(container.querySelector('[data-testid="mad-pairing"]')?.textContent).toBe('5 paired by instruction; sign-flip test, exact');
+  });
+
+  it('says a pairing sentence shared by every pair once, above the table, not on each row', async () => {
+    const meta = { task: 'cot_500', model: 'llama3_8b', variant: 'base' as const, dataset: 'gsm8k_train' };
+    const text = (s: number) => ({ instruction: `q${s}`, input: '', output: `a${s}` });
+    const run = (id: string, setting: string, correctness: 'correct' | 'irrelevant', k: number) =>
+      makeRun({ id, layers: 12, samples: 5, meta: { ...meta, setting, correctness }, value: (s, l, m) => ((l * l) % (5 + k)) * (m + 1) + s * k, text });
+    const runs = [run('c', 'none', 'correct', 1), run('i', 'none', 'irrelevant', 2), run('d', 'detailed', 'correct', 3)];
+    const core: CompareFn = async (x, y, o) => compareResampled(comparisonSide(x, o.stat, x.modules), comparisonSide(y, o.stat, y.modules), { ...o, useKernel: false });
+    const comparisons = new ComparisonStore(core, 50);
+    const entries = runs.map((r) => makeEntry(r));
+    comparisons.want('test', pairRequests(entries, 'S_sum', null));
+    const { container } = render(MadTable, { entries, stat: 'S_sum', splits: null, modules: LLAMA_MODULES, comparisons });
+    await waitFor(() => expect(container.querySelectorAll('[data-testid="mad-diff-table"] tbody tr').length).toBe(2));
+    await waitFor(() => expect(container.querySelectorAll('[data-testid="mad-diff"]').length).toBe(8));
+    const notes = [...container.querySelectorAll('[data-testid="mad-pairing"]')].map((n) => n.textContent);
+    expect(notes).toEqual(['Every pair: 5 paired by instruction; sign-flip test, exact']);
   });
 });
