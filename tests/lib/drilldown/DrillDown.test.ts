@@ -78,3 +78,17 @@ describe('DrillDown spreads', () => {
     expect(boxes[1].querySelector('title')?.textContent).toContain(`p95 ${formatValue(k.p95[2])}`);
   });
 });
+
+describe('DrillDown run swatches', () => {
+  it('draws each run’s swatch as the figures draw its line: the colour and dash of its style', () => {
+    const other = makeRun({ id: 'o', samples: 4, layers: 5, value: (s, l) => 2 + s + l });
+    const styles = new Map([
+      ['r', { color: '#d94801', dash: '' }],
+      ['o', { color: '#2171b5', dash: '6 3' }],
+    ]);
+    const { getAllByTestId } = render(DrillDown, { entries: [makeEntry(run), makeEntry(other)], stat: 'S_sum', kind: 'linear', layer: 1, styles });
+    const lines = getAllByTestId('drill-swatch').map((svg) => svg.querySelector('line')!);
+    expect(lines.map((l) => l.getAttribute('stroke'))).toEqual(['#d94801', '#2171b5']);
+    expect(lines.map((l) => l.getAttribute('stroke-dasharray'))).toEqual([null, '6 3']);
+  });
+});
