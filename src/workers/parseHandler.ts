@@ -3,9 +3,10 @@
  * the next read in flight while a chunk is parsed, reports progress at most every
  * 250 ms, stops when its job is cancelled, and hands the finished Run back with its
  * typed-array buffers transferred. When asked, it saves the run with its entry to the
- * shared store once it has no more files to read (runs saved together go in one
- * transaction); the page asks `stored(runId)` for the outcome. A plain object, tested directly;
- * `parse.worker.ts` only exposes it.
+ * shared store once it has no more files to read and the page has drawn what it was
+ * given (`saveNow`; runs saved together go in one transaction); the page asks
+ * `stored(runId)` for the outcome. A plain object, tested directly; `parse.worker.ts`
+ * only exposes it.
  */
 import { transfer } from 'comlink';
 import { runBuffers, type Run } from '../core/format/run.ts';
@@ -58,6 +59,10 @@ const MIN_CHUNK_BYTES = 64 << 10;
 const YIELD_EVERY_MS = 20;
 /** Stored copies held for saving once the worker has no file to read, at most (past it they are saved at once). */
 const SAVE_BACKLOG_BYTES = 256 << 20;
+/** How long saves wait for the page's `saveNow` once the worker has no file to read (a page that never says). */
+export const SAVE_WAIT_MS = 5000;
+/** How long saves wait after the page's `saveNow` for another file (one is often chosen right after the last). */
+export const SAVE_QUIET_MS = 1000;
 
 let store: IdbRunStore | null = null;
 let writes: ReturnType<typeof batchedWrites<StoredItem>> | null = null;
@@ -80,37 +85,75 @@ const queued = new Set<string>();
 let turn: Promise<unknown> = Promise.resolve();
 
 /**
- * Saves wait until this worker has no file to read: writing a run (copies into Blobs,
- * the IndexedDB put) on the thread that parses would delay the next file's run.
+ * Saves wait until this worker has no file to read and the page has drawn the runs
+ * (`saveNow`), then SAVE_QUIET_MS more: writing a run (copies into Blobs, the IndexedDB
+ * put in the browser's threads) while a file is parsed or the page draws would take the
+ * cores from them. They are written a batch of up to SAVE_BATCH_BYTES at a time, and a
+ * file chosen meanwhile stops them after the batch under way.
  */
-let readsDone: { promise: Promise<void>; resolve: () => void; bytes: number } | null = null;
+const unsaved: { item: StoredItem; bytes: number; done: (outcome: StoreOutcome) => void }[] = [];
+let unsavedBytes = 0;
+/** The page has drawn its runs (or never said, see SAVE_WAIT_MS) and no job came since. */
+let savesMayGo = false;
+let writing = false;
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+/** Bytes of stored copies written in one transaction, at most (one run may be larger). */
+const SAVE_BATCH_BYTES = 32 << 20;
 
-/** Resolves when the worker has read every file it was given, or at once past SAVE_BACKLOG_BYTES of copies waiting. */
-function afterReads(bytes: number): Promise<void> {
-  if (readsDone === null) {
-    let resolve = () => {};
-    const promise = new Promise<void>((r) => (resolve = r));
-    readsDone = { promise, resolve, bytes: 0 };
-  }
-  const waiting = readsDone;
-  waiting.bytes += bytes;
-  if (waiting.bytes > SAVE_BACKLOG_BYTES) releaseSaves();
-  return waiting.promise;
-}
-
-function releaseSaves(): void {
-  const waiting = readsDone;
-  readsDone = null;
-  waiting?.resolve();
-}
-
-/** Lets the waiting saves go once nothing is read or queued (checked again after a macrotask, as a job may be on its way). */
-function releaseSavesWhenIdle(): void {
-  const idle = () => running.size === 0 && queued.size === 0;
-  if (readsDone === null || !idle()) return;
-  void yieldToMessages().then(() => {
-    if (idle()) releaseSaves();
+/** Queues a run's save; resolves with its outcome once written (see writeSaves). */
+function queueSave(item: StoredItem, bytes: number): Promise<StoreOutcome> {
+  return new Promise((done) => {
+    unsaved.push({ item, bytes, done });
+    unsavedBytes += bytes;
+    void writeSaves();
   });
+}
+
+/** Whether saves may be written now: nothing to read and the page has drawn, or too many copies waiting. */
+function mayWrite(): boolean {
+  return (savesMayGo && running.size === 0 && queued.size === 0) || unsavedBytes > SAVE_BACKLOG_BYTES;
+}
+
+/** Writes the waiting saves a batch at a time, while they may be written. */
+async function writeSaves(): Promise<void> {
+  if (writing) return;
+  writing = true;
+  try {
+    while (unsaved.length > 0 && mayWrite()) {
+      let bytes = 0;
+      let n = 0;
+      while (n < unsaved.length && (n === 0 || bytes + unsaved[n].bytes <= SAVE_BATCH_BYTES)) bytes += unsaved[n++].bytes;
+      const batch = unsaved.splice(0, n);
+      unsavedBytes -= bytes;
+      // Enqueued in one task: one transaction.
+      const outcomes = await Promise.all(batch.map((s) => saveRun(s.item)));
+      batch.forEach((s, i) => s.done(outcomes[i]));
+    }
+  } finally {
+    writing = false;
+  }
+}
+
+/** Lets the saves go in `ms` (sooner or later than a time already set), unless a job comes first. */
+function saveIn(ms: number): void {
+  holdSaves();
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    savesMayGo = true;
+    void writeSaves();
+  }, ms);
+}
+
+/** A job came: the saves wait for the page again. */
+function holdSaves(): void {
+  if (saveTimer !== null) clearTimeout(saveTimer);
+  saveTimer = null;
+  savesMayGo = false;
+}
+
+/** Once nothing is read or queued, lets the saves go after SAVE_WAIT_MS unless the page says sooner. */
+function saveWhenIdle(): void {
+  if (unsaved.length > 0 && saveTimer === null && !savesMayGo && running.size === 0 && queued.size === 0) saveIn(SAVE_WAIT_MS);
 }
 
 class Cancelled extends Error {}
@@ -309,7 +352,7 @@ export { runBuffers };
 /**
  * Parses a request; when the request asks for it, the run's save is queued from a copy
  * (the run's own arrays are transferred) and made once this worker has no file to read
- * (see afterReads). The save's outcome waits in `stored(runId)`.
+ * (see writeSaves). The save's outcome waits in `stored(runId)`.
  */
 async function parseAndSave(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
   const result = await parseRequest(request, onProgress);
@@ -321,10 +364,7 @@ async function parseAndSave(request: ParseRequest, onProgress?: (progress: Parse
     // The page gets the keys hashed for storage, so it pairs runs without hashing their texts again.
     if (stored.keys) result.run.keys = { prompt: stored.keys.prompt.slice(), response: stored.keys.response.slice() };
     const bytes = stored.numbers.byteLength + texts.bytes.byteLength + texts.ends.byteLength;
-    stores.set(
-      stored.id,
-      afterReads(bytes).then(() => saveRun({ stored, texts, entry })),
-    );
+    stores.set(stored.id, queueSave({ stored, texts, entry }, bytes));
   }
   return result;
 }
@@ -334,16 +374,21 @@ export const parseHandler = {
   /** Reads one request; requests given while one is read wait their turn (one file at a time per worker). */
   async parse(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResult> {
     queued.add(request.jobId);
+    holdSaves();
     const mine = turn.then(() => {
       queued.delete(request.jobId);
       return parseAndSave(request, onProgress);
     });
     turn = mine.catch(() => undefined);
-    const result = await mine.finally(releaseSavesWhenIdle);
+    const result = await mine.finally(saveWhenIdle);
     return result.ok ? transfer(result, runBuffers(result.run)) : result;
   },
   cancel(jobId: string): void {
     cancelRequest(jobId);
+  },
+  /** The page has drawn the runs it was given: the saves waiting go SAVE_QUIET_MS later, unless a job comes first. */
+  saveNow(): void {
+    saveIn(SAVE_QUIET_MS);
   },
   /** What became of saving run `runId` (asked by its request's `save`); forgotten once answered. */
   async stored(runId: string): Promise<StoreOutcome> {

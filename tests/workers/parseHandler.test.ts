@@ -4,6 +4,7 @@ import {
   parseHandler,
   parseRequest,
   CHUNK_BYTES,
+  SAVE_QUIET_MS,
   PROGRESS_INTERVAL_MS,
   runBuffers,
   type ParseProgress,
@@ -70,7 +71,7 @@ describe('parse worker handler', () => {
     }
   });
 
-  it('saves a run only once it has no more files to read, so writing never delays the next file', async () => {
+  it('saves a run only once it has no more files to read and the page has drawn it, so writing never delays the next file or the page', async () => {
     const entry = (id: string) => ({ id, label: id, color: '#000000', hidden: false, source: { kind: 'file' as const, ref: `${id}.jsonl` }, position: 0 });
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));
@@ -91,8 +92,27 @@ describe('parse worker handler', () => {
     expect(saved).toBe(false);
     release();
     expect((await second).ok).toBe(true);
+    // Nothing left to read: the saves still wait for the page to say it has drawn the runs.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(saved).toBe(false);
+    parseHandler.saveNow();
     expect(await outcome).toMatchObject({ ok: false, retry: true });
     expect(await parseHandler.stored('run-s2')).toMatchObject({ ok: false, retry: true });
+  });
+
+  it('holds the saves again when a file is chosen before they start, until the page has drawn its run too', async () => {
+    const entry = { id: 'run-h1', label: 'h1', color: '#000000', hidden: false, source: { kind: 'file' as const, ref: 'h1.jsonl' }, position: 0 };
+    const first = await parseHandler.parse({ jobId: 'job-h1', source: { kind: 'blob', blob: new Blob([statsFile(2, 2)]) }, file: 'h1.jsonl', runId: 'run-h1', save: entry });
+    expect(first.ok).toBe(true);
+    parseHandler.saveNow();
+    let saved = false;
+    const outcome = parseHandler.stored('run-h1').then((o) => ((saved = true), o));
+    const second = await parseHandler.parse({ jobId: 'job-h2', source: { kind: 'blob', blob: new Blob([statsFile(2, 2)]) }, file: 'h2.jsonl', runId: 'run-h2' });
+    expect(second.ok).toBe(true);
+    await new Promise((r) => setTimeout(r, SAVE_QUIET_MS + 100));
+    expect(saved).toBe(false);
+    parseHandler.saveNow();
+    expect(await outcome).toMatchObject({ ok: false, retry: true });
   });
 
   it('answers a save it cannot make (no IndexedDB here) with retry, so the page saves the run itself', async () => {
@@ -100,6 +120,7 @@ describe('parse worker handler', () => {
     const entry = { id: 'run-1', label: 'mine', color: '#000000', hidden: false, source: { kind: 'file' as const, ref: 'mine.jsonl' }, position: 0 };
     const asked = await parseHandler.parse({ ...request({ kind: 'blob', blob: new Blob([statsFile(2, 2)]) }), save: entry });
     expect(asked.ok && asked.run.sampleCount).toBe(2);
+    parseHandler.saveNow();
     expect(await parseHandler.stored('run-1')).toMatchObject({ ok: false, retry: true });
   });
 

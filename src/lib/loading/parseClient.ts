@@ -23,6 +23,9 @@ function workerService(): ParseService {
     stored(runId) {
       return remote.stored(runId) as Promise<StoreOutcome>;
     },
+    saveNow() {
+      void remote.saveNow();
+    },
     terminate() {
       worker.terminate();
     },

@@ -16,6 +16,8 @@ export interface ParseService {
   terminate?(): void;
   /** Starts a worker ahead of the first job, so the first file does not wait for one to load; optional. */
   warm?(): void;
+  /** The page has drawn the runs it was given: saves asked by requests need wait no longer; optional. */
+  saveNow?(): void;
 }
 
 /** How many workers read files at once: one per core but the one the page runs on, at least one. */
@@ -163,6 +165,9 @@ export function parseServicePool(create: () => ParseService, size: number, grace
     },
     warm() {
       if (members.length === 0 && size > 0) members.push(makeMember(create()));
+    },
+    saveNow() {
+      for (const member of members) member.service.saveNow?.();
     },
     terminate() {
       waiting.length = 0;

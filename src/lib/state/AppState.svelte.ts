@@ -53,6 +53,12 @@ export class AppState {
   highlight = $state.raw<readonly string[] | null>(null);
   /** The run whose line is under the pointer in a figure, or null (its run list row lights up). */
   pointed = $state<string | null>(null);
+  /**
+   * True from a load's start until every load under way has its run listed and drawn:
+   * comparisons and the workers' saves wait for it, so they do not take the cores from
+   * the parse workers and the page.
+   */
+  loading = $state(false);
   /** True once persisted runs, `?src` URLs and the demo have been dealt with. */
   ready = $state(false);
   /** Why saved runs could not be read at start, or null. */
@@ -368,6 +374,7 @@ export class AppState {
       : undefined;
     let result: ParseResult;
     this.#reading++;
+    this.loading = true;
     try {
       result = await this.#deps.parser.parse({ jobId, source, file, runId, save }, onProgress);
     } catch (error) {
@@ -459,6 +466,10 @@ export class AppState {
       this.#nextArrival = Math.max(started + ARRIVAL_INTERVAL_MS, drawn + 3 * (drawn - started));
       this.#drawing = false;
       this.#scheduleArrivals();
+      if (this.#reading === 0 && this.#arrivals.length === 0 && this.loading) {
+        this.loading = false;
+        this.#deps.parser.saveNow?.();
+      }
     });
   }
 

@@ -23,6 +23,9 @@ function fakeWorker(name: string, log: string[], { stops = true } = {}) {
     terminate() {
       log.push(`${name} terminated`);
     },
+    saveNow() {
+      log.push(`${name} may save`);
+    },
   };
   function finish(jobId: string, cancelled = false) {
     const result: ParseResult = cancelled
@@ -90,6 +93,17 @@ describe('parseServicePool', () => {
     }
     expect(made).toHaveLength(1);
     expect(log).toEqual(['w0 parses a', 'w0 parses b', 'w0 parses c']);
+  });
+
+  it('tells every worker it has started that the page has drawn its runs, so their saves may go', async () => {
+    const { pool, made, log } = fakePool(3);
+    const a = pool.parse(request('a'), () => {});
+    const b = pool.parse(request('b'), () => {});
+    made[0].finish('a');
+    made[1].finish('b');
+    await Promise.all([a, b]);
+    pool.saveNow!();
+    expect(log.filter((l) => l.endsWith('may save'))).toEqual(['w0 may save', 'w1 may save']);
   });
 
   it('starts one worker ahead of the first job when warmed, and gives it the first job', async () => {

@@ -28,6 +28,7 @@ function handlerParser(served: Record<string, string>): ParseService {
     },
     cancel: parseHandler.cancel,
     stored: parseHandler.stored,
+    saveNow: parseHandler.saveNow,
   };
 }
 
@@ -60,6 +61,7 @@ function appAskingWorker(store: RunStore, outcome?: StoreOutcome) {
       },
       cancel: parser.cancel,
       stored: async (runId) => outcome ?? parser.stored(runId),
+      saveNow: parser.saveNow,
     },
     store,
     demo: async () => [],
