@@ -65,6 +65,21 @@ describe('Workspace', () => {
   });
 });
 
+describe('Workspace while files are read', () => {
+  it('draws each run as it arrives but makes the tables once the load is done', async () => {
+    const a = makeEntry(makeRun({ id: 'a', meta: { setting: 'none', correctness: 'correct' } }), 'None CoT');
+    const b = makeEntry(makeRun({ id: 'b', meta: { setting: 'detailed', correctness: 'correct' }, value: (s, l, m) => 5 + l + m + s }), 'Detailed CoT');
+    const { container, rerender } = render(Workspace, { entries: [a], settings: { ...DEFAULT_VIEW }, loading: true });
+    const madRows = () => container.querySelectorAll('[data-testid="mad-table"] tbody tr').length;
+    expect(madRows()).toBe(0);
+    await rerender({ entries: [a, b], loading: true });
+    expect(new Set([...container.querySelectorAll('path[data-testid="curve"]')].map((p) => p.getAttribute('data-run')))).toEqual(new Set(['a', 'b']));
+    expect(madRows()).toBe(0);
+    await rerender({ entries: [a, b], loading: false });
+    expect(madRows()).toBe(2);
+  });
+});
+
 describe('Workspace without a pointer', () => {
   it('opens a layer typed into the layer field', async () => {
     const { getByLabelText, findByTestId } = setup();
