@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
 import { parseRun } from '../../src/core/format/runParser.ts';
+import { poolSize } from '../../src/lib/loading/parsePool.ts';
 import { runBytes } from '../../src/storage/runStore.ts';
 import { ROOT } from '../../tests/e2e/harness.ts';
 
@@ -255,7 +256,7 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
 
     const { page, cdp, close } = await openApp(browser, url);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    console.log(`(navigator.hardwareConcurrency ${cores}: ${Math.max(1, cores - 1)} parse worker${cores > 2 ? 's' : ''})`);
+    console.log(`(navigator.hardwareConcurrency ${cores}: ${poolSize(cores)} parse workers)`);
 
     let before = await heap(cdp);
     await armTimer(page, FOLDER_LABEL, listed(release.length));

@@ -32,7 +32,7 @@ function workerService(): ParseService {
   };
 }
 
-/** The app's parser: a pool of parse workers, one per core but the page's, the first started at once. */
+/** The app's parser: a pool of parse workers (see poolSize), the first started at once. */
 export function workerParseService(): ParseService {
   const pool = parseServicePool(workerService, poolSize(globalThis.navigator?.hardwareConcurrency));
   pool.warm?.();

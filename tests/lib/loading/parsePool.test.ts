@@ -168,7 +168,7 @@ describe('parseServicePool', () => {
 });
 
 describe('poolSize', () => {
-  it('is one worker per core but the page’s, at least one', () => {
-    expect([undefined, 1, 2, 3, 8, 0.5].map(poolSize)).toEqual([1, 1, 1, 2, 7, 1]);
+  it('is one worker per core but the page’s, at least two', () => {
+    expect([undefined, 1, 2, 3, 4, 8, 0.5].map(poolSize)).toEqual([2, 2, 2, 2, 3, 7, 2]);
   });
 });
