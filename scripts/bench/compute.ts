@@ -191,26 +191,38 @@ async function threadsPerSample(shape: Shape, samples: number): Promise<{ one: n
   }
 }
 
+/** One sample's seconds (wall, CPU) and loss on tfjs-wasm's threaded build with `threads` XNNPACK threads, in a child process (computeThreaded.ts). */
+function threadedPerSample(shape: Shape, threads: number, repeats: number): { threads: number; wall: number; cpu: number; loss: number } {
+  const args = ['--import', 'tsx', join(ROOT, 'scripts/bench/computeThreaded.ts'), JSON.stringify({ config: shape.config, sample: sampleOf(shape.t) }), String(threads), String(repeats)];
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`threaded wasm (${threads} threads) failed: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}`);
+  return JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]);
+}
+
 /**
- * Whether tfjs-wasm's threaded build starts in Node, tried in a child process (2
- * threads): the backend it ended on, or the first line of why it did not.
+ * Both cores on one sample: tfjs-wasm's threaded build (2 XNNPACK threads, and the
+ * same build held to 1) against the plain build on this thread, interleaved; the best
+ * of each, wall and CPU, and whether the losses agree.
  */
-function threadedWasmInNode(): string {
-  const script = [
-    "import * as tf from '@tensorflow/tfjs-core';",
-    "import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';",
-    "import { createRequire } from 'node:module';",
-    "import { dirname, join } from 'node:path';",
-    "tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);",
-    'setThreadsCount(2);',
-    "setWasmPaths(join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/'));",
-    "const ok = await tf.setBackend('wasm').catch(() => false);",
-    "console.log(ok ? `started, ${tf.backend().wasm.tfjs.getThreadsCount()} threads` : 'did not start');",
-    'process.exit(0);',
-  ].join('\n');
-  const r = spawnSync('node', ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  const why = /TypeError[^\n]*/.exec(r.stderr ?? '')?.[0] ?? '';
-  return `${(r.stdout ?? '').trim() || 'no answer'}${why ? ` (${why.slice(0, 200)})` : ''}`;
+export function threadedComparison(shape: Shape, rounds: number): void {
+  const params = initParams(shape.config, 1);
+  const plain: { wall: number; cpu: number }[] = [];
+  const two: ReturnType<typeof threadedPerSample>[] = [];
+  const one: ReturnType<typeof threadedPerSample>[] = [];
+  let loss = NaN;
+  try {
+    loss = Number(sampleStats(shape.config, params, sampleOf(shape.t), { instruction: '', input: '', output: '' }).loss);
+  } finally {
+    disposeParams(params);
+  }
+  for (let round = 0; round < rounds; round++) {
+    two.push(threadedPerSample(shape, 2, 2));
+    plain.push(gradlensPerSample(shape, 2));
+    one.push(threadedPerSample(shape, 1, 2));
+  }
+  const best = (xs: { wall: number; cpu: number }[]) => `${Math.min(...xs.map((x) => x.wall)).toFixed(3)} s wall (${range(xs.map((x) => x.wall))}), ${Math.min(...xs.map((x) => x.cpu)).toFixed(3)} s CPU`;
+  const same = [...two, ...one].every((r) => Math.abs(r.loss - loss) <= 1e-5 * Math.abs(loss));
+  console.log(`  ${shape.label}: plain build, 1 thread: ${best(plain)}; threaded build, ${two[0].threads} threads: ${best(two)}; threaded build, ${one[0].threads} thread: ${best(one)}; loss ${same ? 'equal' : 'DIFFERS'} across builds`);
 }
 
 /** A python3 that imports torch, or null. /usr/bin/python3 first: the pyenv python3 on PATH here has no torch. */
@@ -378,7 +390,11 @@ export async function benchCompute(): Promise<void> {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log('Goal: 8 × 256 at T = 512 within 1.5× of torch. gradlens computes a sample on one thread, torch on its intra-op threads (above):');
   console.log('on a loaded machine the CPU ratio is the steadier one; the wall ratio is what a user waits for one sample.');
-  console.log(`Threaded tfjs-wasm in Node (2 threads): ${threadedWasmInNode()}. gradlens uses both cores with one sample thread per idle core instead (below).`);
+
+  console.log('\n### Both cores on one sample: tfjs-wasm\'s threaded build in Node (XNNPACK pool; started through the shim in computeThreaded.ts), best of interleaved rounds');
+  console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  threadedComparison(SHAPES[3], 2);
+  console.log('gradlens uses both cores with one sample thread per idle core instead (below); the threaded build also spins its pool on a busy machine.');
 
   console.log('\n### --token-norms: seconds per sample with and without each position\'s cₜ (record written as JSONL in both), best of interleaved repeats');
   console.log('| shape | without s | with s | overhead |');
