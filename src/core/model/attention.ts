@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { headDim, type LlamaConfig } from './config';
 import { headRmsNorm } from './headNorm';
-import { linear, type LinearOptions, type MatMulMode } from './linear';
+import { linear, wantsWeightGrad, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
 import { applyRope, applyRopeGradient } from './rope';
 
@@ -120,7 +120,8 @@ export function selfAttention(
   const lin = (x: tf.Tensor2D, n: string) =>
     withBias(linear(x, getParam(params, `${p}.${n}.weight`) as tf.Tensor2D, ctx.mode, `${p}.${n}.weight`, ctx.linear), params, `${p}.${n}.bias`);
   // Qwen3: per-head RMSNorm of q and k before the rotation.
-  const norm = (x: tf.Tensor2D, n: string) => (config.qk_norm ? headRmsNorm(x, getParam(params, `${p}.${n}.weight`), hd, config.rms_norm_eps) : x);
+  const norm = (x: tf.Tensor2D, n: string) =>
+    config.qk_norm ? headRmsNorm(x, getParam(params, `${p}.${n}.weight`), hd, config.rms_norm_eps, wantsWeightGrad(ctx.linear, `${p}.${n}.weight`)) : x;
 
   // The 1/√hd of the scores is folded into q: one scale of [B*T, H*hd] instead of H of [T, T].
   const q = rope(norm(lin(h, 'q_proj'), 'q_norm'), b, t, nH, hd, ctx, 1 / Math.sqrt(hd)); // [B*T, H*hd]

@@ -24,12 +24,18 @@ export interface FactorCapture {
 export interface LinearOptions {
   capture?: FactorCapture;
   /**
-   * Names of the weights whose gradients will be taken; any other weight is a constant
-   * of the layer, so the backward pass computes its input gradient only. Absent: every
-   * weight (training). Only the `transposed` flavour needs this: tfjs's own gradient
-   * already skips inputs off the path to the differentiated weights.
+   * Names of the weights whose gradients will be taken (linear and RMSNorm weights);
+   * any other weight is a constant of the layer, so the backward pass computes its
+   * input gradient only. Absent: every weight (training). Linear layers need this in
+   * the `transposed` flavour only (tfjs's own gradient already skips inputs off the
+   * path to the differentiated weights); RMSNorm's written gradient needs it in both.
    */
   weightGrads?: ReadonlySet<string>;
+}
+
+/** Whether the weight `name` gets a gradient under these options (every weight when `weightGrads` is absent). */
+export function wantsWeightGrad(options: LinearOptions, name: string | undefined): boolean {
+  return options.weightGrads === undefined || (name !== undefined && options.weightGrads.has(name));
 }
 
 /** The matMul mode that is fastest on the active backend: `transposed` on wasm, `native` elsewhere. */
@@ -119,6 +125,5 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, mode: MatMulMode, name?: 
   const captured = name !== undefined && options.capture?.names.has(name) === true;
   if (captured) return weightLinear(name, options.capture!.sink)(x, w);
   if (mode === 'native') return tf.matMul(x, w, false, true) as tf.Tensor2D;
-  const wanted = options.weightGrads === undefined || (name !== undefined && options.weightGrads.has(name));
-  return wanted ? weightLinear(name ?? '')(x, w) : constantLinear(w)(x);
+  return wantsWeightGrad(options, name) ? weightLinear(name ?? '')(x, w) : constantLinear(w)(x);
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
 import { headDim } from './config';
 import { causalMask, selfAttention, type AttentionContext } from './attention';
-import { defaultMatMulMode, linear, matMul, type LinearOptions, type MatMulMode } from './linear';
+import { defaultMatMulMode, linear, matMul, wantsWeightGrad, type LinearOptions, type MatMulMode } from './linear';
 import { getParam, withBias, type Params } from './params';
 import { ropeTables } from './rope';
 
@@ -32,25 +32,49 @@ export interface ForwardOptions extends LinearOptions {
  * One op with its gradient written out: with r = 1/√(mean(x²) + eps), x̂ = x r and
  * g = dy · weight, dx = r (g − x̂ mean(g x̂)) and dweight = Σ_rows dy x̂. Autodiff of
  * its six steps taped each one, kept a copy of every input it saved and ran ~20
- * kernels backward; this keeps x̂ and r and runs 8.
+ * kernels backward; this keeps x̂ and r and runs 8. With `weightGrad` false the weight
+ * is a constant of the op (statistics differentiate no norm weight): backward computes
+ * dx alone, not the column sum of dy x̂ nobody reads.
  */
-export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
-  return rmsNormOp(eps)(x, weight);
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number, weightGrad = true): tf.Tensor2D {
+  return weightGrad ? rmsNormOp(eps)(x, weight) : constantWeightRmsNorm(weight, eps)(x);
+}
+
+/** dx of RMSNorm: r (g − x̂ mean(g x̂)) with g = dy · weight. */
+function rmsNormInputGrad(dy: tf.Tensor, normed: tf.Tensor, r: tf.Tensor, weight: tf.Tensor): tf.Tensor {
+  const g = tf.mul(dy, weight); // [N, d]
+  return tf.mul(r, tf.sub(g, tf.mul(normed, tf.mean(tf.mul(g, normed), -1, true))));
+}
+
+/** x̂ = x / √(mean(x²) + eps) and r = 1/√(mean(x²) + eps) [N, 1]. */
+function rmsNormalize(x: tf.Tensor2D, eps: number): { normed: tf.Tensor2D; r: tf.Tensor } {
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)); // [N, 1]
+  return { normed: tf.mul(x, r) as tf.Tensor2D, r };
+}
+
+function constantWeightRmsNorm(weight: tf.Tensor, eps: number): (x: tf.Tensor2D) => tf.Tensor2D {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const { normed, r } = rmsNormalize(x, eps);
+    save([normed, r]);
+    return {
+      value: tf.mul(weight, normed) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.tidy(() => [rmsNormInputGrad(dy, saved[0], saved[1], weight)]),
+    };
+  }) as (x: tf.Tensor2D) => tf.Tensor2D;
 }
 
 function rmsNormOp(eps: number): (x: tf.Tensor2D, weight: tf.Tensor) => tf.Tensor2D {
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, weight, save] = args as [tf.Tensor2D, tf.Tensor, tf.GradSaveFunc];
-    const r = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)); // [N, 1]
-    const normed = tf.mul(x, r) as tf.Tensor2D; // x̂ [N, d]
+    const { normed, r } = rmsNormalize(x, eps);
     save([normed, r, weight]);
     return {
       value: tf.mul(weight, normed) as tf.Tensor2D,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [sx, sr, sw] = saved;
-          const g = tf.mul(dy, sw); // [N, d]
-          const dx = tf.mul(sr, tf.sub(g, tf.mul(sx, tf.mean(tf.mul(g, sx), -1, true))));
+          const dx = rmsNormInputGrad(dy, sx, sr, sw);
           const dw = tf.reshape(tf.sum(tf.mul(dy, sx), 0), sw.shape);
           return [dx, dw];
         }),
@@ -101,15 +125,17 @@ export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tenso
   const lin = (x: tf.Tensor2D, name: string) =>
     withBias(linear(x, getParam(params, name) as tf.Tensor2D, mode, name, linearOptions), params, name.replace(/weight$/, 'bias'));
 
+  const norm = (x: tf.Tensor2D, name: string) => rmsNorm(x, getParam(params, name), eps, wantsWeightGrad(linearOptions, name));
+
   const embed = getParam(params, 'model.embed_tokens.weight'); // [V, d]
   const flatIds = tf.reshape(tf.cast(ids, 'int32'), [b * t]);
   // One-hot product unless asked to gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
   let x = (options.gatherEmbedding ? tf.gather(embed, flatIds) : matMul(tf.cast(tf.oneHot(flatIds, config.vocab_size), 'float32'), embed, mode)) as tf.Tensor2D; // [B*T, d]
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const p = `model.layers.${i}`;
-    const h = rmsNorm(x, getParam(params, `${p}.input_layernorm.weight`), eps); // [B*T, d]
+    const h = norm(x, `${p}.input_layernorm.weight`); // [B*T, d]
     x = tf.add(x, selfAttention(config, params, i, h, b, t, ctx)) as tf.Tensor2D;
-    const h2 = rmsNorm(x, getParam(params, `${p}.post_attention_layernorm.weight`), eps); // [B*T, d]
+    const h2 = norm(x, `${p}.post_attention_layernorm.weight`); // [B*T, d]
     const gate = lin(h2, `${p}.mlp.gate_proj.weight`); // [B*T, ff]
     const up = lin(h2, `${p}.mlp.up_proj.weight`); // [B*T, ff]
     const act = swiGlu(gate, up); // SiLU(gate) · up
@@ -117,7 +143,7 @@ export function forwardLogits(config: LlamaConfig, params: Params, ids: tf.Tenso
   }
   const rows = options.logitRows;
   const last = rows ? tf.slice(x, [rows[0], 0], [rows[1] - rows[0], -1]) : x; // [R, d]
-  const hf = rmsNorm(last, getParam(params, 'model.norm.weight'), eps); // [R, d]
+  const hf = norm(last, 'model.norm.weight'); // [R, d]
   const headName = config.tie_word_embeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
   const logits = lin(hf, headName); // [R, V]
   return rows ? tf.reshape(logits, [1, rows[1] - rows[0], config.vocab_size]) : tf.reshape(logits, [b, t, config.vocab_size]);

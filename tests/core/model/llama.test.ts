@@ -111,6 +111,18 @@ describe('ops with their gradients written out', () => {
     });
   });
 
+  it('rmsNorm with a constant weight gives the same value and input gradient as with the weight differentiated', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([7, 12], 0, 2, 'float32', 7) as tf.Tensor2D;
+      const w = tf.randomNormal([12], 1, 0.3, 'float32', 8);
+      const dy = tf.randomNormal([7, 12], 0, 1, 'float32', 9);
+      const constant = tf.grad((a: tf.Tensor) => rmsNorm(a as tf.Tensor2D, w, 1e-5, false))(x, dy);
+      const differentiated = tf.grads((a: tf.Tensor, b: tf.Tensor) => rmsNorm(a as tf.Tensor2D, b, 1e-5))([x, w], dy)[0];
+      expect(maxAbsDiff(rmsNorm(x, w, 1e-5, false), rmsNorm(x, w, 1e-5))).toBe(0);
+      expect(maxAbsDiff(constant, differentiated), 'd x').toBe(0);
+    });
+  });
+
   it('swiGlu gives the value and both gradients of autodiff through SiLU(gate) · up (within 1e-6)', () => {
     tf.tidy(() => {
       const gate = tf.randomNormal([5, 9], 0, 3, 'float32', 4) as tf.Tensor2D;
