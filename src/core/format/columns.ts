@@ -254,10 +254,11 @@ export class RunColumns {
     return null;
   }
 
-  /** Sizes the first group for `rows` rows at once (a reader that knows the file's size, after its first record), within the budget. */
+  /** Sizes the first group (its texts too) for `rows` rows at once (a reader that knows the file's size, after its first record), within the budget. */
   reserveRows(rows: number): void {
     const group = this.groups[0];
     if (group === undefined || rows <= group.capacity) return;
+    group.texts.reserveSamples(rows);
     const perRow = 8 * (group.columnCount * group.width + 2);
     const target = Math.min(Math.ceil(rows), Math.floor((this.budget() - (this.allocated - groupBytes(group))) / perRow));
     if (target <= group.capacity) return;

@@ -65,6 +65,23 @@ export class TextPacker {
     this.add(extra);
   }
 
+  /**
+   * Makes room for `samples` samples in all, taking the ones added so far as typical
+   * (the reader knows a file's size after its first record): the buffers are then made
+   * once, not doubled as they fill, and finish() hands out views rather than copies.
+   */
+  reserveSamples(samples: number): void {
+    const added = this.count / TEXTS_PER_SAMPLE;
+    if (added < 1 || samples <= added) return;
+    this.reserve(Math.ceil((this.used / added) * (samples - added)));
+    const texts = Math.ceil(samples) * TEXTS_PER_SAMPLE;
+    if (texts > this.ends.length) {
+      const ends = new Uint32Array(texts);
+      ends.set(this.ends.subarray(0, this.count));
+      this.ends = ends;
+    }
+  }
+
   /** The packed texts: views of the builder's buffers when little of them is unused, else compact copies. */
   finish(): SampleTexts {
     const fit = <T extends Uint8Array | Uint32Array>(a: T, n: number): T => (a.length - n <= a.length / 8 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
