@@ -192,7 +192,7 @@ async function threadsPerSample(shape: Shape, samples: number): Promise<{ one: n
 }
 
 /** One sample's seconds (wall, CPU) and loss on tfjs-wasm's threaded build with `threads` XNNPACK threads, in a child process (computeThreaded.ts). */
-function threadedPerSample(shape: Shape, threads: number, repeats: number): { threads: number; wall: number; cpu: number; loss: number } {
+function threadedPerSample(shape: Shape, threads: number, repeats: number): { threads: number; wall: number; cpu: number; loss: number; matMulCores: number } {
   const args = ['--import', 'tsx', join(ROOT, 'scripts/bench/computeThreaded.ts'), JSON.stringify({ config: shape.config, sample: sampleOf(shape.t) }), String(threads), String(repeats)];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`threaded wasm (${threads} threads) failed: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}`);
@@ -223,6 +223,8 @@ export function threadedComparison(shape: Shape, rounds: number): void {
   const best = (xs: { wall: number; cpu: number }[]) => `${Math.min(...xs.map((x) => x.wall)).toFixed(3)} s wall (${range(xs.map((x) => x.wall))}), ${Math.min(...xs.map((x) => x.cpu)).toFixed(3)} s CPU`;
   const same = [...two, ...one].every((r) => Math.abs(r.loss - loss) <= 1e-5 * Math.abs(loss));
   console.log(`  ${shape.label}: plain build, 1 thread: ${best(plain)}; threaded build, ${two[0].threads} threads: ${best(two)}; threaded build, ${one[0].threads} thread: ${best(one)}; loss ${same ? 'equal' : 'DIFFERS'} across builds`);
+  // tfjs-wasm 4.22 runs XNNPACK's fully-connected matMul without its thread pool: ~1 core here however many threads.
+  console.log(`  a 2-D matMul [512, 256] × [256, 683] on the threaded build (${two[0].threads} threads) keeps ${Math.max(...two.map((r) => r.matMulCores)).toFixed(2)} cores busy (CPU s per wall s, the most of ${two.length} runs)`);
 }
 
 /** A python3 that imports torch, or null. /usr/bin/python3 first: the pyenv python3 on PATH here has no torch. */

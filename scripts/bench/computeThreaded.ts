@@ -2,7 +2,8 @@
  * One sample's time on tfjs-wasm's threaded build in Node (XNNPACK's thread pool over
  * one shared wasm memory), run as a child of the compute bench:
  *   node --import tsx scripts/bench/computeThreaded.ts '{"config":…,"sample":…}' THREADS REPEATS
- * prints {"threads", "wall", "cpu", "loss"} (seconds, best of REPEATS after a warm-up).
+ * prints {"threads", "wall", "cpu", "loss"} (seconds, best of REPEATS after a warm-up)
+ * and "matMulCores", the CPU seconds per wall second of one large matMul.
  *
  * tfjs-backend-wasm 4.22 cannot start its threaded build in Node as shipped, for two
  * reasons this works around for the measurement only:
@@ -72,6 +73,22 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * CPU seconds per wall second of a 2-D matMul [512, 256] × [256, 683] (its right
+ * operand packed once): how many cores XNNPACK's matMul keeps busy on this build.
+ */
+function matMulCores(): number {
+  const a = tf.randomNormal([512, 256]);
+  const b = tf.randomNormal([256, 683]);
+  tf.matMul(a, b).dispose();
+  const t0 = performance.now();
+  const c0 = cpuSeconds();
+  for (let i = 0; i < 20; i++) tf.matMul(a, b).dispose();
+  const cores = (cpuSeconds() - c0) / ((performance.now() - t0) / 1000);
+  tf.dispose([a, b]);
+  return cores;
+}
+
 const [shapeJson, threadsArg, repeatsArg] = process.argv.slice(2);
 const { config, sample } = JSON.parse(shapeJson) as { config: LlamaConfig; sample: EncodedSample };
 const threads = await startThreadedWasm(Number(threadsArg));
@@ -88,6 +105,6 @@ for (let i = 0; i < Number(repeatsArg); i++) {
   cpu = Math.min(cpu, cpuSeconds() - c0);
 }
 disposeParams(params);
-console.log(JSON.stringify({ threads, wall, cpu, loss }));
+console.log(JSON.stringify({ threads, wall, cpu, loss, matMulCores: matMulCores() }));
 // The pool's workers keep the process alive.
 process.exit(0);
