@@ -3,7 +3,7 @@
  * exporting `run(argv: string[]): Promise<number>` (the exit code). Each subcommand is
  * imported only when it runs (a static import() each, so the CLI bundle splits them
  * into their own chunks): `--help` and `summarize` never load the model code.
- * Run as `npx gradlens …` (bin/gradlens.mjs, the bundle built at install) or
+ * Run as `npx gradlens …` (bin/gradlens.cjs, the bundle built at install) or
  * `npm run gradlens -- …` (these sources through tsx).
  */
 import { pathToFileURL } from 'node:url';
@@ -67,6 +67,9 @@ export async function main(argv: readonly string[], commands: Readonly<Record<st
   return (await command.load())(rest);
 }
 
+// Not a top-level await: the bundle is CommonJS (scripts/cli/bundle.mjs).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -246,7 +246,7 @@ export async function benchLoading(browser: Browser, url: string): Promise<void>
 
     // Baselines.
     const cli = performance.now();
-    const out = spawnSync(process.execPath, [resolve(ROOT, 'bin/gradlens.mjs'), 'summarize', ...release], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const out = spawnSync(process.execPath, [resolve(ROOT, 'bin/gradlens.cjs'), 'summarize', ...release], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
     const cliMs = performance.now() - cli;
     if (out.status !== 0) throw new Error(`gradlens summarize failed: ${out.stderr}`);
     nodeParse([release[0]]); // warm the parser

@@ -180,7 +180,7 @@ async function threadsPerSample(shape: Shape, samples: number): Promise<{ one: n
   try {
     await time([]); // warms this thread up
     const one = await time([]);
-    const helpers = startSampleThreads(1, shape.config, params, 'wasm', pathToFileURL(join(ROOT, 'dist-cli/sampleThread.mjs')));
+    const helpers = startSampleThreads(1, shape.config, params, 'wasm', pathToFileURL(join(ROOT, 'dist-cli/sampleThread.cjs')));
     try {
       return { one, two: await time(helpers) };
     } finally {
@@ -291,7 +291,7 @@ async function seventeenMegabyteFile(): Promise<string> {
 
 /** The rate `gradlens compute` reports for `job` at its end (non-TTY progress lines: "12/12  0.84 samples/s"). */
 function nodeRate(job: string[]): number {
-  const r = spawnSync('node', [join(ROOT, 'bin/gradlens.mjs'), ...job, '--out', join(BENCH_DIR, 'compute-rate.jsonl')], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('node', [join(ROOT, 'bin/gradlens.cjs'), ...job, '--out', join(BENCH_DIR, 'compute-rate.jsonl')], { cwd: ROOT, encoding: 'utf8' });
   const m = /(\d+)\/\1\s+([\d.]+) samples\/s/.exec(r.stderr);
   if (!m) throw new Error(`no final rate in gradlens compute's output: ${r.stderr.slice(-300)}`);
   return Number(m[2]);
@@ -409,7 +409,7 @@ export async function benchCompute(): Promise<void> {
   await benchWhatIf(ROOT);
 
   console.log('\n### Both cores: seconds per sample over 8 samples, this thread alone (warm) and with a helper thread (started cold)');
-  timeCommand('node', [join(ROOT, 'bin/gradlens.mjs'), '--help']); // builds dist-cli/ (the helper's script) if a source changed
+  timeCommand('node', [join(ROOT, 'bin/gradlens.cjs'), '--help']); // builds dist-cli/ (the helper's script) if a source changed
   for (const shape of [SHAPES[1], SHAPES[3]]) {
     const { one, two } = await threadsPerSample(shape, 8);
     console.log(`  ${shape.label}: ${one.toFixed(3)} s alone, ${two.toFixed(3)} s with a helper (${(one / two).toFixed(2)}×)`);
@@ -426,7 +426,7 @@ export async function benchCompute(): Promise<void> {
   console.log(`  backend trial in the browser: ${inBrowser.trials.replace(/\n/g, '; ')}`);
 
   console.log('\n### Whole commands (start-up and model load included), wall seconds, 3 interleaved rounds');
-  const bin = join(ROOT, 'bin/gradlens.mjs');
+  const bin = join(ROOT, 'bin/gradlens.cjs');
   const big = await seventeenMegabyteFile();
   const samples = join(BENCH_DIR, 'compute-12.jsonl');
   const job = ['compute', '--model', 'base', '--data', 'builtin:arithmetic', '--limit', '12'];

@@ -153,7 +153,7 @@ function cliSeconds(args: string[], repeats: number): number {
   let best = Infinity;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
-    const child = spawnSync(process.execPath, [join(ROOT, 'bin/gradlens.mjs'), 'compare', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const child = spawnSync(process.execPath, [join(ROOT, 'bin/gradlens.cjs'), 'compare', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
     if (child.status !== 0) throw new Error(`gradlens compare failed: ${child.stderr}`);
     best = Math.min(best, (performance.now() - t0) / 1000);
   }

@@ -58,7 +58,7 @@ export async function benchUnified(): Promise<void> {
   }
 
   console.log('\n### Whole command: gradlens compute --model base --data builtin:arithmetic --limit 12, wall seconds, 3 interleaved rounds');
-  const bin = join(ROOT, 'bin/gradlens.mjs');
+  const bin = join(ROOT, 'bin/gradlens.cjs');
   const job = ['compute', '--model', 'base', '--data', 'builtin:arithmetic', '--limit', '12', '--threads', '1'];
   const out = { 'layer-gradient': join(BENCH_DIR, 'unified-default.jsonl'), unified: join(BENCH_DIR, 'unified-unified.jsonl') };
   const times: Record<StatsFormat, number[]> = { 'layer-gradient': [], unified: [] };

@@ -1,42 +1,56 @@
 // The `gradlens` command line as built JavaScript: esbuild bundles scripts/gradlens.ts
-// and the sample thread it starts (scripts/lib/sampleThread.ts) into dist-cli/, one
-// chunk per subcommand, so `--help`, usage errors and `summarize` load no model code and `compute` loads
-// @tensorflow/tfjs-core with its gradients and the wasm and cpu backends, not the whole
-// @tensorflow/tfjs (layers, converter, data, webgl: 1.2-1.4 s of import). npm runs this
-// at install (`prepare`); bin/gradlens.mjs runs it again when a source is newer than the
-// bundle. Plain JavaScript, so it runs before anything is compiled.
+// and each subcommand (and the sample thread `compute` starts) into dist-cli/ as
+// CommonJS, one file per command, so `--help`, usage errors and `summarize` load no
+// model code and `compute` loads @tensorflow/tfjs-core with its gradients and the wasm
+// and cpu backends, not the whole @tensorflow/tfjs (layers, converter, data, webgl:
+// 1.2-1.4 s of import). CommonJS, not ES modules: Node starts its ES module loader
+// for the first ES module a process imports, and a module graph costs per file; a
+// `summarize` that loads two CommonJS files starts ~10-15% sooner (npm run bench -- compute).
+// npm runs this at install (`prepare`); bin/gradlens.cjs runs it again when a source is
+// newer than the bundle. Plain JavaScript, so it runs before anything is compiled.
 //   node scripts/cli/bundle.mjs        build dist-cli/
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import bundleState from './bundleState.cjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Where the bundle goes (gitignored). */
-export const OUT_DIR = join(ROOT, 'dist-cli');
-/** The entry the bin imports. */
-export const ENTRY = join(OUT_DIR, 'gradlens.mjs');
-const MANIFEST = join(OUT_DIR, 'inputs.json');
+const { ROOT, OUT_DIR, ENTRY, bundleIsStale } = bundleState;
+export { OUT_DIR, ENTRY, bundleIsStale };
 const LOCK = join(ROOT, '.dist-cli.lock');
 
 /**
- * What an ESM bundle of CommonJS and emscripten code needs from Node: `require`,
- * `__filename` and `__dirname` as the bundled modules expect them (tfjs-backend-wasm's
- * loader reads its .wasm with fs next to `__dirname` unless told a path).
+ * The commands' files: each a bundle of its own (CommonJS has no shared chunks), loaded
+ * by the one that imports it only when it runs. The sample thread is a file of its own:
+ * sampleThreads.ts starts it by URL, next to the bundle.
  */
-const BANNER = [
-  "import { createRequire as __gradlensCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __gradlensFileURLToPath } from 'node:url';",
-  "import { dirname as __gradlensDirname } from 'node:path';",
-  'const require = __gradlensCreateRequire(import.meta.url);',
-  'const __filename = __gradlensFileURLToPath(import.meta.url);',
-  'const __dirname = __gradlensDirname(__filename);',
-].join('\n');
+const ENTRIES = {
+  gradlens: 'scripts/gradlens.ts',
+  summarize: 'scripts/cli/summarize.ts',
+  compare: 'scripts/cli/compare.ts',
+  pairs: 'scripts/cli/pairs.ts',
+  compute: 'scripts/cli/compute.ts',
+  computeJob: 'scripts/cli/computeJob.ts',
+  sampleThread: 'scripts/lib/sampleThread.ts',
+};
 
 /** `@tensorflow/tfjs` → tfjs-core with its gradients (src/core/model/tfjsCore.ts); see that file. */
 const tfjsCorePlugin = {
   name: 'tfjs-core',
   setup(build) {
     build.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({ path: join(ROOT, 'src/core/model/tfjsCore.ts') }));
+  },
+};
+
+/** A dynamic import() of another entry's source stays an import of that entry's built file, not a second copy. */
+const entriesPlugin = {
+  name: 'entries',
+  setup(build) {
+    const byPath = new Map(Object.entries(ENTRIES).map(([name, source]) => [join(ROOT, source).replace(/\.ts$/, ''), name]));
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const name = byPath.get(resolve(args.resolveDir, args.path).replace(/\.ts$/, ''));
+      return name === undefined ? undefined : { path: `./${name}.cjs`, external: true };
+    });
   },
 };
 
@@ -47,20 +61,22 @@ export async function buildCli() {
   rmSync(staging, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    // The sample thread is an entry of its own: sampleThreads.ts starts it by URL, next to its chunk.
-    entryPoints: { gradlens: 'scripts/gradlens.ts', sampleThread: 'scripts/lib/sampleThread.ts' },
+    entryPoints: ENTRIES,
     outdir: staging,
-    outExtension: { '.js': '.mjs' },
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
+    // import() of a command's file as require(): an import() would start Node's ES module loader and lex the file for its exports.
+    supported: { 'dynamic-import': false },
     platform: 'node',
     target: 'node20',
     // ESM sources first: tree-shaken, and tfjs-core's gradients exist only there.
     mainFields: ['module', 'main'],
     external: ['esbuild'],
-    banner: { js: BANNER },
-    plugins: [tfjsCorePlugin],
+    // CommonJS has no import.meta: its url is the bundled file's own (importMetaUrl.js).
+    inject: [join(ROOT, 'scripts/cli/importMetaUrl.js')],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    plugins: [tfjsCorePlugin, entriesPlugin],
     metafile: true,
     logLevel: 'warning',
   });
@@ -76,27 +92,6 @@ export async function buildCli() {
   rmSync(OUT_DIR, { recursive: true, force: true });
   // Renaming a finished folder into place: a process never sees half a bundle.
   renameSync(staging, OUT_DIR);
-}
-
-/** Whether dist-cli/ is missing, or older than one of the sources it was built from (or one is gone). */
-export function bundleIsStale() {
-  if (!existsSync(ENTRY) || !existsSync(MANIFEST)) return true;
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-  } catch {
-    return true;
-  }
-  for (const input of manifest.inputs) {
-    let mtime;
-    try {
-      mtime = statSync(join(ROOT, input)).mtimeMs;
-    } catch {
-      return true;
-    }
-    if (mtime > manifest.builtAt) return true;
-  }
-  return false;
 }
 
 /**

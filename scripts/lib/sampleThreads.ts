@@ -14,7 +14,7 @@ import type { NodeBackend } from './nodeBackend';
  * from sources (this file is .ts), a loader that compiles sampleThread.ts with tsx.
  */
 function threadScript(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./sampleThread.dev.mjs', import.meta.url) : new URL('./sampleThread.mjs', import.meta.url);
+  return import.meta.url.endsWith('.ts') ? new URL('./sampleThread.dev.mjs', import.meta.url) : new URL('./sampleThread.cjs', import.meta.url);
 }
 
 /**

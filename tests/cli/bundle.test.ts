@@ -1,6 +1,6 @@
 // The command line as users run it: the esbuild bundle in dist-cli/ (built at install,
-// rebuilt by bin/gradlens.mjs when a source is newer). Help, usage errors and summarize
-// must not load tfjs at all (tfjs-core registers its engine on globalThis when it loads),
+// rebuilt by bin/gradlens.cjs when a source is newer; CommonJS, a file per command).
+// Help, usage errors and summarize must not load tfjs at all (tfjs-core registers its engine on globalThis when it loads),
 // and compute must bundle tfjs-core and the backends it uses, not @tensorflow/tfjs.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,18 +18,18 @@ function node(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 /** Runs `gradlens argv` from the bundle in a fresh process and reports whether tfjs got loaded. */
 async function runBundled(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; tfjsLoaded: boolean }> {
   const script = `
-    const { main } = await import('./dist-cli/gradlens.mjs');
-    const code = await main(${JSON.stringify(argv)});
-    process.stderr.write('\\nTFJS_LOADED=' + (globalThis._tfengine !== undefined) + '\\n');
-    process.exitCode = code;`;
-  const r = await node(['--input-type=module', '-e', script]);
+    require('./dist-cli/gradlens.cjs').main(${JSON.stringify(argv)}).then((code) => {
+      process.stderr.write('\\nTFJS_LOADED=' + (globalThis._tfengine !== undefined) + '\\n');
+      process.exitCode = code;
+    });`;
+  const r = await node(['-e', script]);
   const loaded = /TFJS_LOADED=(true|false)/.exec(r.stderr);
   return { ...r, stderr: r.stderr.replace(/\nTFJS_LOADED=\w+\n$/, ''), tfjsLoaded: loaded?.[1] === 'true' };
 }
 
 beforeAll(async () => {
   // Builds dist-cli/ when missing or stale, as a user's first command would.
-  expect((await node(['bin/gradlens.mjs', '--help'])).code).toBe(0);
+  expect((await node(['bin/gradlens.cjs', '--help'])).code).toBe(0);
 }, 120_000);
 
 describe('the gradlens bundle', () => {
@@ -69,7 +69,8 @@ describe('the gradlens bundle', () => {
     for (const p of ['@tensorflow/tfjs', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-data', '@tensorflow/tfjs-backend-webgl']) {
       expect(all.has(p), p).toBe(false);
     }
-    const entry = Object.entries(packages).find(([file]) => file === 'gradlens.mjs');
-    expect(entry?.[1]).toEqual([]); // the entry chunk holds no npm package: help answers from it alone
+    const entry = Object.entries(packages).find(([file]) => file === 'gradlens.cjs');
+    expect(entry?.[1]).toEqual([]); // the entry file holds no npm package: help answers from it alone
+    expect(packages['summarize.cjs'].filter((p) => p.startsWith('@tensorflow/'))).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ const K = 'self_attn.k_proj';
 
 function gradlens(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/gradlens.mjs', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile('node', ['bin/gradlens.cjs', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -1,5 +1,5 @@
 /**
- * The real `gradlens` CLI (node bin/gradlens.mjs) on the hand-written fixtures in
+ * The real `gradlens` CLI (node bin/gradlens.cjs) on the hand-written fixtures in
  * tests/fixtures/cli. Expected numbers are worked out from DESIGN.md §3 by hand:
  *
  * correct.jsonl, 8 layers, q and k modules; line 3 holds a bare NaN in q at layer 3,
@@ -39,7 +39,7 @@ interface Result {
 
 function gradlens(...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/gradlens.mjs', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile('node', ['bin/gradlens.cjs', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

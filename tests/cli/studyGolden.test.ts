@@ -25,7 +25,7 @@ const expected = JSON.parse(readFileSync(`${ROOT}/${DIR}/study_expected.json`, '
 
 function gradlensJson(...args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    execFile('node', ['bin/gradlens.mjs', ...args, '--json'], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile('node', ['bin/gradlens.cjs', ...args, '--json'], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`gradlens ${args.join(' ')} failed: ${stderr}`));
       else resolve(JSON.parse(stdout) as Record<string, unknown>);
     });

@@ -40,7 +40,7 @@ interface Summary {
 
 /** The text summary (stdout) of `gradlens summarize FILE`. */
 function run(file: string): Promise<string> {
-  return new Promise((resolve) => execFile(process.execPath, ['bin/gradlens.mjs', 'summarize', file], { cwd: ROOT, maxBuffer: 64 << 20 }, (_error, stdout) => resolve(stdout)));
+  return new Promise((resolve) => execFile(process.execPath, ['bin/gradlens.cjs', 'summarize', file], { cwd: ROOT, maxBuffer: 64 << 20 }, (_error, stdout) => resolve(stdout)));
 }
 
 function summarize(file: string, args: readonly string[]): Promise<Outcome> {
@@ -49,7 +49,7 @@ function summarize(file: string, args: readonly string[]): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['bin/gradlens.mjs', 'summarize', file, '--json', ...args],
+      ['bin/gradlens.cjs', 'summarize', file, '--json', ...args],
       { cwd: ROOT, maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD} --max-old-space-size=${MAX_RSS_MB}`, GRADLENS_PEAK_RSS_FILE: rssFile } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -102,7 +102,7 @@ describe('the CLI on hostile statistics files', () => {
   }, 120_000);
 
   it('stops at once on Ctrl-C in the middle of a gzip bomb', async () => {
-    const child = spawn(process.execPath, ['bin/gradlens.mjs', 'summarize', join(dir, 'zeros.jsonl.gz')], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/gradlens.cjs', 'summarize', join(dir, 'zeros.jsonl.gz')], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
     );
