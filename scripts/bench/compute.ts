@@ -36,6 +36,7 @@ import type { SampleHelper } from '../../src/core/model/sampleHelpers';
 import { startSampleThreads } from '../lib/sampleThreads';
 import { benchWhatIf } from './whatIf';
 import { defaultThreads } from '../cli/compute';
+import { cpuSeconds } from './cpuTime';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -90,10 +91,7 @@ export function sampleFlops(config: LlamaConfig, t: number): number {
   return forward + backward;
 }
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const cpuMs = () => cpuSeconds() * 1000;
 
 /**
  * GFLOP/s of a 2-D matMul [512, 256] × [256, 256] on tfjs-wasm (the same B each time, so

@@ -29,6 +29,7 @@ import { disposeParams, initParams } from '../../src/core/model/params';
 import { sampleStats } from '../../src/core/model/sampleStats';
 import { useWasmCopyKernels } from '../../src/core/model/wasmCopyKernels';
 import { wasmDistDir } from '../lib/nodeBackend';
+import { cpuSeconds } from './cpuTime';
 
 /** Start tfjs-wasm's threaded build with `threads` XNNPACK threads; returns the count it reports. */
 async function startThreadedWasm(threads: number): Promise<number> {
@@ -67,11 +68,6 @@ async function startThreadedWasm(threads: number): Promise<number> {
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
 }
-
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 /**
  * CPU seconds per wall second of a 2-D matMul [512, 256] × [256, 683] (its right
