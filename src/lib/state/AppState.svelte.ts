@@ -393,19 +393,20 @@ export class AppState {
 
   /**
    * Shows a job's progress. Reports arrive as messages, one task each: they are shown
-   * together once a frame, so many files read at once update the list of jobs (and
-   * whatever reads it) once a frame, not once a report.
+   * together at most every PROGRESS_SHOWN_MS, so many small files read at once (two
+   * workers start one each every few ms) re-lay the list of jobs, and the run list below
+   * it, a few times a second, not once a frame.
    */
   #progress(jobId: string, p: ParseProgress): void {
     if (this.#progressDue.size === 0) {
-      afterFrame(() => {
+      setTimeout(() => {
         const due = this.#progressDue;
         this.#progressDue = new Map();
         this.jobs = this.jobs.map((j) => {
           const q = due.get(j.id);
           return q ? { ...j, ...q, totalBytes: q.totalBytes ?? j.totalBytes, started: true } : j;
         });
-      });
+      }, PROGRESS_SHOWN_MS);
     }
     this.#progressDue.set(jobId, p);
   }
@@ -530,16 +531,12 @@ export class AppState {
 
 /** How many runs' texts read from storage are kept (a run's texts can be hundreds of MB). */
 const TEXTS_KEPT = 3;
+/** How often reading progress is shown, at most (see AppState.#progress; the workers report every 250 ms). */
+const PROGRESS_SHOWN_MS = 250;
 /** How often finished loads are added to the list, at most (see AppState.#arrive). */
 const ARRIVAL_INTERVAL_MS = 100;
 /** The longest afterDraw waits for a frame (a hidden page draws none). */
 const DRAW_WAIT_MS = 1000;
-
-/** Calls `f` before the next frame is drawn, or after this task where there are no frames. */
-function afterFrame(f: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(f);
-  else setTimeout(f, 0);
-}
 
 /** Calls `f` once the page has drawn what changed (after the next frame), or after this task where there are no frames. */
 function afterDraw(f: () => void): void {
