@@ -1,5 +1,5 @@
 /**
- * A Run as IndexedDB keeps it: a few buffers instead of thousands of objects. The
+ * A Run as storage keeps it: a few buffers instead of thousands of objects. The
  * columns (every module × statistic the run has, then the loss) are one Float64Array,
  * with the per-sample keys pairing needs; the rest (names, metadata, skipped lines) a
  * small header. The sample texts (the run's two buffers, UTF-8 bytes and ends) are a

@@ -1,6 +1,7 @@
 /**
  * Keeping runs across reloads, end to end: two tabs loading different files at once,
- * a sample's texts read back only when it is opened, and a storage quota too small for a run.
+ * each run's buffers in a file of its own (OPFS) deleted with the run, a sample's texts
+ * read back only when it is opened, and a storage quota too small for a run.
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticStatsLines } from '../../src/core/data/syntheticStats.ts';
@@ -48,6 +49,47 @@ describe('keeping runs in the browser', () => {
       expect(names).toContain('A renamed');
       expect(names).toContain('B renamed');
     }
+  });
+
+  it('keeps each run’s buffers in one file of its own, reads them back after a reload, and deletes the file with the run', async () => {
+    const { page, errors } = await app.freshPage('?run=');
+    const files = [fixture('grads_file_a_no_cot.jsonl', 6, 0), fixture('grads_file_b_with_cot.jsonl', 5, 1)];
+    await choose(page, files);
+    await waitForApp(page);
+    await waitForSaved(page);
+    const stored = () =>
+      page.evaluate(async () => {
+        const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs', { create: true });
+        const names: string[] = [];
+        for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        const db = await new Promise<IDBDatabase>((ok, no) => {
+          const r = indexedDB.open('gradlens');
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => no(r.error);
+        });
+        const records = await new Promise<{ id: string; numbers: unknown }[]>((ok) => {
+          const r = db.transaction('runs').objectStore('runs').getAll();
+          r.onsuccess = () => ok(r.result);
+        });
+        db.close();
+        return { names: names.sort(), files: records.map((r) => (r.numbers as { file?: string }).file ?? 'not in a file').sort() };
+      });
+    const before = await stored();
+    expect(before.names).toHaveLength(2);
+    expect(before.files).toEqual(before.names);
+    const curves = await page.locator('[data-testid="curve"]').count();
+    await page.goto(app.url());
+    await waitForApp(page);
+    expect(await refsOf(page)).toEqual(files.map((f) => f.name).sort());
+    await page.locator('[data-testid="curve"]').first().waitFor();
+    expect(await page.locator('[data-testid="curve"]').count()).toBe(curves);
+    await page.locator(`[data-testid="run-item"][data-ref="${files[0].name}"]`).getByRole('button', { name: /^Remove / }).click();
+    await waitForSaved(page);
+    const after = await stored();
+    expect(after.names).toHaveLength(1);
+    expect(after.files).toEqual(after.names);
+    expect(before.names).toContain(after.names[0]);
+    expect(realErrors(errors)).toEqual([]);
   });
 
   it('restores runs without their texts and reads a sample’s texts from storage when it is opened', async () => {

@@ -8,6 +8,7 @@ import { idbRunStore } from '../../src/storage/idbRunStore.ts';
 import type { StoredEntry } from '../../src/storage/runStore.ts';
 import { StoreWriteError } from '../../src/storage/runStore.ts';
 import { statsFile, statsLine } from '../lib/state/statsLines.ts';
+import { memoryRunFiles } from './memoryRunFiles.ts';
 
 function run(id: string, samples = 3, layers = 4): Run {
   return parseRun(`${id}.jsonl`, new TextEncoder().encode(statsFile(samples, layers)), { id });
@@ -255,5 +256,137 @@ describe('idbRunStore', () => {
       IDBObjectStore.prototype.put = original;
     }
     expect((await store.loadAll()).saved).toEqual([]);
+  });
+});
+
+describe('idbRunStore with run files (OPFS)', () => {
+  it('writes each run to one file of its own, texts last, and reads back the same numbers, keys and texts', async () => {
+    const files = memoryRunFiles();
+    const original: Run = {
+      ...run('filed', 5, 3),
+      spectra: new Map([['self_attn.q_proj', { offsets: new Uint32Array([0, 2, 3]), values: new Float32Array([3, 1, 2]), longest: 2 }]]),
+      cosineSim: new Map([['self_attn.q_proj', Float64Array.from({ length: 9 }, (_, i) => i / 7)]]),
+    };
+    await idbRunStore({ files }).putRuns([{ run: original, entry: entry('filed', 0) }]);
+    expect(files.names()).toHaveLength(1);
+    const [file] = files.names();
+    const record = await raw((db) => db.get('runs', 'filed'));
+    expect(record.numbers).toEqual({ file, start: 0, end: original.sampleCount * original.layerCount * 8 * record.columns.length + original.sampleCount * 8 });
+    const texts = await raw((db) => db.get('texts', 'filed'));
+    expect(texts.bytes.file).toBe(file);
+    expect(texts.bytes.start).toBeGreaterThan(record.cosineSim.get('self_attn.q_proj').start);
+    const reader = idbRunStore({ files });
+    const back = (await reader.loadAll()).saved[0].run;
+    expect(back.texts).toBeUndefined();
+    expect(Array.from(back.loss)).toEqual(Array.from(original.loss));
+    for (const [module, byStat] of original.values)
+      for (const [stat, column] of byStat) expect(Array.from(back.values.get(module)!.get(stat)!)).toEqual(Array.from(column));
+    expect(Array.from(back.keys!.response)).toEqual(Array.from(sampleKeys(original).response));
+    expect(back.spectra).toEqual(original.spectra);
+    expect(back.cosineSim).toEqual(original.cosineSim);
+    expect(sampleText(await withTexts(reader, back), 4)).toEqual(sampleText(original, 4));
+  });
+
+  it('deletes a run’s file with the run, and the old file once the run is saved again to a new one', async () => {
+    const files = memoryRunFiles();
+    const store = idbRunStore({ files });
+    await store.putRuns([{ run: run('a'), entry: entry('a', 0) }, { run: run('b'), entry: entry('b', 1) }]);
+    const before = files.names();
+    await store.putRuns([{ run: run('a', 4), entry: entry('a', 0) }]);
+    const after = files.names();
+    expect(after).toHaveLength(2);
+    expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
+    expect((await store.loadAll()).saved.find((s) => s.run.id === 'a')!.run.sampleCount).toBe(4);
+    await store.remove(['a', 'b']);
+    expect(files.names()).toEqual([]);
+  });
+
+  it('keeps the file holding the texts when a restored run is saved again without them', async () => {
+    const files = memoryRunFiles();
+    const store = idbRunStore({ files });
+    const original = run('a', 3, 2);
+    await store.putRuns([{ run: original, entry: entry('a', 0) }]);
+    const back = (await store.loadAll()).saved[0].run;
+    await store.putRuns([{ run: back, entry: entry('a', 0, 'again') }]);
+    expect(files.names()).toHaveLength(2);
+    expect(sampleText(await withTexts(store, back), 2)).toEqual(sampleText(original, 2));
+    await store.remove(['a']);
+    expect(files.names()).toEqual([]);
+  });
+
+  it('answers a full file system with an error naming the run, and stores neither its file nor its records', async () => {
+    const files = memoryRunFiles({ quotaBytes: 1000 });
+    const store = idbRunStore({ files });
+    const error = await store.putRuns([{ run: run('big', 20, 8), entry: entry('big', 0) }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreWriteError);
+    expect((error as StoreWriteError).ids).toEqual(['big']);
+    expect((error as StoreWriteError).quota).toBe(true);
+    expect((error as StoreWriteError).message).toMatch(/storage for this site is full/);
+    expect(files.names()).toEqual([]);
+    expect(await store.loadAll()).toEqual({ saved: [], orphans: [] });
+  });
+
+  it('deletes the files it wrote when IndexedDB then refuses the records', async () => {
+    const files = memoryRunFiles();
+    const store = idbRunStore({ files });
+    await store.loadAll();
+    const original = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const error = await store.putRuns([{ run: run('a'), entry: entry('a', 0) }]).catch((e: unknown) => e);
+      expect((error as StoreWriteError).quota).toBe(true);
+    } finally {
+      IDBObjectStore.prototype.put = original;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(files.names()).toEqual([]);
+  });
+
+  it('reads runs a version-3 database keeps as Blobs in place, beside runs written to files since', async () => {
+    const old = run('v3', 3, 2);
+    await idbRunStore({ blobBytes: 0, files: null }).putRuns([{ run: old, entry: entry('v3', 0) }]);
+    // The same records under version 3, as that version wrote them.
+    const records = await raw(async (db) => ({ run: await db.get('runs', 'v3'), texts: await db.get('texts', 'v3'), entry: await db.get('entries', 'v3') }));
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('gradlens');
+      request.onsuccess = resolve;
+      request.onerror = reject;
+    });
+    const v3 = await openDB('gradlens', 3, {
+      upgrade(d) {
+        for (const name of ['runs', 'entries', 'texts']) d.createObjectStore(name, { keyPath: 'id' });
+        d.createObjectStore('flags');
+      },
+    });
+    await v3.put('runs', records.run);
+    await v3.put('texts', records.texts);
+    await v3.put('entries', records.entry);
+    v3.close();
+    const files = memoryRunFiles();
+    const store = idbRunStore({ files });
+    const fresh = run('new', 2, 2);
+    await store.putRuns([{ run: fresh, entry: entry('new', 1) }]);
+    expect(files.names()).toHaveLength(1);
+    const { saved } = await store.loadAll();
+    expect(saved.map((s) => s.run.id)).toEqual(['v3', 'new']);
+    for (const [original, s] of [old, fresh].map((r, i) => [r, saved[i]] as const)) {
+      expect(Array.from(s.run.loss)).toEqual(Array.from(original.loss));
+      expect(sampleText(await withTexts(store, s.run), 1)).toEqual(sampleText(original, 1));
+    }
+    expect((await raw((db) => db.get('runs', 'v3'))).numbers).toBeInstanceOf(Blob);
+  });
+
+  it('leaves out a run whose file is gone, so its entry shows as an orphan to remove', async () => {
+    const files = memoryRunFiles();
+    const store = idbRunStore({ files });
+    await store.putRuns([{ run: run('kept'), entry: entry('kept', 0) }]);
+    await store.putRuns([{ run: run('lost'), entry: entry('lost', 1) }]);
+    const lost = (await raw((db) => db.get('runs', 'lost'))).numbers.file;
+    await files.remove([lost]);
+    const { saved, orphans } = await idbRunStore({ files }).loadAll();
+    expect(saved.map((s) => s.run.id)).toEqual(['kept']);
+    expect(orphans.map((o) => o.kind === 'entry' && o.entry.id)).toEqual(['lost']);
   });
 });
