@@ -88,8 +88,8 @@ let turn: Promise<unknown> = Promise.resolve();
  * Saves wait until this worker has no file to read and the page has drawn the runs
  * (`saveNow`), then SAVE_QUIET_MS more: writing a run (copies into Blobs, the IndexedDB
  * put in the browser's threads) while a file is parsed or the page draws would take the
- * cores from them. They are written a batch of up to SAVE_BATCH_BYTES at a time, and a
- * file chosen meanwhile stops them after the batch under way.
+ * cores from them. They are written a small batch at a time (SAVE_BATCH_BYTES,
+ * SAVE_BATCH_RUNS), and a file chosen meanwhile stops them after the batch under way.
  */
 const unsaved: { item: StoredItem; bytes: number; done: (outcome: StoreOutcome) => void }[] = [];
 let unsavedBytes = 0;
@@ -97,8 +97,9 @@ let unsavedBytes = 0;
 let savesMayGo = false;
 let writing = false;
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
-/** Bytes of stored copies written in one transaction, at most (one run may be larger). */
-const SAVE_BATCH_BYTES = 32 << 20;
+/** Bytes and runs written in one transaction, at most (one run may be larger): a file chosen meanwhile waits for one batch. */
+const SAVE_BATCH_BYTES = 8 << 20;
+const SAVE_BATCH_RUNS = 16;
 
 /** Queues a run's save; resolves with its outcome once written (see writeSaves). */
 function queueSave(item: StoredItem, bytes: number): Promise<StoreOutcome> {
@@ -122,7 +123,7 @@ async function writeSaves(): Promise<void> {
     while (unsaved.length > 0 && mayWrite()) {
       let bytes = 0;
       let n = 0;
-      while (n < unsaved.length && (n === 0 || bytes + unsaved[n].bytes <= SAVE_BATCH_BYTES)) bytes += unsaved[n++].bytes;
+      while (n < unsaved.length && (n === 0 || (n < SAVE_BATCH_RUNS && bytes + unsaved[n].bytes <= SAVE_BATCH_BYTES))) bytes += unsaved[n++].bytes;
       const batch = unsaved.splice(0, n);
       unsavedBytes -= bytes;
       // Enqueued in one task: one transaction.
