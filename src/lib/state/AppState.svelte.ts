@@ -160,8 +160,8 @@ export class AppState {
       const { saved, orphans } = await this.#deps.store.loadAll();
       const restored: RunEntry[] = saved.map(({ run, entry }) => ({ run, label: entry.label, color: entry.color, hidden: entry.hidden, source: entry.source }));
       this.#saver.restored(saved.map((s) => s.entry));
-      this.entries = [...restored, ...this.entries.filter((e) => !restored.some((r) => r.run.id === e.run.id))];
       this.orphans = orphans;
+      await this.#restore(restored);
     } catch (error) {
       this.storageError = `Could not read saved runs: ${String(error)}`;
     }
@@ -190,6 +190,25 @@ export class AppState {
     }
     this.settings.reference = this.entries.find((e) => e.source.ref === url.reference)?.run.id ?? null;
     this.ready = true;
+  }
+
+  /**
+   * Lists restored runs a few at a time, each few drawn before the next is added, so no
+   * task draws them all; the tables are made once, after the last (see `loading`).
+   */
+  async #restore(restored: RunEntry[]): Promise<void> {
+    if (restored.length === 0) return;
+    const ids = new Set(restored.map((r) => r.run.id));
+    const wasLoading = this.loading;
+    this.loading = true;
+    for (let at = 0; at < restored.length; at += RESTORE_BATCH) {
+      if (at > 0) await new Promise<void>((drawn) => afterDraw(drawn));
+      // Read again each time: the user may have removed, renamed or added runs meanwhile.
+      const listed = this.entries.filter((e) => ids.has(e.run.id));
+      const others = this.entries.filter((e) => !ids.has(e.run.id));
+      this.entries = [...listed, ...restored.slice(at, at + RESTORE_BATCH), ...others];
+    }
+    if (!wasLoading && this.#reading === 0) this.loading = false;
   }
 
   /**
@@ -535,6 +554,8 @@ const TEXTS_KEPT = 3;
 const PROGRESS_SHOWN_MS = 250;
 /** How often finished loads are added to the list, at most (see AppState.#arrive). */
 const ARRIVAL_INTERVAL_MS = 100;
+/** Restored runs listed per frame at start (see AppState.#restore). */
+const RESTORE_BATCH = 4;
 /** The longest afterDraw waits for a frame (a hidden page draws none). */
 const DRAW_WAIT_MS = 1000;
 

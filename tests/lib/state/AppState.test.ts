@@ -180,6 +180,35 @@ describe('AppState', () => {
     expect(second.orphans).toEqual([]);
   });
 
+  it('lists saved runs a few per drawn frame at start, in their saved order, and makes the tables once after the last', async () => {
+    const store = memoryRunStore();
+    const first = makeApp(store, {}, []);
+    await first.start('?run=');
+    await first.loadFiles(Array.from({ length: 10 }, (_, i) => file(`run${i}.jsonl`, statsFile(2, 2))));
+    await first.flushed();
+    const saved = refs(first);
+    expect(saved).toHaveLength(10);
+
+    const second = makeApp(store);
+    const seen: { listed: number; loading: boolean }[] = [];
+    let started = false;
+    const starting = second.start('').then(() => (started = true));
+    while (!started) {
+      const last = seen.at(-1);
+      if (last?.listed !== second.entries.length) seen.push({ listed: second.entries.length, loading: second.loading });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await starting;
+    seen.push({ listed: second.entries.length, loading: second.loading });
+    expect(refs(second)).toEqual(saved);
+    const steps = seen.map((s) => s.listed).filter((n) => n > 0);
+    expect(steps.length).toBeGreaterThan(2);
+    for (let i = 1; i < steps.length; i++) expect(steps[i] - steps[i - 1]).toBeLessThanOrEqual(4);
+    // Tables wait for `loading` to end: it holds until the last run is listed.
+    expect(seen.filter((s) => s.listed > 0 && s.listed < 10).every((s) => s.loading)).toBe(true);
+    expect(second.loading).toBe(false);
+  });
+
   it('keeps runs and the user’s choices across a restart, and does not bring back a removed demo', async () => {
     const store = memoryRunStore();
     const first = makeApp(store);
