@@ -54,8 +54,12 @@ function canWrite(): boolean {
   return typeof proto?.createWritable === 'function' || typeof proto?.createSyncAccessHandle === 'function';
 }
 
-/** The OPFS run files of this origin, or null where the browser has no OPFS (the store then keeps buffers as IndexedDB Blobs). */
-export function opfsRunFiles(): RunFiles | null {
+/**
+ * The OPFS run files of this origin, or null where the browser has no OPFS (the store
+ * then keeps buffers as IndexedDB Blobs). `read`, when given, reads instead (the page
+ * passes a worker's, so its own thread does not copy the bytes in).
+ */
+export function opfsRunFiles({ read }: { read?: RunFiles['read'] } = {}): RunFiles | null {
   const storage = globalThis.navigator?.storage;
   if (typeof storage?.getDirectory !== 'function') return null;
   let folder: Promise<FileSystemDirectoryHandle> | null = null;
@@ -72,6 +76,7 @@ export function opfsRunFiles(): RunFiles | null {
       }
     },
     async read(name, start, end) {
+      if (read) return read(name, start, end);
       const file = await (await (await open()).getFileHandle(name)).getFile();
       return (start === 0 && end === file.size ? file : file.slice(start, end)).arrayBuffer();
     },
