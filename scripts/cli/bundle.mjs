@@ -4,8 +4,8 @@
 // model code and `compute` loads @tensorflow/tfjs-core with its gradients and the wasm
 // and cpu backends, not the whole @tensorflow/tfjs (layers, converter, data, webgl:
 // 1.2-1.4 s of import). CommonJS, not ES modules: Node starts its ES module loader
-// for the first ES module a process imports, and a module graph costs per file; a
-// `summarize` that loads two CommonJS files starts ~10-15% sooner (npm run bench -- compute).
+// for the first ES module a process imports, and each module of a graph costs its own
+// resolve, read and link; `summarize` loads two CommonJS files.
 // npm runs this at install (`prepare`); bin/gradlens.cjs runs it again when a source is
 // newer than the bundle. Plain JavaScript, so it runs before anything is compiled.
 //   node scripts/cli/bundle.mjs        build dist-cli/
@@ -14,8 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import bundleState from './bundleState.cjs';
 
-const { ROOT, OUT_DIR, ENTRY, bundleIsStale } = bundleState;
-export { OUT_DIR, ENTRY, bundleIsStale };
+const { ROOT, OUT_DIR, bundleIsStale } = bundleState;
 const LOCK = join(ROOT, '.dist-cli.lock');
 
 /**

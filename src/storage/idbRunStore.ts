@@ -280,10 +280,11 @@ export function idbRunStore({ blobBytes = 64 << 10, files = opfsRunFiles() }: { 
     const ids = items.map((i) => i.stored.id);
     // Each run's buffers (texts last) go to a file of its own, written before the records that point to them.
     const laid = items.map(({ stored, texts: t, entry }) => {
-      const { place, parts } = placement(writesFiles ? fileName(stored.id) : null, blobBytes);
+      const file = writesFiles ? fileName(stored.id) : null;
+      const { place, parts } = placement(file, blobBytes);
       const run = toDisk(stored, place);
       const texts = t && textsToDisk(stored.id, t, place);
-      return { run, texts, entry, file: writesFiles ? filesOf(run)[0] : null, parts };
+      return { run, texts, entry, file, parts };
     });
     const written = laid.flatMap((l) => (l.file ? [l.file] : []));
     let tx: IDBPTransaction<unknown, string[], 'readwrite'> | null = null;

@@ -110,9 +110,12 @@ function queueSave(item: StoredItem, bytes: number): Promise<StoreOutcome> {
   });
 }
 
+/** No file is read or waiting to be read. */
+const idle = () => running.size === 0 && queued.size === 0;
+
 /** Whether saves may be written now: nothing to read and the page has drawn, or too many copies waiting. */
 function mayWrite(): boolean {
-  return (savesMayGo && running.size === 0 && queued.size === 0) || unsavedBytes > SAVE_BACKLOG_BYTES;
+  return (savesMayGo && idle()) || unsavedBytes > SAVE_BACKLOG_BYTES;
 }
 
 /** Writes the waiting saves a batch at a time, while they may be written. */
@@ -154,7 +157,7 @@ function holdSaves(): void {
 
 /** Once nothing is read or queued, lets the saves go after SAVE_WAIT_MS unless the page says sooner. */
 function saveWhenIdle(): void {
-  if (unsaved.length > 0 && saveTimer === null && !savesMayGo && running.size === 0 && queued.size === 0) saveIn(SAVE_WAIT_MS);
+  if (unsaved.length > 0 && saveTimer === null && !savesMayGo && idle()) saveIn(SAVE_WAIT_MS);
 }
 
 class Cancelled extends Error {}
